@@ -1,0 +1,5 @@
+"""`python -m pipecli` runs the same CLI as the `pipe` console script."""
+
+from pipecli.cli import main
+
+main()
