@@ -1,0 +1,162 @@
+"""`pipe add KIND ...`: create a lead, account, contact, deal or task."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from pipecli import render
+from pipecli.commands import options as o
+from pipecli.commands._run import session
+
+app = typer.Typer(
+    help="Create a record: lead, account, contact, deal or task.", no_args_is_help=True
+)
+
+Name = Annotated[str, typer.Argument(help="Name.")]
+Title = Annotated[str, typer.Argument(help="Title.")]
+Account = Annotated[str | None, typer.Option("--account", help="Account name or id.")]
+
+
+@app.command("lead")
+def add_lead(
+    name: Name,
+    company: Annotated[str | None, typer.Option(help="Company name.")] = None,
+    email: o.Email = None,
+    phone: o.Phone = None,
+    title: Annotated[str | None, typer.Option(help="Job title.")] = None,
+    source: o.Source = None,
+    value: Annotated[str | None, typer.Option(help="Estimated value.")] = None,
+    currency: o.Currency = None,
+    status: Annotated[str | None, typer.Option(help="new, contacted, qualified...")] = None,
+    owner: o.Owner = None,
+    notes: o.Notes = None,
+    tag: o.Tags = None,
+    as_json: o.Json = False,
+    as_csv: o.Csv = False,
+) -> None:
+    """Capture a lead: someone who might buy."""
+    from pipecli.core.services import leads, listing
+
+    inp = leads.LeadInput(
+        name, company, email, phone, title, source, value, currency, status, owner, notes, tag or []
+    )
+    with session() as ctx:
+        row = listing.get_row(ctx, "lead", leads.create(ctx, inp).id)  # type: ignore[arg-type]
+    render.created("lead", row, render.fmt_of(as_json, as_csv))
+
+
+@app.command("account")
+def add_account(
+    name: Name,
+    domain: Annotated[str | None, typer.Option(help="Web domain, e.g. acme.example.")] = None,
+    industry: Annotated[str | None, typer.Option(help="Industry.")] = None,
+    website: Annotated[str | None, typer.Option(help="Web site.")] = None,
+    phone: o.Phone = None,
+    address: Annotated[str | None, typer.Option(help="Postal address.")] = None,
+    region: Annotated[str | None, typer.Option(help="Region or country.")] = None,
+    employees: Annotated[str | None, typer.Option(help="Head count.")] = None,
+    source: o.Source = None,
+    owner: o.Owner = None,
+    notes: o.Notes = None,
+    tag: o.Tags = None,
+    as_json: o.Json = False,
+    as_csv: o.Csv = False,
+) -> None:
+    """Add an account (a company)."""
+    from pipecli.core.services import accounts, listing
+
+    inp = accounts.AccountInput(
+        name, domain, industry, website, phone, address, region, employees,  # type: ignore[arg-type]
+        source, owner, notes, tag or [],
+    )  # fmt: skip
+    with session() as ctx:
+        row = listing.get_row(ctx, "account", accounts.create(ctx, inp).id)  # type: ignore[arg-type]
+    render.created("account", row, render.fmt_of(as_json, as_csv))
+
+
+@app.command("contact")
+def add_contact(
+    name: Name,
+    account: Account = None,
+    email: o.Email = None,
+    phone: o.Phone = None,
+    title: Annotated[str | None, typer.Option(help="Job title.")] = None,
+    birthday: Annotated[str | None, typer.Option(help="Birthday, e.g. 1988-03-14.")] = None,
+    source: o.Source = None,
+    owner: o.Owner = None,
+    notes: o.Notes = None,
+    tag: o.Tags = None,
+    as_json: o.Json = False,
+    as_csv: o.Csv = False,
+) -> None:
+    """Add a contact (a person), optionally at an account (created if new)."""
+    from pipecli.core.services import contacts, listing
+
+    inp = contacts.ContactInput(
+        name, account, email, phone, title, birthday, source, owner, notes, tag or []
+    )
+    with session() as ctx:
+        row = listing.get_row(ctx, "contact", contacts.create(ctx, inp).id)  # type: ignore[arg-type]
+    render.created("contact", row, render.fmt_of(as_json, as_csv))
+
+
+@app.command("deal")
+def add_deal(
+    title: Title,
+    account: Account = None,
+    contact: Annotated[str | None, typer.Option(help="Contact name or id.")] = None,
+    amount: Annotated[str | None, typer.Option(help="Deal value, e.g. 12000 or 12k.")] = None,
+    currency: o.Currency = None,
+    close: Annotated[str | None, typer.Option(help="Expected close: 2026-12-20, eoq...")] = None,
+    stage: Annotated[str | None, typer.Option(help="Stage (default: the first).")] = None,
+    pipeline: Annotated[str | None, typer.Option(help="Pipeline (default: default).")] = None,
+    probability: Annotated[str | None, typer.Option(help="Percent; default follows stage.")] = None,
+    owner: o.Owner = None,
+    source: o.Source = None,
+    notes: o.Notes = None,
+    tag: o.Tags = None,
+    as_json: o.Json = False,
+    as_csv: o.Csv = False,
+) -> None:
+    """Open a deal in a pipeline."""
+    from pipecli.core.services import deals, listing
+
+    inp = deals.DealInput(
+        title, account, contact, amount, currency, close, stage, pipeline, owner, probability,
+        source, notes, tag or [],
+    )  # fmt: skip
+    with session() as ctx:
+        row = listing.get_row(ctx, "deal", deals.create(ctx, inp).id)  # type: ignore[arg-type]
+    render.created("deal", row, render.fmt_of(as_json, as_csv))
+
+
+@app.command("task")
+def add_task(
+    title: Title,
+    due: Annotated[
+        str | None, typer.Option(help="Due: fri 10am, tomorrow, +3d, 2026-12-01.")
+    ] = None,
+    priority: Annotated[str | None, typer.Option(help="low, normal, high, urgent.")] = None,
+    kind: Annotated[str | None, typer.Option("--type", help="todo, call, email, meeting.")] = None,
+    repeat: Annotated[str | None, typer.Option(help="e.g. 'every 2 weeks'.")] = None,
+    deal: Annotated[str | None, typer.Option(help="Deal id.")] = None,
+    lead: Annotated[str | None, typer.Option(help="Lead id or name.")] = None,
+    contact: Annotated[str | None, typer.Option(help="Contact id or name.")] = None,
+    account: Account = None,
+    owner: o.Owner = None,
+    notes: o.Notes = None,
+    tag: o.Tags = None,
+    as_json: o.Json = False,
+    as_csv: o.Csv = False,
+) -> None:
+    """Add a task, optionally repeating, linked to a deal, lead, contact or account."""
+    from pipecli.core.services import listing, tasks
+
+    inp = tasks.TaskInput(
+        title, due, kind, priority, repeat, deal, lead, contact, account, owner, notes, tag or []
+    )
+    with session() as ctx:
+        row = listing.get_row(ctx, "task", tasks.create(ctx, inp).id)  # type: ignore[arg-type]
+    render.created("task", row, render.fmt_of(as_json, as_csv))

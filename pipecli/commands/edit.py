@@ -1,0 +1,174 @@
+"""`pipe edit KIND ID --field value ...`: change fields; only the options given are touched."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from pipecli import render
+from pipecli.commands import options as o
+from pipecli.commands._run import session
+
+app = typer.Typer(help="Change fields of a record.", no_args_is_help=True)
+Id = Annotated[str, typer.Argument(help="Record id.")]
+Name = Annotated[str | None, typer.Option("--name", help="New name.")]
+Title = Annotated[str | None, typer.Option("--title", help="New title.")]
+Account = Annotated[str | None, typer.Option("--account", help="Account name or id.")]
+
+
+def _done(kind: str, record_id: int, as_json: bool, as_csv: bool) -> None:
+    from pipecli.core.services import listing
+
+    with session() as ctx:
+        row = listing.get_row(ctx, kind, record_id)
+    render.created(kind, row, render.fmt_of(as_json, as_csv), verb="updated")
+
+
+@app.command("deal")
+def edit_deal(
+    record_id: Id,
+    title: Title = None,
+    account: Account = None,
+    contact: Annotated[str | None, typer.Option(help="Contact name or id.")] = None,
+    amount: Annotated[str | None, typer.Option(help="Deal value.")] = None,
+    currency: o.Currency = None,
+    close: Annotated[str | None, typer.Option(help="Expected close date.")] = None,
+    probability: Annotated[str | None, typer.Option(help="Percent, or `auto`.")] = None,
+    owner: o.Owner = None,
+    source: o.Source = None,
+    notes: o.Notes = None,
+    tag: o.Tags = None,
+    untag: o.Untags = None,
+    as_json: o.Json = False,
+    as_csv: o.Csv = False,
+) -> None:
+    """Edit a deal; amount, currency, close date and probability changes go into its history."""
+    from pipecli.core.services import deals
+
+    ch = deals.DealChanges(
+        title, account, contact, amount, currency, close, owner, probability, source, notes,
+        tag or [], untag or [],
+    )  # fmt: skip
+    with session() as ctx:
+        deal_id = deals.edit(ctx, record_id, ch).id
+    _done("deal", deal_id, as_json, as_csv)  # type: ignore[arg-type]
+
+
+@app.command("lead")
+def edit_lead(
+    record_id: Id,
+    name: Name = None,
+    company: Annotated[str | None, typer.Option(help="Company.")] = None,
+    email: o.Email = None,
+    phone: o.Phone = None,
+    title: Annotated[str | None, typer.Option(help="Job title.")] = None,
+    source: o.Source = None,
+    value: Annotated[str | None, typer.Option(help="Estimated value.")] = None,
+    currency: o.Currency = None,
+    status: Annotated[str | None, typer.Option(help="new, contacted, qualified...")] = None,
+    owner: o.Owner = None,
+    notes: o.Notes = None,
+    tag: o.Tags = None,
+    untag: o.Untags = None,
+    as_json: o.Json = False,
+    as_csv: o.Csv = False,
+) -> None:
+    """Edit a lead."""
+    from pipecli.core.services import leads
+
+    inp = leads.LeadInput(
+        name or "", company, email, phone, title, source, value, currency, status, owner, notes,
+        tag or [], untag or [],
+    )  # fmt: skip
+    with session() as ctx:
+        lead_id = leads.edit(ctx, record_id, inp).id
+    _done("lead", lead_id, as_json, as_csv)  # type: ignore[arg-type]
+
+
+@app.command("account")
+def edit_account(
+    record_id: Id,
+    name: Name = None,
+    domain: Annotated[str | None, typer.Option(help="Web domain.")] = None,
+    industry: Annotated[str | None, typer.Option(help="Industry.")] = None,
+    website: Annotated[str | None, typer.Option(help="Web site.")] = None,
+    phone: o.Phone = None,
+    address: Annotated[str | None, typer.Option(help="Postal address.")] = None,
+    region: Annotated[str | None, typer.Option(help="Region.")] = None,
+    employees: Annotated[str | None, typer.Option(help="Head count.")] = None,
+    source: o.Source = None,
+    owner: o.Owner = None,
+    notes: o.Notes = None,
+    tag: o.Tags = None,
+    untag: o.Untags = None,
+    as_json: o.Json = False,
+    as_csv: o.Csv = False,
+) -> None:
+    """Edit an account."""
+    from pipecli.core.services import accounts
+
+    inp = accounts.AccountInput(
+        name or "", domain, industry, website, phone, address, region, employees,  # type: ignore[arg-type]
+        source, owner, notes, tag or [], untag or [],
+    )  # fmt: skip
+    with session() as ctx:
+        account_id = accounts.edit(ctx, record_id, inp).id
+    _done("account", account_id, as_json, as_csv)  # type: ignore[arg-type]
+
+
+@app.command("contact")
+def edit_contact(
+    record_id: Id,
+    name: Name = None,
+    account: Account = None,
+    email: o.Email = None,
+    phone: o.Phone = None,
+    title: Annotated[str | None, typer.Option(help="Job title.")] = None,
+    birthday: Annotated[str | None, typer.Option(help="Birthday.")] = None,
+    source: o.Source = None,
+    owner: o.Owner = None,
+    notes: o.Notes = None,
+    tag: o.Tags = None,
+    untag: o.Untags = None,
+    as_json: o.Json = False,
+    as_csv: o.Csv = False,
+) -> None:
+    """Edit a contact."""
+    from pipecli.core.services import contacts
+
+    inp = contacts.ContactInput(
+        name or "", account, email, phone, title, birthday, source, owner, notes, tag or [],
+        untag or [],
+    )  # fmt: skip
+    with session() as ctx:
+        contact_id = contacts.edit(ctx, record_id, inp).id
+    _done("contact", contact_id, as_json, as_csv)  # type: ignore[arg-type]
+
+
+@app.command("task")
+def edit_task(
+    record_id: Id,
+    title: Title = None,
+    due: Annotated[str | None, typer.Option(help="Due date and time.")] = None,
+    priority: Annotated[str | None, typer.Option(help="low, normal, high, urgent.")] = None,
+    kind: Annotated[str | None, typer.Option("--type", help="todo, call, email, meeting.")] = None,
+    repeat: Annotated[str | None, typer.Option(help="Repeat rule, or `none`.")] = None,
+    deal: Annotated[str | None, typer.Option(help="Deal id.")] = None,
+    owner: o.Owner = None,
+    notes: o.Notes = None,
+    tag: o.Tags = None,
+    untag: o.Untags = None,
+    as_json: o.Json = False,
+    as_csv: o.Csv = False,
+) -> None:
+    """Edit a task."""
+    from pipecli.core.services import tasks
+
+    inp = tasks.TaskInput(
+        title or "", due, kind, priority, repeat, deal, None, None, None, owner, notes,
+        tag or [], untag or [],
+    )  # fmt: skip
+    with session() as ctx:
+        task_id = tasks.edit(ctx, record_id, inp).id
+    _done("task", task_id, as_json, as_csv)  # type: ignore[arg-type]

@@ -1,0 +1,103 @@
+"""`pipe pipeline ...` and `pipe stage ...`: the shape of the sales process."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from pipecli import render
+from pipecli.commands import options as o
+from pipecli.commands._run import session
+
+pipeline_app = typer.Typer(help="Pipelines: list, add, make default.", no_args_is_help=True)
+stage_app = typer.Typer(help="Stages of a pipeline: list, add, edit.", no_args_is_help=True)
+Pipeline = Annotated[str | None, typer.Option("--pipeline", "-p", help="Pipeline (default one).")]
+
+
+@pipeline_app.command("list")
+def pipeline_list(as_json: o.Json = False, as_csv: o.Csv = False) -> None:
+    """All pipelines with their stages."""
+    from pipecli.core.services import listing
+
+    with session() as ctx:
+        rows = listing.pipeline_rows(ctx)
+    render.rows("pipeline", rows, render.fmt_of(as_json, as_csv))
+
+
+@pipeline_app.command("add")
+def pipeline_add(
+    name: Annotated[str, typer.Argument(help="Pipeline name.")],
+    default: Annotated[bool, typer.Option("--default", help="Make it the default.")] = False,
+) -> None:
+    """A new pipeline with the standard stages (edit them with `pipe stage`)."""
+    from pipecli.core.services import pipelines
+
+    with session() as ctx:
+        pipe = pipelines.add_pipeline(ctx, name, default=default)
+        pid, pname = pipe.id, pipe.name
+    print(f"created pipeline {pid}: {pname}")
+
+
+@pipeline_app.command("default")
+def pipeline_default(name: Annotated[str, typer.Argument(help="Pipeline name or id.")]) -> None:
+    """Make a pipeline the default one."""
+    from pipecli.core.services import pipelines
+
+    with session() as ctx:
+        pipe = pipelines.get_pipeline(ctx, name)
+        pipelines.set_default(ctx, pipe)
+        pname = pipe.name
+    print(f"default pipeline: {pname}")
+
+
+@stage_app.command("list")
+def stage_list(pipeline: Pipeline = None, as_json: o.Json = False, as_csv: o.Csv = False) -> None:
+    """Stages of a pipeline in order, with probability, forecast category and rotting days."""
+    from pipecli.core.services import listing
+
+    with session() as ctx:
+        rows = listing.stage_rows(ctx, pipeline)
+    render.rows("stage", rows, render.fmt_of(as_json, as_csv))
+
+
+@stage_app.command("add")
+def stage_add(
+    name: Annotated[str, typer.Argument(help="Stage name.")],
+    pipeline: Pipeline = None,
+    after: Annotated[str | None, typer.Option(help="Insert after this stage.")] = None,
+    probability: Annotated[str | None, typer.Option(help="Default probability, percent.")] = None,
+    category: Annotated[
+        str | None, typer.Option(help="pipeline, best_case, commit (default: by probability).")
+    ] = None,
+    rot_days: Annotated[int | None, typer.Option(help="Stale after this many days.")] = None,
+) -> None:
+    """Add an open stage to a pipeline."""
+    from pipecli.core.services import pipelines
+
+    spec = pipelines.NewStage(name, pipeline, after, probability, category, rot_days)
+    with session() as ctx:
+        stage = pipelines.add_stage(ctx, spec)
+        sid, sname, pos = stage.id, stage.name, stage.position
+    print(f"created stage {sid}: {sname} (position {pos})")
+
+
+@stage_app.command("edit")
+def stage_edit(
+    stage: Annotated[str, typer.Argument(help="Stage name.")],
+    pipeline: Pipeline = None,
+    name: Annotated[str | None, typer.Option(help="New name.")] = None,
+    probability: Annotated[str | None, typer.Option(help="Default probability.")] = None,
+    category: Annotated[str | None, typer.Option(help="Forecast category.")] = None,
+    rot_days: Annotated[int | None, typer.Option(help="Stale after N days (0 = never).")] = None,
+) -> None:
+    """Rename a stage or change its probability, category or rotting threshold."""
+    from pipecli.core.services import pipelines
+
+    with session() as ctx:
+        st = pipelines.edit_stage(
+            ctx, pipeline, stage, name=name, probability_value=probability,
+            category_value=category, rot_days=rot_days,
+        )  # fmt: skip
+        sname = st.name
+    print(f"updated stage {sname}")

@@ -1,0 +1,175 @@
+"""The verbs of daily work: convert, move, win, lose, reopen, done, undone and log."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from pipecli import render
+from pipecli.commands import options as o
+from pipecli.commands._run import session
+
+Id = Annotated[str, typer.Argument(help="Deal id.")]
+Note = Annotated[str | None, typer.Option("--note", help="A note kept in the history.")]
+On = Annotated[str | None, typer.Option("--date", help="When it closed (default: now).")]
+
+
+def _deal(deal_id: int, as_json: bool, as_csv: bool, verb: str) -> None:
+    from pipecli.core.services import listing
+
+    with session() as ctx:
+        row = listing.get_row(ctx, "deal", deal_id)
+    render.created("deal", row, render.fmt_of(as_json, as_csv), verb=verb)
+
+
+def convert(
+    lead_id: Annotated[str, typer.Argument(help="Lead id.")],
+    deal: Annotated[
+        str | None, typer.Option("--deal", help="Also open a deal with this title.")
+    ] = None,
+    account: Annotated[str | None, typer.Option(help="Use this account (name or id).")] = None,
+    stage: Annotated[str | None, typer.Option(help="Stage for the new deal.")] = None,
+    pipeline: Annotated[str | None, typer.Option(help="Pipeline for the new deal.")] = None,
+    close: Annotated[str | None, typer.Option(help="Expected close of the new deal.")] = None,
+    as_json: o.Json = False,
+) -> None:
+    """Convert a lead into an account and a contact (matched or created), and maybe a deal."""
+    from pipecli.core.services import leads, listing
+
+    with session() as ctx:
+        c = leads.convert(
+            ctx, lead_id, deal_title=deal, account=account, stage=stage, pipeline=pipeline,
+            close=close,
+        )  # fmt: skip
+        result = {
+            "lead": listing.get_row(ctx, "lead", c.lead.id),  # type: ignore[arg-type]
+            "account": listing.get_row(ctx, "account", c.account.id) if c.account else None,  # type: ignore[arg-type]
+            "contact": listing.get_row(ctx, "contact", c.contact.id),  # type: ignore[arg-type]
+            "deal": listing.get_row(ctx, "deal", c.deal.id) if c.deal else None,  # type: ignore[arg-type]
+            "account_created": c.account_created,
+            "contact_created": c.contact_created,
+        }
+    if as_json:
+        render.emit_json(result)
+        return
+    parts = []
+    if result["account"]:
+        how = "new" if c.account_created else "existing"
+        parts.append(f"{how} account {result['account']['id']} {result['account']['name']!r}")
+    how = "new" if c.contact_created else "existing"
+    parts.append(f"{how} contact {result['contact']['id']} {result['contact']['name']!r}")
+    if result["deal"]:
+        parts.append(f"new deal {result['deal']['id']} {result['deal']['title']!r}")
+    print(f"converted lead {result['lead']['id']} → " + ", ".join(parts))
+
+
+def move(
+    deal_id: Id,
+    stage: Annotated[str, typer.Argument(help="Stage name (a unique prefix will do).")],
+    note: Note = None,
+    as_json: o.Json = False,
+    as_csv: o.Csv = False,
+) -> None:
+    """Move a deal to another stage of its pipeline."""
+    from pipecli.core.services import deals
+
+    with session() as ctx:
+        did = deals.move(ctx, deal_id, stage, note).id
+    _deal(did, as_json, as_csv, "moved")  # type: ignore[arg-type]
+
+
+def win(
+    deal_id: Id, note: Note = None, on: On = None, as_json: o.Json = False, as_csv: o.Csv = False
+) -> None:
+    """Mark a deal won (probability 100)."""
+    from pipecli.core.services import deals
+
+    with session() as ctx:
+        did = deals.win(ctx, deal_id, note, on).id
+    _deal(did, as_json, as_csv, "won")  # type: ignore[arg-type]
+
+
+def lose(
+    deal_id: Id,
+    reason: Annotated[str | None, typer.Option(help="Why: price, competitor, timing...")] = None,
+    note: Note = None,
+    on: On = None,
+    as_json: o.Json = False,
+    as_csv: o.Csv = False,
+) -> None:
+    """Mark a deal lost (probability 0), with a reason."""
+    from pipecli.core.services import deals
+
+    with session() as ctx:
+        did = deals.lose(ctx, deal_id, reason, note, on).id
+    _deal(did, as_json, as_csv, "lost")  # type: ignore[arg-type]
+
+
+def reopen(
+    deal_id: Id,
+    stage: Annotated[str | None, typer.Option(help="Open stage to reopen into.")] = None,
+    as_json: o.Json = False,
+    as_csv: o.Csv = False,
+) -> None:
+    """Reopen a won or lost deal, into the stage it closed from unless --stage."""
+    from pipecli.core.services import deals
+
+    with session() as ctx:
+        did = deals.reopen(ctx, deal_id, stage).id
+    _deal(did, as_json, as_csv, "reopened")  # type: ignore[arg-type]
+
+
+def done(task_id: Annotated[str, typer.Argument(help="Task id.")], as_json: o.Json = False) -> None:
+    """Mark a task done; a repeating task gets its next occurrence."""
+    from pipecli.core.services import listing, tasks
+
+    with session() as ctx:
+        result = tasks.done(ctx, task_id)
+        row = listing.get_row(ctx, "task", result.task.id)  # type: ignore[arg-type]
+        nxt = listing.get_row(ctx, "task", result.next_task.id) if result.next_task else None  # type: ignore[arg-type]
+    if as_json:
+        render.emit_json({"task": row, "next": nxt})
+        return
+    print(f"done task {row['id']}: {row['title']}")
+    if nxt:
+        print(f"next: task {nxt['id']} due {nxt['due']}")
+
+
+def undone(
+    task_id: Annotated[str, typer.Argument(help="Task id.")], as_json: o.Json = False
+) -> None:
+    """Open a done task again (withdrawing the next occurrence it created, if untouched)."""
+    from pipecli.core.services import listing, tasks
+
+    with session() as ctx:
+        result = tasks.undone(ctx, task_id)
+        row = listing.get_row(ctx, "task", result.task.id)  # type: ignore[arg-type]
+    if as_json:
+        render.emit_json(row)
+    else:
+        print(f"reopened task {row['id']}: {row['title']}")
+
+
+def log(
+    kind: Annotated[str, typer.Argument(help="call, email, meeting or note.")],
+    subject: Annotated[str, typer.Argument(help="What happened.")],
+    deal: Annotated[str | None, typer.Option(help="Deal id.")] = None,
+    lead: Annotated[str | None, typer.Option(help="Lead id or name.")] = None,
+    contact: Annotated[str | None, typer.Option(help="Contact id or name.")] = None,
+    account: Annotated[str | None, typer.Option(help="Account id or name.")] = None,
+    at: Annotated[str | None, typer.Option(help="When (default now): 'yesterday 3pm'.")] = None,
+    body: Annotated[str | None, typer.Option(help="More text.")] = None,
+    as_json: o.Json = False,
+) -> None:
+    """Log a call, e-mail, meeting or note on a record's timeline."""
+    from pipecli.core.services import activities, listing
+
+    inp = activities.ActivityInput(kind, subject, body, at, deal, lead, contact, account)
+    with session() as ctx:
+        act = activities.log(ctx, inp)
+        row = listing.activity_row((act, ctx.user().name), [])
+    if as_json:
+        render.emit_json(row)
+    else:
+        print(f"logged {row['type']} {row['id']}: {row['subject']}")

@@ -1,0 +1,106 @@
+"""Settings: where the database is, who the user is, and the defaults that shape input.
+
+Precedence for the database: `--db` > `PIPE_DB` > `[database] url` in config.toml > the XDG data dir
+(platformdirs). The config file lives in the XDG config dir, or wherever `PIPE_CONFIG` points.
+Reading settings is cheap (tomllib, no SQLAlchemy), so `pipe --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from pipecli.core.errors import Invalid
+
+APP_NAME = "pipecli"
+DEFAULT_CURRENCY = "USD"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a run needs to know before it touches the database."""
+
+    db_url: str
+    user_name: str
+    user_email: str | None = None
+    currency: str = DEFAULT_CURRENCY
+    fiscal_year_start: int = 1
+    config_path: Path | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+    def with_db(self, db: str | None) -> Settings:
+        return self if not db else replace(self, db_url=normalize_db_url(db))
+
+
+def config_path() -> Path:
+    env = os.environ.get("PIPE_CONFIG")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_config_path
+
+    return user_config_path(APP_NAME) / "config.toml"
+
+
+def default_db_path() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME) / "pipe.db"
+
+
+def normalize_db_url(value: str) -> str:
+    """A bare path becomes a SQLite URL; `postgresql://` gets the psycopg 3 driver."""
+    value = value.strip()
+    if "://" not in value:
+        return "sqlite:///" + str(Path(value).expanduser().resolve())
+    if value.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + value.split("://", 1)[1]
+    return value
+
+
+def _read_toml(path: Path) -> dict[str, object]:
+    if not path.is_file():
+        return {}
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise Invalid("config", str(path), f"is not valid TOML ({exc})") from exc
+
+
+def _section(data: dict[str, object], name: str) -> dict[str, object]:
+    value = data.get(name, {})
+    return value if isinstance(value, dict) else {}
+
+
+def load_settings(db: str | None = None) -> Settings:
+    """Read environment and config file; `db` is the `--db` option when given."""
+    path = config_path()
+    data = _read_toml(path)
+    database, user, defaults = (_section(data, n) for n in ("database", "user", "defaults"))
+    url = db or os.environ.get("PIPE_DB") or str(database.get("url") or "")
+    url = normalize_db_url(url) if url else "sqlite:///" + str(default_db_path())
+    name = os.environ.get("PIPE_USER") or str(user.get("name") or "") or _login_name()
+    fiscal = defaults.get("fiscal_year_start", 1)
+    if not isinstance(fiscal, int) or not 1 <= fiscal <= 12:
+        raise Invalid("fiscal_year_start", fiscal, "must be a month number from 1 to 12")
+    currency = str(defaults.get("currency") or DEFAULT_CURRENCY).upper()
+    email = user.get("email")
+    return Settings(
+        db_url=url,
+        user_name=name,
+        user_email=str(email) if email else None,
+        currency=currency,
+        fiscal_year_start=fiscal,
+        config_path=path,
+        extra=data,
+    )
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "me"

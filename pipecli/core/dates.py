@@ -1,0 +1,332 @@
+"""The one parser of human date text in pipecli.
+
+Why it exists: dates are typed in many places (close dates, task due dates, report ranges,
+filters), and every one of them must understand "fri", "eoq+2w" or "tomorrow 10am" the same
+way, with the same fiscal-quarter rules and the same error messages. All front ends call
+these functions; nothing else in pipecli parses date text.
+
+The functions are pure: they never read the clock. The caller passes `today`, which keeps
+them deterministic and lets the caller decide the time zone.
+
+Grammar (case-insensitive, surrounding and repeated whitespace ignored):
+
+    2026-12-20  2026/12/20  dec 20  20 dec  december 20 2026  20 December 2026
+    today  tomorrow  yesterday  now
+    fri  friday  this fri  next fri  last fri
+    +3d  -2w  +1m  +1q  +1y  3d  in 3 days  3 days ago
+    eow  eom  eoq  eoy  sow  som  soq  soy  end of month  start of quarter
+    next week  next month  next quarter  next year  last week  ...
+    any of the above followed by signed offsets: eoq+2w  2026-11-22-3d  today + 3d
+    times (parse_when only): 10am  10:30am  10 am  14:30  noon  midnight  at 10am
+        before or after the date: fri 10am  10am fri  2026-12-01T09:15
+
+Meanings:
+
+- A month-day with no year is the next such date on or after today.
+- A bare weekday ("fri", "this fri") is the nearest such day on or after today; "next fri"
+  is that weekday in the following ISO week (Monday first); "last fri" is the most recent
+  one strictly before today.
+- Offset units: d days, w weeks, m months, q quarters (3 months), y years. Months, quarters
+  and years are clamped to the month end (Jan 31 +1m = Feb 28). Several offsets apply left
+  to right.
+- "next week" / "next month" / ... is today plus one unit; "last ..." is today minus one.
+- eow/sow are the ISO week's Sunday/Monday, eom/som the calendar month's ends, and
+  eoq/soq/eoy/soy the ends of the *fiscal* quarter and year, which start in the month
+  `fiscal_year_start` (1 = January, so calendar quarters).
+- "now" is today; the time of day is never known here, so it carries no time.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from pipecli.core.errors import Invalid
+
+__all__ = [
+    "DAY_NAMES",
+    "MONTHS",
+    "MONTH_NAMES",
+    "WEEKDAYS",
+    "When",
+    "fiscal_year_bounds",
+    "parse_date",
+    "parse_iso_date",
+    "parse_when",
+    "quarter_bounds",
+]
+
+HINT = "is not a date; try 2026-12-20, today, fri, +3d, eoq or eoq+2w"
+
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTH_NAMES = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+# Lower-case weekday name (full, 3-letter and common abbreviations) -> 0 (Monday) .. 6.
+WEEKDAYS: dict[str, int] = {
+    **{name.lower(): i for i, name in enumerate(DAY_NAMES)},
+    **{name[:3].lower(): i for i, name in enumerate(DAY_NAMES)},
+    "tues": 1,
+    "weds": 2,
+    "thur": 3,
+    "thurs": 3,
+}
+# Lower-case month name (full, 3-letter, "sept") -> 1 .. 12.
+MONTHS: dict[str, int] = {
+    **{name.lower(): i for i, name in enumerate(MONTH_NAMES, start=1)},
+    **{name[:3].lower(): i for i, name in enumerate(MONTH_NAMES, start=1)},
+    "sept": 9,
+}
+
+
+@dataclass(frozen=True)
+class When:
+    """A parsed date with an optional time of day."""
+
+    date: datetime.date
+    time: datetime.time | None  # None when the text named no time
+
+
+class _Refused(Exception):
+    """Internal: the text was refused for `reason`; the public functions add the field."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _alternation(names: dict[str, int]) -> str:
+    return "|".join(sorted(names, key=len, reverse=True))
+
+
+_UNIT = r"(?P<unit>d|days?|w|wks?|weeks?|m|mos?|months?|q|qtrs?|quarters?|y|yrs?|years?)"
+_NUM_UNIT = rf"(?P<n>\d+) ?{_UNIT}"
+_MON = rf"(?P<mon>{_alternation(MONTHS)})\.?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?:,? (?P<year>\d{4}))?"
+_WD = rf"(?P<wd>{_alternation(WEEKDAYS)})"
+
+_OFFSET_TAIL = re.compile(rf"(?P<rest>.*?) ?(?P<sign>[+-]) ?{_NUM_UNIT}", re.ASCII)
+_ISO_T = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})t(?=\d)", re.ASCII)
+_ISO_STRICT = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
+_TIME = re.compile(
+    r"(?:^|(?<= ))(?:at |@ ?)?"
+    r"(?:(?P<word>noon|midnight)"
+    r"|(?P<h12>\d{1,2})(?::(?P<m12>\d{2}))? ?(?P<ampm>[ap])\.?m\.?"
+    r"|(?P<h24>\d{1,2}):(?P<m24>\d{2})(?::(?P<s24>\d{2}))?)"
+    r"(?= |$)",
+    re.ASCII,
+)
+
+
+def _check_fiscal(fiscal_year_start: int) -> None:
+    if not 1 <= fiscal_year_start <= 12:
+        raise ValueError(f"fiscal_year_start must be 1..12, not {fiscal_year_start!r}")
+
+
+def quarter_bounds(d: date, fiscal_year_start: int = 1) -> tuple[date, date]:
+    """First and last day of the fiscal quarter holding `d`."""
+    _check_fiscal(fiscal_year_start)
+    months_in = (d.month - fiscal_year_start) % 12
+    start = d.replace(day=1) - relativedelta(months=months_in % 3)
+    return start, start + relativedelta(months=3, days=-1)
+
+
+def fiscal_year_bounds(d: date, fiscal_year_start: int = 1) -> tuple[date, date]:
+    """First and last day of the fiscal year holding `d`."""
+    _check_fiscal(fiscal_year_start)
+    start = d.replace(day=1) - relativedelta(months=(d.month - fiscal_year_start) % 12)
+    return start, start + relativedelta(years=1, days=-1)
+
+
+def parse_iso_date(text: str, *, field: str = "date") -> date:
+    """Strict YYYY-MM-DD, for machine input (import files, API arguments)."""
+    m = _ISO_STRICT.fullmatch(text)
+    if m is None:
+        raise Invalid(field, text, "is not a date in YYYY-MM-DD form")
+    try:
+        return date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError as err:
+        raise Invalid(field, text, str(err)) from None
+
+
+def parse_date(text: str, today: date, *, field: str = "date", fiscal_year_start: int = 1) -> date:
+    """Parse human date text relative to `today`; text naming a time of day is refused."""
+    _check_fiscal(fiscal_year_start)
+    try:
+        rest, at = _split_time(_normalize(text))
+        if at is not None:
+            raise _Refused("takes a date, not a time")
+        return _parse_day(rest, today, fiscal_year_start)
+    except _Refused as err:
+        raise Invalid(field, text, err.reason) from None
+
+
+def parse_when(text: str, today: date, *, field: str = "due", fiscal_year_start: int = 1) -> When:
+    """Parse human date text with an optional time of day; a time alone means today."""
+    _check_fiscal(fiscal_year_start)
+    try:
+        rest, at = _split_time(_normalize(text))
+        clock = None if at is None else _make_time(at)
+        return When(_parse_day(rest, today, fiscal_year_start), clock)
+    except _Refused as err:
+        raise Invalid(field, text, err.reason) from None
+
+
+def _normalize(text: str) -> str:
+    s = " ".join(text.lower().split())
+    if not s:
+        raise _Refused(HINT)
+    return _ISO_T.sub(r"\1 ", s)
+
+
+def _split_time(s: str) -> tuple[str, re.Match[str] | None]:
+    """Take the one time expression out of `s`; return the rest and the time's match."""
+    found = list(_TIME.finditer(s))
+    if not found:
+        return s, None
+    if len(found) > 1:
+        raise _Refused("names more than one time")
+    m = found[0]
+    return " ".join((s[: m.start()] + " " + s[m.end() :]).split()), m
+
+
+def _make_time(m: re.Match[str]) -> datetime.time:
+    if m["word"]:
+        return datetime.time(12) if m["word"] == "noon" else datetime.time(0)
+    if m["ampm"]:
+        hour, minute, second = int(m["h12"]), int(m["m12"] or 0), 0
+        if not 1 <= hour <= 12:
+            raise _Refused("hour must be 1..12 with am/pm")
+        hour = hour % 12 + (12 if m["ampm"] == "p" else 0)
+    else:
+        hour, minute, second = int(m["h24"]), int(m["m24"]), int(m["s24"] or 0)
+        if hour > 23:
+            raise _Refused("hour must be 0..23")
+    if minute > 59 or second > 59:
+        raise _Refused("minute and second must be 0..59")
+    return datetime.time(hour, minute, second)
+
+
+def _parse_day(s: str, today: date, fys: int) -> date:
+    """A base expression followed by any number of signed offsets."""
+    offsets: list[tuple[int, str]] = []
+    while m := _OFFSET_TAIL.fullmatch(s):
+        offsets.append((int(m["sign"] + m["n"]), m["unit"]))
+        s = m["rest"]
+    day = _base(s, today, fys)
+    for n, unit in reversed(offsets):
+        day = _shift(day, n, unit)
+    return day
+
+
+def _shift(day: date, n: int, unit: str) -> date:
+    """`day` moved by n units; unit is anything starting with d, w, m, q or y."""
+    try:
+        if unit[0] == "d":
+            return day + timedelta(days=n)
+        if unit[0] == "w":
+            return day + timedelta(weeks=n)
+        return day + relativedelta(months=n * {"m": 1, "q": 3, "y": 12}[unit[0]])
+    except (OverflowError, ValueError):
+        raise _Refused("is out of range") from None
+
+
+def _make_date(year: int, month: int, day: int) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError as err:
+        raise _Refused(str(err)) from None
+
+
+def _base(s: str, today: date, fys: int) -> date:
+    if not s:  # only offsets or a time were given
+        return today
+    for pattern, handler in _BASES:
+        m = pattern.fullmatch(s)
+        if m:
+            return handler(m, today, fys)
+    raise _Refused(HINT)
+
+
+def _relative_word(m: re.Match[str], today: date, fys: int) -> date:
+    return today + timedelta(days={"yesterday": -1, "tomorrow": 1}.get(m[0], 0))
+
+
+def _iso(m: re.Match[str], today: date, fys: int) -> date:
+    return _make_date(int(m["y"]), int(m["m"]), int(m["d"]))
+
+
+def _month_day(m: re.Match[str], today: date, fys: int) -> date:
+    month, day = MONTHS[m["mon"]], int(m["day"])
+    if m["year"]:
+        return _make_date(int(m["year"]), month, day)
+    _make_date(2000, month, day)  # a leap year: refuses only days no year has
+    for year in range(today.year, today.year + 9):  # Feb 29 recurs within 8 years
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if candidate >= today:
+            return candidate
+    raise _Refused("is out of range")
+
+
+def _weekday(m: re.Match[str], today: date, fys: int) -> date:
+    wd, now = WEEKDAYS[m["wd"]], today.weekday()
+    if m["rel"] == "next":
+        return today + timedelta(days=7 - now + wd)
+    if m["rel"] == "last":
+        return today - timedelta(days=(now - wd - 1) % 7 + 1)
+    return today + timedelta(days=(wd - now) % 7)
+
+
+def _offset(m: re.Match[str], today: date, fys: int) -> date:
+    if m["in"] and m["ago"]:
+        raise _Refused(HINT)
+    n = int(m["n"])
+    return _shift(today, -n if m["ago"] else n, m["unit"])
+
+
+def _next_unit(m: re.Match[str], today: date, fys: int) -> date:
+    return _shift(today, 1 if m["rel"] == "next" else -1, m["unit"])
+
+
+def _anchor(m: re.Match[str], today: date, fys: int) -> date:
+    end, unit = m["edge"] in ("eo", "end"), m["unit"][0]
+    if unit == "w":
+        start = today - timedelta(days=today.weekday())
+        return start + timedelta(days=6) if end else start
+    if unit == "m":
+        first = today.replace(day=1)
+        return first + relativedelta(months=1, days=-1) if end else first
+    bounds = quarter_bounds(today, fys) if unit == "q" else fiscal_year_bounds(today, fys)
+    return bounds[1] if end else bounds[0]
+
+
+_Handler = Callable[[re.Match[str], date, int], date]
+_BASES: list[tuple[re.Pattern[str], _Handler]] = [
+    (re.compile(p, re.ASCII), h)
+    for p, h in [
+        (r"today|now|tomorrow|yesterday", _relative_word),
+        (r"(?P<y>\d{4})(?P<sep>[-/])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})", _iso),
+        (rf"{_MON} {_DAY}{_YEAR}", _month_day),
+        (rf"{_DAY} (?:of )?{_MON}{_YEAR}", _month_day),
+        (rf"(?:(?P<rel>next|last|this) )?{_WD}", _weekday),
+        (rf"(?P<in>in )?{_NUM_UNIT}(?P<ago> ago)?", _offset),
+        (r"(?P<rel>next|last) (?P<unit>week|month|quarter|year)", _next_unit),
+        (r"(?P<edge>eo|so)(?P<unit>[wmqy])", _anchor),
+        (
+            r"(?P<edge>end|start|beginning) of (?:the |this )?"
+            r"(?P<unit>week|month|quarter|year)",
+            _anchor,
+        ),
+    ]
+]

@@ -1,0 +1,147 @@
+"""Engines and sessions: one place that knows SQLite from PostgreSQL.
+
+`open_store(settings)` makes the engine, brings the schema to the current Alembic head (creating the
+database on first use) and seeds the default pipeline. Checking the schema costs one small query;
+Alembic itself is imported only when an upgrade is due, so everyday commands start fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.orm import sessionmaker
+from sqlmodel import Session
+
+from pipecli.core.errors import DatabaseUnavailable
+from pipecli.core.migrations import HEAD
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=5000")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`: SQLite gets WAL, foreign keys and a busy timeout; its folder is made."""
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[1] if "///" in url else ""
+        if path and path != ":memory:":
+            try:
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseUnavailable(f"database: cannot create {path}: {exc}") from exc
+        engine = create_engine(url)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The Alembic revision the database is at, or None for an empty database."""
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except (OperationalError, ProgrammingError) as exc:
+        if _is_connect_error(exc):
+            raise DatabaseUnavailable(f"database unavailable: {_first_line(exc)}") from exc
+        return None
+
+
+def _is_connect_error(exc: Exception) -> bool:
+    msg = str(exc).lower()
+    markers = (
+        "unable to open",
+        "connection",
+        "could not connect",
+        "authentication",
+        "does not exist",
+    )
+    return "alembic_version" not in msg and any(m in msg for m in markers)
+
+
+def _first_line(exc: Exception) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    return str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Run Alembic migrations up to `revision` on `engine` (imports Alembic; slow, so only when due)."""
+    from alembic import command
+
+    from pipecli.core.migrations import alembic_config
+
+    with engine.begin() as conn:
+        cfg = alembic_config()
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+
+
+def ensure_schema(engine: Engine) -> bool:
+    """Bring the schema to head; True when it was created or upgraded now."""
+    rev = current_revision(engine)
+    if rev == HEAD:
+        return False
+    try:
+        upgrade(engine)
+    except OperationalError as exc:
+        raise DatabaseUnavailable(f"database unavailable: {_first_line(exc)}") from exc
+    return True
+
+
+def table_names(engine: Engine) -> list[str]:
+    return inspect(engine).get_table_names()
+
+
+@dataclass
+class Store:
+    """An opened database: the engine and a factory of sessions that commit or roll back as one."""
+
+    engine: Engine
+    url: str
+
+    def __post_init__(self) -> None:
+        self._factory = sessionmaker(self.engine, class_=Session, expire_on_commit=False)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One unit of work: committed when the block ends, rolled back whole on any error."""
+        session: Session = self._factory()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_store(url: str, now: datetime | None = None) -> Store:
+    """Open (and on first use create) the database at `url`, with the default pipeline seeded."""
+    engine = make_engine(url)
+    try:
+        changed = ensure_schema(engine)
+        store = Store(engine, url)
+        if changed:
+            from pipecli.core.services.pipelines import seed_default
+
+            with store.session() as session:
+                seed_default(session, now or datetime.now(UTC))
+    except OperationalError as exc:
+        engine.dispose()
+        raise DatabaseUnavailable(f"database unavailable: {_first_line(exc)}") from exc
+    return store

@@ -1,0 +1,285 @@
+"""SQLModel tables: the one description of what pipecli stores.
+
+Conventions, held by every table:
+- `id` is the integer key users type; `uuid` is the stable identity for export/import round trips.
+- Event times are UTC (`UTCDateTime` stores naive UTC and returns aware UTC, the same on SQLite and
+  PostgreSQL); business dates (expected close, due date, birthday) are plain dates.
+- Money is an integer count of the currency's minor units (`amount_minor` + `currency`), so sums in
+  SQL are exact on both backends; `pipecli.core.money` converts to and from `Decimal`.
+- Delete means archive: `archived_at` is set, the row stays.
+- The schema is changed only by an Alembic migration (pipecli/core/migrations).
+
+Customer-service cases, segments and campaigns are meant to arrive as new tables beside these, linked by
+the same `account_id`/`contact_id` keys, with `TagLink` and `Activity` already generic over record kinds.
+"""
+
+from __future__ import annotations
+
+import uuid as uuid_mod
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from sqlalchemy import BigInteger, DateTime, Index, MetaData, UniqueConstraint
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata: MetaData = SQLModel.metadata
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out; stored as naive UTC on every backend."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+def new_uuid() -> str:
+    return str(uuid_mod.uuid4())
+
+
+def _uuid_field() -> Any:
+    return Field(default_factory=new_uuid, max_length=36, unique=True)
+
+
+def _ts(nullable: bool = False, index: bool = False) -> Any:
+    return Field(default=None, sa_type=UTCDateTime, nullable=nullable, index=index)
+
+
+def _money() -> Any:
+    return Field(default=None, sa_type=BigInteger)
+
+
+class User(SQLModel, table=True):
+    """An owner of records: a sales rep or anyone else who works the pipeline."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = _uuid_field()
+    name: str = Field(unique=True)
+    email: str | None = None
+    created_at: datetime = _ts()
+
+
+class Tag(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+
+
+class TagLink(SQLModel, table=True):
+    """A tag on any record: `kind` names the table (deal, lead, account, contact, task...)."""
+
+    tag_id: int = Field(foreign_key="tag.id", primary_key=True, ondelete="CASCADE")
+    kind: str = Field(primary_key=True, max_length=20)
+    record_id: int = Field(primary_key=True, index=True)
+
+
+class Account(SQLModel, table=True):
+    """A company: the customer the contacts work for and the deals are sold to."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = _uuid_field()
+    name: str = Field(index=True)
+    domain: str | None = Field(default=None, index=True)
+    industry: str | None = None
+    website: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    region: str | None = None
+    employees: int | None = None
+    source: str | None = None
+    notes: str | None = None
+    owner_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    lead_id: int | None = Field(default=None, foreign_key="lead.id")
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+    archived_at: datetime | None = _ts(nullable=True)
+
+
+class Contact(SQLModel, table=True):
+    """A person, usually at an account."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = _uuid_field()
+    name: str = Field(index=True)
+    email: str | None = Field(default=None, index=True)
+    phone: str | None = None
+    title: str | None = None
+    birthday: date | None = None
+    source: str | None = None
+    notes: str | None = None
+    account_id: int | None = Field(default=None, foreign_key="account.id", index=True)
+    owner_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    lead_id: int | None = Field(default=None, foreign_key="lead.id")
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+    archived_at: datetime | None = _ts(nullable=True)
+
+
+class Lead(SQLModel, table=True):
+    """Someone who might buy, not yet qualified; converted into account + contact (+ deal)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = _uuid_field()
+    name: str = Field(index=True)
+    company: str | None = None
+    email: str | None = Field(default=None, index=True)
+    phone: str | None = None
+    title: str | None = None
+    source: str | None = Field(default=None, index=True)
+    status: str = Field(default="new", max_length=20, index=True)
+    amount_minor: int | None = _money()
+    currency: str = Field(max_length=3)
+    notes: str | None = None
+    owner_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    converted_at: datetime | None = _ts(nullable=True)
+    account_id: int | None = Field(default=None, foreign_key="account.id")
+    contact_id: int | None = Field(default=None, foreign_key="contact.id")
+    deal_id: int | None = Field(default=None, foreign_key="deal.id")
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+    archived_at: datetime | None = _ts(nullable=True)
+
+
+class Pipeline(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = _uuid_field()
+    name: str = Field(unique=True)
+    is_default: bool = False
+    created_at: datetime = _ts()
+    archived_at: datetime | None = _ts(nullable=True)
+
+
+class Stage(SQLModel, table=True):
+    """One step of a pipeline. `outcome` is open, won or lost; won and lost stages close a deal."""
+
+    __table_args__ = (UniqueConstraint("pipeline_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = _uuid_field()
+    pipeline_id: int = Field(foreign_key="pipeline.id", index=True)
+    name: str
+    position: int
+    probability: int
+    forecast_category: str = Field(max_length=20)
+    outcome: str = Field(default="open", max_length=10)
+    rot_days: int | None = None
+    archived_at: datetime | None = _ts(nullable=True)
+
+
+class Deal(SQLModel, table=True):
+    """An opportunity moving through the stages of one pipeline.
+
+    `closed_at` is set while the deal sits in a won or lost stage; its status is the stage's outcome.
+    `probability_manual` marks a probability typed by the user, which stage moves then leave alone.
+    """
+
+    __table_args__ = (
+        Index("ix_deal_pipeline_stage", "pipeline_id", "stage_id"),
+        Index("ix_deal_expected_close", "expected_close"),
+        Index("ix_deal_closed_at", "closed_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = _uuid_field()
+    title: str
+    pipeline_id: int = Field(foreign_key="pipeline.id")
+    stage_id: int = Field(foreign_key="stage.id", index=True)
+    account_id: int | None = Field(default=None, foreign_key="account.id", index=True)
+    contact_id: int | None = Field(default=None, foreign_key="contact.id", index=True)
+    lead_id: int | None = Field(default=None, foreign_key="lead.id")
+    owner_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    amount_minor: int | None = _money()
+    currency: str = Field(max_length=3)
+    probability: int
+    probability_manual: bool = False
+    expected_close: date | None = None
+    source: str | None = None
+    lost_reason: str | None = None
+    lost_note: str | None = None
+    notes: str | None = None
+    stage_entered_at: datetime = _ts()
+    created_at: datetime = _ts(index=True)
+    updated_at: datetime = _ts()
+    closed_at: datetime | None = _ts(nullable=True)
+    archived_at: datetime | None = _ts(nullable=True)
+
+
+class StageChange(SQLModel, table=True):
+    """History: one row per create, move, win, loss, reopen, amount, close-date or probability change.
+
+    Each row is a snapshot of the deal at that moment, so reports can rebuild any past date.
+    """
+
+    __table_args__ = (Index("ix_stagechange_deal_at", "deal_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = _uuid_field()
+    deal_id: int = Field(foreign_key="deal.id")
+    at: datetime = _ts(index=True)
+    user_id: int | None = Field(default=None, foreign_key="user.id")
+    change: str = Field(max_length=20)
+    from_stage_id: int | None = Field(default=None, foreign_key="stage.id")
+    to_stage_id: int = Field(foreign_key="stage.id", index=True)
+    amount_minor: int | None = _money()
+    currency: str = Field(max_length=3)
+    expected_close: date | None = None
+    probability: int
+    note: str | None = None
+
+
+class Activity(SQLModel, table=True):
+    """Something that happened: a call, e-mail, meeting or note, on a record's timeline."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = _uuid_field()
+    kind: str = Field(max_length=20)
+    subject: str
+    body: str | None = None
+    at: datetime = _ts(index=True)
+    user_id: int | None = Field(default=None, foreign_key="user.id")
+    deal_id: int | None = Field(default=None, foreign_key="deal.id", index=True)
+    lead_id: int | None = Field(default=None, foreign_key="lead.id", index=True)
+    contact_id: int | None = Field(default=None, foreign_key="contact.id", index=True)
+    account_id: int | None = Field(default=None, foreign_key="account.id", index=True)
+    created_at: datetime = _ts()
+    archived_at: datetime | None = _ts(nullable=True)
+
+
+class Task(SQLModel, table=True):
+    """Something to do, by a date and maybe a time; `repeat` is an RFC 5545 RRULE."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = _uuid_field()
+    title: str
+    kind: str = Field(default="todo", max_length=20)
+    priority: str = Field(default="normal", max_length=10)
+    due_date: date | None = Field(default=None, index=True)
+    due_time: time | None = None
+    repeat: str | None = None
+    notes: str | None = None
+    done_at: datetime | None = _ts(nullable=True)
+    previous_id: int | None = Field(default=None, foreign_key="task.id")
+    deal_id: int | None = Field(default=None, foreign_key="deal.id", index=True)
+    lead_id: int | None = Field(default=None, foreign_key="lead.id", index=True)
+    contact_id: int | None = Field(default=None, foreign_key="contact.id", index=True)
+    account_id: int | None = Field(default=None, foreign_key="account.id", index=True)
+    owner_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+    archived_at: datetime | None = _ts(nullable=True)

@@ -1,0 +1,135 @@
+"""Accounts (companies): create, edit, and find-or-create by name for deals, contacts and leads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func
+from sqlmodel import select
+
+from pipecli.core.errors import Invalid
+from pipecli.core.models import Account, Contact
+from pipecli.core.services import common
+from pipecli.core.services.context import Ctx
+
+FREE_MAIL = frozenset(
+    "gmail.com googlemail.com outlook.com hotmail.com live.com msn.com yahoo.com icloud.com me.com "
+    "aol.com proton.me protonmail.com gmx.de gmx.net web.de mail.ru yandex.ru qq.com foxmail.com "
+    "163.com 126.com yeah.net sina.com sina.cn sohu.com aliyun.com 139.com".split()
+)
+
+
+@dataclass
+class AccountInput:
+    name: str
+    domain: str | None = None
+    industry: str | None = None
+    website: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    region: str | None = None
+    employees: int | None = None
+    source: str | None = None
+    owner: str | None = None
+    notes: str | None = None
+    tags: list[str] = field(default_factory=list)
+    untags: list[str] = field(default_factory=list)
+
+
+def domain(text: str | None, field_name: str = "domain") -> str | None:
+    value = common.clean(text)
+    if value is None:
+        return None
+    value = value.lower().removeprefix("https://").removeprefix("http://").removeprefix("www.")
+    value = value.split("/")[0]
+    if "." not in value or " " in value or "@" in value:
+        raise Invalid(field_name, text, "is not a domain (expected like acme.example)")
+    return value
+
+
+def email_domain(email: str | None) -> str | None:
+    """The company domain of an e-mail address; None for free-mail providers."""
+    if not email or "@" not in email:
+        return None
+    dom = email.rsplit("@", 1)[1].lower()
+    return None if dom in FREE_MAIL else dom
+
+
+def employees(value: int | str | None) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) and not value.strip().isdigit():
+        raise Invalid("employees", value, "must be a whole number")
+    return int(value)
+
+
+def create(ctx: Ctx, inp: AccountInput) -> Account:
+    name = common.required(inp.name, "name")
+    account = Account(name=name, created_at=ctx.now, updated_at=ctx.now)
+    _fill(ctx, account, inp, only_empty=False)
+    ctx.session.add(account)
+    ctx.session.flush()
+    common.set_tags(ctx, "account", account.id, inp.tags)  # type: ignore[arg-type]
+    return account
+
+
+def edit(ctx: Ctx, account_id: int | str, inp: AccountInput) -> Account:
+    account = common.get_live(ctx, Account, account_id, "account")
+    if inp.name:
+        account.name = common.required(inp.name, "name")
+    _fill(ctx, account, inp, only_empty=False)
+    account.updated_at = ctx.now
+    ctx.session.add(account)
+    ctx.session.flush()
+    common.set_tags(ctx, "account", account.id, inp.tags, inp.untags)  # type: ignore[arg-type]
+    return account
+
+
+def _fill(ctx: Ctx, account: Account, inp: AccountInput, *, only_empty: bool) -> None:
+    values = {
+        "domain": domain(inp.domain),
+        "industry": common.clean(inp.industry),
+        "website": common.clean(inp.website),
+        "phone": common.clean(inp.phone),
+        "address": common.clean(inp.address),
+        "region": common.clean(inp.region),
+        "employees": employees(inp.employees),
+        "source": common.clean(inp.source),
+        "notes": inp.notes or None,
+    }
+    if inp.owner is not None:
+        values["owner_id"] = common.resolve_owner(ctx, inp.owner).id
+    elif account.owner_id is None:
+        values["owner_id"] = ctx.user().id
+    for key, value in values.items():
+        if value is not None and not (only_empty and getattr(account, key) is not None):
+            setattr(account, key, value)
+
+
+def find_by_domain(ctx: Ctx, dom: str) -> Account | None:
+    return ctx.session.exec(
+        select(Account)
+        .where(func.lower(Account.domain) == dom.lower(), Account.archived_at.is_(None))  # type: ignore[arg-type,union-attr]
+        .order_by(Account.id)  # type: ignore[arg-type]
+    ).first()
+
+
+def find_or_create(ctx: Ctx, name: str) -> Account:
+    """The live account with this name (case/space-insensitive), created if there is none."""
+    found = common.find_by_name(ctx, Account, name, "account")
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    account = create(ctx, AccountInput(name=name))
+    ctx.notice(f"created account {account.id} {account.name!r}")
+    return account
+
+
+def account_for(ctx: Ctx, ref: str | int | None, contact: Contact | None) -> Account | None:
+    """The account a deal or contact belongs to: by id, by name (found or created), or the contact's."""
+    if ref is None or (isinstance(ref, str) and not ref.strip()):
+        if contact is not None and contact.account_id is not None:
+            return ctx.session.get(Account, contact.account_id)
+        return None
+    if isinstance(ref, int) or ref.strip().lstrip("#").isdigit():
+        return common.get_live(ctx, Account, ref, "account")
+    return find_or_create(ctx, ref)

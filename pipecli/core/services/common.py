@@ -1,0 +1,203 @@
+"""Shared rules for services: lookups by id or name, text clean-up, and typed-or-text inputs.
+
+Services accept either typed values (from imports and the TUI) or the text a user typed (from the
+CLI); the helpers here turn text into values through the one date parser and the one money parser,
+so every front end refuses the same bad input with the same message.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from sqlalchemy import func
+from sqlmodel import SQLModel, select
+
+from pipecli.core import dates, money
+from pipecli.core.errors import Conflict, Invalid, NotFound
+from pipecli.core.models import Account, Contact, Deal, Lead, Tag, TagLink, Task, User
+from pipecli.core.services.context import Ctx, ensure_user, find_user
+
+M = TypeVar("M", bound=SQLModel)
+
+KIND_MODELS: dict[str, type[SQLModel]] = {
+    "lead": Lead,
+    "account": Account,
+    "contact": Contact,
+    "deal": Deal,
+    "task": Task,
+}
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def clean(text: str | None) -> str | None:
+    """Trim and collapse white space; empty becomes None."""
+    if text is None:
+        return None
+    text = " ".join(str(text).split())
+    return text or None
+
+
+def required(text: str | None, field: str) -> str:
+    value = clean(text)
+    if value is None:
+        raise Invalid(field, text, "must not be empty")
+    return value
+
+
+def email(text: str | None, field: str = "email") -> str | None:
+    value = clean(text)
+    if value is None:
+        return None
+    if not EMAIL_RE.match(value):
+        raise Invalid(field, value, "is not an e-mail address (expected name@domain)")
+    return value.lower()
+
+
+def as_date(ctx: Ctx, value: str | date | None, field: str) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    if not value.strip():
+        return None
+    return dates.parse_date(value, ctx.today, field=field, fiscal_year_start=ctx.fiscal_year_start)
+
+
+def as_amount(value: str | Decimal | None, field: str = "amount") -> Decimal | None:
+    if value is None or isinstance(value, Decimal):
+        if value is not None and value < 0:
+            raise Invalid(field, str(value), "must not be negative")
+        return value
+    if not value.strip():
+        return None
+    return money.parse_amount(value, field=field)
+
+
+def as_currency(ctx: Ctx, value: str | None) -> str:
+    return money.currency_code(value or ctx.settings.currency)
+
+
+def to_minor(amount: Decimal | None, currency: str, field: str = "amount") -> int | None:
+    return None if amount is None else money.to_minor(amount, currency, field=field)
+
+
+def get(ctx: Ctx, model: type[M], record_id: int | str, kind: str) -> M:
+    """The record with this id, or NotFound."""
+    rid = parse_id(record_id, kind)
+    obj = ctx.session.get(model, rid)
+    if obj is None:
+        raise NotFound(kind, rid)
+    return obj
+
+
+def get_live(ctx: Ctx, model: type[M], record_id: int | str, kind: str) -> M:
+    """Like get, but an archived record is refused for changes."""
+    obj = get(ctx, model, record_id, kind)
+    if getattr(obj, "archived_at", None) is not None:
+        raise Conflict(f"{kind} {obj.id} is archived (deleted); `pipe undelete {kind} {obj.id}`")  # type: ignore[attr-defined]
+    return obj
+
+
+def parse_id(value: int | str, kind: str) -> int:
+    if isinstance(value, int):
+        return value
+    text = value.strip().lstrip("#")
+    if not text.isdigit():
+        raise Invalid(kind, value, "is not an id (a whole number)")
+    return int(text)
+
+
+def find_by_name(ctx: Ctx, model: Any, ref: str, kind: str) -> Any | None:
+    """A live record whose name matches `ref` case- and whitespace-insensitively; Conflict if several."""
+    key = " ".join(ref.split()).lower()
+    rows = ctx.session.exec(
+        select(model).where(func.lower(model.name) == key, model.archived_at.is_(None))
+    ).all()
+    if len(rows) > 1:
+        ids = ", ".join(str(r.id) for r in rows)
+        raise Conflict(f"{kind}: {ref!r} matches several records (ids {ids}); give the id")
+    return rows[0] if rows else None
+
+
+def resolve_ref(ctx: Ctx, model: Any, ref: int | str | None, kind: str) -> Any | None:
+    """An id (digits) or a name, to an existing live record; NotFound otherwise."""
+    if ref is None or (isinstance(ref, str) and not ref.strip()):
+        return None
+    if isinstance(ref, int) or ref.strip().lstrip("#").isdigit():
+        return get_live(ctx, model, ref, kind)
+    found = find_by_name(ctx, model, ref, kind)
+    if found is None:
+        raise NotFound(kind, ref)
+    return found
+
+
+def resolve_owner(ctx: Ctx, owner: str | None) -> User:
+    """`me`/None is the current user; another name is found or added to the team."""
+    if owner is None or owner.strip().lower() in ("", "me"):
+        return ctx.user()
+    return ensure_user(ctx, required(owner, "owner"))
+
+
+def owner_filter(ctx: Ctx, owner: str | None) -> int | None:
+    """For list filters: the owner's id; -1 (matches nothing) for an unknown name."""
+    if owner is None:
+        return None
+    name = ctx.settings.user_name if owner.strip().lower() == "me" else owner
+    user = find_user(ctx.session, name)
+    return user.id if user and user.id is not None else -1
+
+
+def touch(ctx: Ctx, obj: Any) -> None:
+    obj.updated_at = ctx.now
+
+
+def set_tags(ctx: Ctx, kind: str, record_id: int, add: list[str], remove: list[str] = ()) -> None:  # type: ignore[assignment]
+    """Attach and detach tags by name (tags are created on first use)."""
+    for name in add:
+        tag = _tag(ctx, name)
+        link = ctx.session.get(TagLink, (tag.id, kind, record_id))
+        if link is None:
+            ctx.session.add(TagLink(tag_id=tag.id, kind=kind, record_id=record_id))
+    for name in remove:
+        key = required(name, "tag").lower()
+        tag = ctx.session.exec(select(Tag).where(Tag.name == key)).first()
+        link = tag and ctx.session.get(TagLink, (tag.id, kind, record_id))
+        if link:
+            ctx.session.delete(link)
+    ctx.session.flush()
+
+
+def _tag(ctx: Ctx, name: str) -> Tag:
+    key = required(name, "tag").lower()
+    tag = ctx.session.exec(select(Tag).where(Tag.name == key)).first()
+    if tag is None:
+        tag = Tag(name=key)
+        ctx.session.add(tag)
+        ctx.session.flush()
+    return tag
+
+
+def tags_of(ctx: Ctx, kind: str, ids: list[int]) -> dict[int, list[str]]:
+    """Tag names per record id, for a batch of records (one query)."""
+    out: dict[int, list[str]] = {i: [] for i in ids}
+    if not ids:
+        return out
+    rows = ctx.session.exec(
+        select(TagLink.record_id, Tag.name)
+        .join(Tag, Tag.id == TagLink.tag_id)  # type: ignore[arg-type]
+        .where(TagLink.kind == kind, TagLink.record_id.in_(ids))  # type: ignore[attr-defined]
+        .order_by(Tag.name)
+    ).all()
+    for rid, name in rows:
+        out[rid].append(name)
+    return out
+
+
+def tagged_ids(kind: str, tag: str) -> Any:
+    """A subquery of record ids carrying `tag`, for list filters."""
+    return (
+        select(TagLink.record_id)
+        .join(Tag, Tag.id == TagLink.tag_id)  # type: ignore[arg-type]
+        .where(TagLink.kind == kind, Tag.name == tag.strip().lower())
+    )

@@ -1,0 +1,64 @@
+"""Ctx: what every service call is given — the session, the settings, and the moment it runs.
+
+"Now" is passed in, never read deep inside a rule: that is what makes `--as-of`, PIPE_NOW and
+deterministic tests possible. The acting user is created on first need.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlmodel import Session, select
+
+from pipecli.core.config import Settings
+from pipecli.core.models import User
+
+
+@dataclass
+class Ctx:
+    session: Session
+    settings: Settings
+    now: datetime
+    notices: list[str] = field(default_factory=list)
+    _user: User | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.now.tzinfo is None:
+            raise ValueError("Ctx.now must be timezone-aware")
+
+    @property
+    def today(self) -> date:
+        return self.now.date()
+
+    @property
+    def fiscal_year_start(self) -> int:
+        return self.settings.fiscal_year_start
+
+    def notice(self, text: str) -> None:
+        """Something the user should hear about besides the result (a front end shows it)."""
+        self.notices.append(text)
+
+    def user(self) -> User:
+        """The user running pipecli (from config or login name), stored on first need."""
+        if self._user is None:
+            self._user = ensure_user(self, self.settings.user_name, self.settings.user_email)
+        return self._user
+
+
+def find_user(session: Session, name: str) -> User | None:
+    from sqlalchemy import func
+
+    key = " ".join(name.split()).lower()
+    return session.exec(select(User).where(func.lower(User.name) == key)).first()
+
+
+def ensure_user(ctx: Ctx, name: str, email: str | None = None) -> User:
+    """The user called `name` (case-insensitive), created if new."""
+    name = " ".join(name.split())
+    user = find_user(ctx.session, name)
+    if user is None:
+        user = User(name=name, email=email, created_at=ctx.now)
+        ctx.session.add(user)
+        ctx.session.flush()
+    return user

@@ -1,0 +1,322 @@
+"""Deals: create, edit, move, win, lose and reopen — and the history row each change writes.
+
+Rules kept here and nowhere else:
+- A deal's probability follows its stage unless set by hand; winning forces 100, losing 0; a deal
+  reopened from won or lost follows its new stage again.
+- Every create, move, win, loss, reopen, amount, currency and close-date change writes a StageChange
+  row: a snapshot (stage, amount, close date, probability) at that moment, by whom.
+- `closed_at` is set while a deal sits in a won or lost stage and cleared when it is reopened.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+
+from sqlmodel import select
+
+from pipecli.core.errors import Conflict, Invalid
+from pipecli.core.models import Account, Contact, Deal, Stage, StageChange
+from pipecli.core.services import common, pipelines
+from pipecli.core.services.accounts import account_for
+from pipecli.core.services.context import Ctx
+
+
+@dataclass
+class DealInput:
+    title: str
+    account: str | int | None = None
+    contact: str | int | None = None
+    amount: str | Decimal | None = None
+    currency: str | None = None
+    close: str | date | None = None
+    stage: str | None = None
+    pipeline: str | None = None
+    owner: str | None = None
+    probability: str | int | None = None
+    source: str | None = None
+    notes: str | None = None
+    tags: list[str] = field(default_factory=list)
+    lead_id: int | None = None
+
+
+@dataclass
+class DealChanges:
+    """Fields to change; None leaves a field as it is. `probability='auto'` follows the stage."""
+
+    title: str | None = None
+    account: str | int | None = None
+    contact: str | int | None = None
+    amount: str | Decimal | None = None
+    currency: str | None = None
+    close: str | date | None = None
+    owner: str | None = None
+    probability: str | int | None = None
+    source: str | None = None
+    notes: str | None = None
+    tags: list[str] = field(default_factory=list)
+    untags: list[str] = field(default_factory=list)
+
+
+def get(ctx: Ctx, deal_id: int | str) -> Deal:
+    return common.get(ctx, Deal, deal_id, "deal")
+
+
+def stage_of(ctx: Ctx, deal: Deal) -> Stage:
+    stage = ctx.session.get(Stage, deal.stage_id)
+    assert stage is not None
+    return stage
+
+
+def create(ctx: Ctx, inp: DealInput) -> Deal:
+    """Validate everything first, then write the deal and its first history row."""
+    title = common.required(inp.title, "title")
+    pipe = pipelines.get_pipeline(ctx, inp.pipeline)
+    stage = (
+        pipelines.find_stage(ctx, pipe, inp.stage)
+        if inp.stage
+        else pipelines.first_open_stage(ctx, pipe)
+    )
+    currency = common.as_currency(ctx, inp.currency)
+    amount = common.as_amount(inp.amount)
+    amount_minor = common.to_minor(amount, currency)
+    close = common.as_date(ctx, inp.close, "close")
+    prob = pipelines.probability(inp.probability)
+    if prob is not None and stage.outcome != "open":
+        raise Invalid(
+            "probability", prob, f"cannot be set on a deal in closing stage {stage.name!r}"
+        )
+    contact = common.resolve_ref(ctx, Contact, inp.contact, "contact")
+    account = account_for(ctx, inp.account, contact)
+    owner = common.resolve_owner(ctx, inp.owner)
+    deal = Deal(
+        title=title,
+        pipeline_id=pipe.id,  # type: ignore[arg-type]
+        stage_id=stage.id,  # type: ignore[arg-type]
+        account_id=account.id if account else None,
+        contact_id=contact.id if contact else None,
+        lead_id=inp.lead_id,
+        owner_id=owner.id,
+        amount_minor=amount_minor,
+        currency=currency,
+        probability=stage.probability if prob is None else prob,
+        probability_manual=prob is not None,
+        expected_close=close,
+        source=common.clean(inp.source),
+        notes=inp.notes,
+        stage_entered_at=ctx.now,
+        created_at=ctx.now,
+        updated_at=ctx.now,
+        closed_at=ctx.now if stage.outcome != "open" else None,
+    )
+    ctx.session.add(deal)
+    ctx.session.flush()
+    record(ctx, deal, "create", None)
+    common.set_tags(ctx, "deal", deal.id, inp.tags)  # type: ignore[arg-type]
+    return deal
+
+
+def record(
+    ctx: Ctx, deal: Deal, change: str, from_stage_id: int | None, note: str | None = None
+) -> None:
+    """Write a history row: the deal as it stands now, and what just changed."""
+    ctx.session.add(
+        StageChange(
+            deal_id=deal.id,  # type: ignore[arg-type]
+            at=ctx.now,
+            user_id=ctx.user().id,
+            change=change,
+            from_stage_id=from_stage_id,
+            to_stage_id=deal.stage_id,
+            amount_minor=deal.amount_minor,
+            currency=deal.currency,
+            expected_close=deal.expected_close,
+            probability=deal.probability,
+            note=note,
+        )
+    )
+    ctx.session.flush()
+
+
+def _closed_at(ctx: Ctx, on: str | date | None) -> datetime:
+    if on is None:
+        return ctx.now
+    day = common.as_date(ctx, on, "date")
+    assert day is not None
+    if day > ctx.today:
+        raise Invalid("date", str(on), "is in the future; a deal closes today or earlier")
+    return datetime.combine(day, time(12), tzinfo=UTC) if day != ctx.today else ctx.now
+
+
+def _enter(ctx: Ctx, deal: Deal, stage: Stage, when: datetime) -> str:
+    """Put the deal in `stage`, applying the probability and closing rules; returns the change kind."""
+    old = stage_of(ctx, deal)
+    deal.stage_id = stage.id  # type: ignore[assignment]
+    deal.stage_entered_at = when
+    deal.updated_at = ctx.now
+    if stage.outcome == "won":
+        deal.probability, deal.probability_manual, deal.closed_at = 100, False, when
+        deal.lost_reason = deal.lost_note = None
+        return "win"
+    if stage.outcome == "lost":
+        deal.probability, deal.probability_manual, deal.closed_at = 0, False, when
+        return "lose"
+    deal.closed_at = None
+    deal.lost_reason = deal.lost_note = None
+    if not deal.probability_manual or old.outcome != "open":
+        deal.probability, deal.probability_manual = stage.probability, False
+    return "reopen" if old.outcome != "open" else "move"
+
+
+def move(ctx: Ctx, deal_id: int | str, stage_ref: str, note: str | None = None) -> Deal:
+    """Move to any stage of the deal's pipeline; a won/lost stage wins or loses it."""
+    deal = common.get_live(ctx, Deal, deal_id, "deal")
+    pipe = pipelines.get_pipeline(ctx, deal.pipeline_id)
+    stage = pipelines.find_stage(ctx, pipe, stage_ref)
+    if stage.id == deal.stage_id:
+        raise Conflict(f"deal {deal.id} is already in {stage.name!r}")
+    from_id = deal.stage_id
+    change = _enter(ctx, deal, stage, ctx.now)
+    ctx.session.add(deal)
+    record(ctx, deal, change, from_id, note)
+    return deal
+
+
+def win(
+    ctx: Ctx, deal_id: int | str, note: str | None = None, on: str | date | None = None
+) -> Deal:
+    deal = common.get_live(ctx, Deal, deal_id, "deal")
+    stage = pipelines.outcome_stage(ctx, pipelines.get_pipeline(ctx, deal.pipeline_id), "won")
+    if deal.stage_id == stage.id:
+        raise Conflict(f"deal {deal.id} is already won")
+    from_id = deal.stage_id
+    _enter(ctx, deal, stage, _closed_at(ctx, on))
+    ctx.session.add(deal)
+    record(ctx, deal, "win", from_id, note)
+    return deal
+
+
+def lose(
+    ctx: Ctx,
+    deal_id: int | str,
+    reason: str | None = None,
+    note: str | None = None,
+    on: str | date | None = None,
+) -> Deal:
+    deal = common.get_live(ctx, Deal, deal_id, "deal")
+    stage = pipelines.outcome_stage(ctx, pipelines.get_pipeline(ctx, deal.pipeline_id), "lost")
+    if deal.stage_id == stage.id:
+        raise Conflict(f"deal {deal.id} is already lost")
+    from_id = deal.stage_id
+    when = _closed_at(ctx, on)
+    _enter(ctx, deal, stage, when)
+    deal.lost_reason, deal.lost_note = common.clean(reason), note
+    ctx.session.add(deal)
+    record(ctx, deal, "lose", from_id, note or deal.lost_reason)
+    return deal
+
+
+def reopen(ctx: Ctx, deal_id: int | str, stage_ref: str | None = None) -> Deal:
+    """Back to an open stage: the one it was in before closing, unless a stage is named."""
+    deal = common.get_live(ctx, Deal, deal_id, "deal")
+    if deal.closed_at is None:
+        raise Conflict(f"deal {deal.id} is open already")
+    pipe = pipelines.get_pipeline(ctx, deal.pipeline_id)
+    stage = (
+        pipelines.find_stage(ctx, pipe, stage_ref) if stage_ref else _stage_before_close(ctx, deal)
+    )
+    if stage.outcome != "open":
+        raise Invalid("stage", stage.name, "is a closing stage; reopen into an open stage")
+    from_id = deal.stage_id
+    _enter(ctx, deal, stage, ctx.now)
+    ctx.session.add(deal)
+    record(ctx, deal, "reopen", from_id)
+    return deal
+
+
+def _stage_before_close(ctx: Ctx, deal: Deal) -> Stage:
+    rows = ctx.session.exec(
+        select(StageChange)
+        .where(StageChange.deal_id == deal.id)
+        .order_by(StageChange.at.desc(), StageChange.id.desc())  # type: ignore[attr-defined,union-attr]
+    )
+    for row in rows:
+        stage = ctx.session.get(Stage, row.to_stage_id)
+        if stage is not None and stage.outcome == "open" and stage.archived_at is None:
+            return stage
+    return pipelines.first_open_stage(ctx, pipelines.get_pipeline(ctx, deal.pipeline_id))
+
+
+def edit(ctx: Ctx, deal_id: int | str, ch: DealChanges) -> Deal:
+    """Apply changes after validating all of them; amount/currency/close/probability write history."""
+    deal = common.get_live(ctx, Deal, deal_id, "deal")
+    currency = common.as_currency(ctx, ch.currency) if ch.currency else deal.currency
+    amount_minor = deal.amount_minor
+    if ch.amount is not None:
+        amount_minor = common.to_minor(common.as_amount(ch.amount), currency)
+    elif currency != deal.currency and deal.amount_minor is not None:
+        from pipecli.core import money
+
+        amount_minor = money.to_minor(money.from_minor(deal.amount_minor, deal.currency), currency)
+    close = common.as_date(ctx, ch.close, "close") if ch.close is not None else deal.expected_close
+    prob, manual = _probability_change(ctx, deal, ch.probability)
+    contact = common.resolve_ref(ctx, Contact, ch.contact, "contact") if ch.contact else None
+    account = account_for(ctx, ch.account, None) if ch.account else None
+    owner = common.resolve_owner(ctx, ch.owner) if ch.owner else None
+    title = common.required(ch.title, "title") if ch.title is not None else deal.title
+    changes = []
+    if (amount_minor, currency) != (deal.amount_minor, deal.currency):
+        changes.append("amount")
+    if close != deal.expected_close:
+        changes.append("close_date")
+    if prob != deal.probability:
+        changes.append("probability")
+    deal.title, deal.amount_minor, deal.currency = title, amount_minor, currency
+    deal.expected_close, deal.probability, deal.probability_manual = close, prob, manual
+    _apply_links(deal, account, contact, owner, ch)
+    deal.updated_at = ctx.now
+    ctx.session.add(deal)
+    for change in changes:
+        record(ctx, deal, change, deal.stage_id)
+    common.set_tags(ctx, "deal", deal.id, ch.tags, ch.untags)  # type: ignore[arg-type]
+    return deal
+
+
+def _apply_links(
+    deal: Deal, account: Account | None, contact: Contact | None, owner: object, ch: DealChanges
+) -> None:
+    if account is not None:
+        deal.account_id = account.id
+    if contact is not None:
+        deal.contact_id = contact.id
+    if owner is not None:
+        deal.owner_id = owner.id  # type: ignore[attr-defined]
+    if ch.source is not None:
+        deal.source = common.clean(ch.source)
+    if ch.notes is not None:
+        deal.notes = ch.notes or None
+
+
+def _probability_change(ctx: Ctx, deal: Deal, value: str | int | None) -> tuple[int, bool]:
+    if value is None:
+        return deal.probability, deal.probability_manual
+    closed = deal.closed_at is not None
+    if isinstance(value, str) and value.strip().lower() in ("auto", "stage"):
+        return (deal.probability, False) if closed else (stage_of(ctx, deal).probability, False)
+    if closed:
+        raise Invalid("probability", value, "is fixed on a won or lost deal (100 or 0)")
+    prob = pipelines.probability(value)
+    assert prob is not None
+    return prob, True
+
+
+def history(ctx: Ctx, deal_id: int | str) -> list[StageChange]:
+    deal = get(ctx, deal_id)
+    return list(
+        ctx.session.exec(
+            select(StageChange)
+            .where(StageChange.deal_id == deal.id)
+            .order_by(StageChange.at, StageChange.id)  # type: ignore[arg-type]
+        )
+    )

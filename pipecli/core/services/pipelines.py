@@ -1,0 +1,268 @@
+"""Pipelines and their stages: the default pipeline, adding stages, and finding a stage by name.
+
+A stage's outcome is open, won or lost. Each pipeline has exactly one won and one lost stage, which
+close a deal. Stage order is `position`; won and lost always sort last.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from pipecli.core.errors import Conflict, Invalid, NotFound
+from pipecli.core.models import Deal, Pipeline, Stage
+from pipecli.core.services.common import clean, required
+from pipecli.core.services.context import Ctx
+
+CATEGORIES = ("pipeline", "best_case", "commit", "closed", "omitted")
+
+# name, probability, forecast category, outcome, rotting threshold in days
+DEFAULT_STAGES: tuple[tuple[str, int, str, str, int | None], ...] = (
+    ("Prospecting", 10, "pipeline", "open", 14),
+    ("Qualification", 20, "pipeline", "open", 14),
+    ("Proposal", 50, "best_case", "open", 21),
+    ("Negotiation", 80, "commit", "open", 14),
+    ("Won", 100, "closed", "won", None),
+    ("Lost", 0, "omitted", "lost", None),
+)
+
+
+def seed_default(session: Session, now: datetime) -> Pipeline:
+    """Create the default pipeline unless any pipeline exists (first use of a database)."""
+    existing = session.exec(select(Pipeline)).first()
+    if existing is not None:
+        return existing
+    pipe = Pipeline(name="Default", is_default=True, created_at=now)
+    session.add(pipe)
+    session.flush()
+    _add_stages(session, pipe, DEFAULT_STAGES)
+    return pipe
+
+
+def _add_stages(
+    session: Session, pipe: Pipeline, stages: tuple[tuple[str, int, str, str, int | None], ...]
+) -> None:
+    for pos, (name, prob, cat, outcome, rot) in enumerate(stages, start=1):
+        session.add(
+            Stage(
+                pipeline_id=pipe.id,  # type: ignore[arg-type]
+                name=name,
+                position=pos,
+                probability=prob,
+                forecast_category=cat,
+                outcome=outcome,
+                rot_days=rot,
+            )
+        )
+    session.flush()
+
+
+def category(text: str | None, probability: int, field: str = "category") -> str:
+    """A forecast category; when not given, derived from the probability."""
+    if text is None or not text.strip():
+        return "commit" if probability >= 80 else "best_case" if probability >= 50 else "pipeline"
+    key = "_".join(text.strip().lower().replace("-", " ").split())
+    if key not in CATEGORIES:
+        raise Invalid(field, text, "is not a forecast category: " + ", ".join(CATEGORIES))
+    return key
+
+
+def probability(value: int | str | None, field: str = "probability") -> int | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    text = str(value).strip().rstrip("%")
+    if not text.lstrip("-").isdigit():
+        raise Invalid(field, value, "must be a whole number from 0 to 100")
+    prob = int(text)
+    if not 0 <= prob <= 100:
+        raise Invalid(field, value, "must be from 0 to 100")
+    return prob
+
+
+def list_pipelines(ctx: Ctx) -> list[Pipeline]:
+    return list(
+        ctx.session.exec(
+            select(Pipeline).where(Pipeline.archived_at.is_(None)).order_by(Pipeline.id)  # type: ignore[union-attr]
+        )
+    )
+
+
+def get_pipeline(ctx: Ctx, ref: str | int | None) -> Pipeline:
+    """By id or name (case-insensitive); None or 'default' gives the default pipeline."""
+    pipes = list_pipelines(ctx)
+    if ref is None or str(ref).strip().lower() == "default":
+        for p in pipes:
+            if p.is_default:
+                return p
+        if pipes:
+            return pipes[0]
+        raise NotFound("pipeline", "default")
+    key = str(ref).strip().lower()
+    for p in pipes:
+        if str(p.id) == key or p.name.lower() == key:
+            return p
+    raise NotFound("pipeline", ref)
+
+
+def stages_of(ctx: Ctx, pipeline_id: int, *, include_archived: bool = False) -> list[Stage]:
+    query = select(Stage).where(Stage.pipeline_id == pipeline_id)
+    if not include_archived:
+        query = query.where(Stage.archived_at.is_(None))  # type: ignore[union-attr]
+    stages = list(ctx.session.exec(query))
+    return sorted(stages, key=lambda s: (s.outcome != "open", s.outcome == "lost", s.position))
+
+
+def find_stage(ctx: Ctx, pipeline: Pipeline, ref: str, field: str = "stage") -> Stage:
+    """A stage of `pipeline` by exact name, then by unique prefix, case-insensitive."""
+    key = " ".join(ref.split()).lower()
+    stages = stages_of(ctx, pipeline.id)  # type: ignore[arg-type]
+    exact = [s for s in stages if s.name.lower() == key]
+    if exact:
+        return exact[0]
+    prefix = [s for s in stages if key and s.name.lower().startswith(key)]
+    if len(prefix) == 1:
+        return prefix[0]
+    names = ", ".join(s.name for s in stages)
+    raise Invalid(field, ref, f"is not a stage of pipeline {pipeline.name!r} (stages: {names})")
+
+
+def first_open_stage(ctx: Ctx, pipeline: Pipeline) -> Stage:
+    for stage in stages_of(ctx, pipeline.id):  # type: ignore[arg-type]
+        if stage.outcome == "open":
+            return stage
+    raise Conflict(f"pipeline {pipeline.name!r} has no open stage")
+
+
+def outcome_stage(ctx: Ctx, pipeline: Pipeline, outcome: str) -> Stage:
+    for stage in stages_of(ctx, pipeline.id):  # type: ignore[arg-type]
+        if stage.outcome == outcome:
+            return stage
+    raise Conflict(f"pipeline {pipeline.name!r} has no {outcome} stage")
+
+
+@dataclass(frozen=True)
+class NewStage:
+    name: str
+    pipeline: str | None = None
+    after: str | None = None
+    probability: int | str | None = None
+    category: str | None = None
+    rot_days: int | None = None
+
+
+def add_stage(ctx: Ctx, spec: NewStage) -> Stage:
+    """Insert an open stage, after `after` (or before the closing stages); later stages shift."""
+    pipe = get_pipeline(ctx, spec.pipeline)
+    name = required(spec.name, "name")
+    stages = stages_of(ctx, pipe.id)  # type: ignore[arg-type]
+    if any(s.name.lower() == name.lower() for s in stages):
+        raise Conflict(f"stage {name!r} already exists in pipeline {pipe.name!r}")
+    open_stages = [s for s in stages if s.outcome == "open"]
+    if spec.after:
+        anchor = find_stage(ctx, pipe, spec.after, field="after")
+        if anchor.outcome != "open":
+            raise Invalid("after", spec.after, "is a closing stage; new stages go before won/lost")
+        pos = anchor.position + 1
+    else:
+        pos = max((s.position for s in open_stages), default=0) + 1
+    prob = probability(spec.probability)
+    if prob is None:
+        raise Invalid("probability", None, "is required for a new stage (0-100)")
+    if spec.rot_days is not None and spec.rot_days < 1:
+        raise Invalid("rot_days", spec.rot_days, "must be at least 1 day")
+    for s in stages:
+        if s.position >= pos:
+            s.position += 1
+            ctx.session.add(s)
+    stage = Stage(
+        pipeline_id=pipe.id,  # type: ignore[arg-type]
+        name=name,
+        position=pos,
+        probability=prob,
+        forecast_category=category(spec.category, prob),
+        rot_days=spec.rot_days,
+    )
+    ctx.session.add(stage)
+    ctx.session.flush()
+    return stage
+
+
+def add_pipeline(ctx: Ctx, name: str, *, default: bool = False) -> Pipeline:
+    """A new pipeline with the standard stages, which can then be edited."""
+    name = required(name, "name")
+    taken = ctx.session.exec(select(Pipeline).where(func.lower(Pipeline.name) == name.lower()))
+    if taken.first() is not None:
+        raise Conflict(f"pipeline {name!r} already exists")
+    pipe = Pipeline(name=name, is_default=False, created_at=ctx.now)
+    ctx.session.add(pipe)
+    ctx.session.flush()
+    _add_stages(ctx.session, pipe, DEFAULT_STAGES)
+    if default:
+        set_default(ctx, pipe)
+    return pipe
+
+
+def set_default(ctx: Ctx, pipe: Pipeline) -> None:
+    for p in list_pipelines(ctx):
+        p.is_default = p.id == pipe.id
+        ctx.session.add(p)
+    ctx.session.flush()
+
+
+def stage_deal_counts(ctx: Ctx, pipeline_id: int) -> dict[int, int]:
+    rows = ctx.session.exec(
+        select(Deal.stage_id, func.count())
+        .where(Deal.pipeline_id == pipeline_id, Deal.archived_at.is_(None))  # type: ignore[union-attr]
+        .group_by(Deal.stage_id)
+    ).all()
+    return {sid: n for sid, n in rows}
+
+
+def edit_stage(
+    ctx: Ctx,
+    pipeline: str | None,
+    ref: str,
+    *,
+    name: str | None = None,
+    probability_value: int | str | None = None,
+    category_value: str | None = None,
+    rot_days: int | None = None,
+) -> Stage:
+    pipe = get_pipeline(ctx, pipeline)
+    stage = find_stage(ctx, pipe, ref)
+    if name is not None:
+        stage.name = required(name, "name")
+    prob = probability(probability_value)
+    if prob is not None:
+        if stage.outcome != "open":
+            raise Invalid("probability", prob, f"of closing stage {stage.name!r} is fixed")
+        stage.probability = prob
+        follow_stage_probability(ctx, stage)
+    if clean(category_value):
+        stage.forecast_category = category(category_value, stage.probability)
+    if rot_days is not None:
+        if rot_days < 0:
+            raise Invalid("rot_days", rot_days, "must not be negative (0 turns rotting off)")
+        stage.rot_days = rot_days or None
+    ctx.session.add(stage)
+    ctx.session.flush()
+    return stage
+
+
+def follow_stage_probability(ctx: Ctx, stage: Stage) -> int:
+    """Open deals in `stage` that follow it (no hand-set probability) take its new probability."""
+    from sqlalchemy import update
+
+    result = ctx.session.execute(
+        update(Deal)
+        .where(
+            Deal.stage_id == stage.id,
+            Deal.probability_manual.is_(False),  # type: ignore[attr-defined]
+            Deal.closed_at.is_(None),  # type: ignore[union-attr]
+        )
+        .values(probability=stage.probability, updated_at=ctx.now)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -1,0 +1,112 @@
+"""Delete (archive), undelete and purge any kind of record, and the detail view for `pipe show`.
+
+Delete means archive: the row stays, lists hide it, and `pipe undelete` brings it back. `purge`
+removes the row for good, and only when nothing else refers to it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import SQLModel, select
+
+from pipecli.core.errors import Conflict, Invalid
+from pipecli.core.models import Account, Activity, Contact, Deal, Lead, StageChange, TagLink, Task
+from pipecli.core.services import common, listing
+from pipecli.core.services.context import Ctx
+from pipecli.core.services.listing import Filter, Row
+
+
+def model_for(kind: str) -> type[SQLModel]:
+    try:
+        return common.KIND_MODELS[kind]
+    except KeyError:
+        raise Invalid("kind", kind, "must be one of " + ", ".join(common.KIND_MODELS)) from None
+
+
+def archive(ctx: Ctx, kind: str, record_id: int | str) -> Any:
+    obj = common.get(ctx, model_for(kind), record_id, kind)
+    if obj.archived_at is not None:  # type: ignore[attr-defined]
+        raise Conflict(f"{kind} {obj.id} is deleted already")  # type: ignore[attr-defined]
+    obj.archived_at = ctx.now  # type: ignore[attr-defined]
+    ctx.session.add(obj)
+    ctx.session.flush()
+    return obj
+
+
+def unarchive(ctx: Ctx, kind: str, record_id: int | str) -> Any:
+    obj = common.get(ctx, model_for(kind), record_id, kind)
+    if obj.archived_at is None:  # type: ignore[attr-defined]
+        raise Conflict(f"{kind} {obj.id} is not deleted")  # type: ignore[attr-defined]
+    obj.archived_at = None  # type: ignore[attr-defined]
+    ctx.session.add(obj)
+    ctx.session.flush()
+    return obj
+
+
+def _references(ctx: Ctx, kind: str, rid: int) -> list[str]:
+    """What still points at record `rid` of `kind` (history and links), as 'N kind' strings."""
+    col = f"{kind}_id"
+    found = []
+    for name, model in (
+        ("deal", Deal),
+        ("contact", Contact),
+        ("account", Account),
+        ("lead", Lead),
+        ("task", Task),
+        ("activity", Activity),
+    ):
+        if name == kind or not hasattr(model, col):
+            continue
+        n = ctx.session.exec(select(func.count()).where(getattr(model, col) == rid)).one()
+        if n:
+            found.append(f"{n} {name}(s)")
+    if kind == "task":
+        n = ctx.session.exec(select(func.count()).where(Task.previous_id == rid)).one()
+        found += [f"{n} later occurrence(s)"] if n else []
+    return found
+
+
+def purge(ctx: Ctx, kind: str, record_id: int | str) -> None:
+    """Remove for good; refused while other records refer to it."""
+    obj: Any = common.get(ctx, model_for(kind), record_id, kind)
+    refs = _references(ctx, kind, obj.id)
+    if refs:
+        raise Conflict(
+            f"{kind} {obj.id} is referred to by {', '.join(refs)}; delete (archive) it instead"
+        )
+    if kind == "deal":
+        for ch in ctx.session.exec(select(StageChange).where(StageChange.deal_id == obj.id)):
+            ctx.session.delete(ch)
+    for link in ctx.session.exec(
+        select(TagLink).where(TagLink.kind == kind, TagLink.record_id == obj.id)
+    ):
+        ctx.session.delete(link)
+    ctx.session.flush()
+    ctx.session.delete(obj)
+    ctx.session.flush()
+
+
+def detail(ctx: Ctx, kind: str, record_id: int | str) -> Row:
+    """A record with what hangs off it: history, activities, tasks, deals, contacts."""
+    if kind == "deal":
+        return listing.deal_detail(ctx, record_id)
+    row = listing.get_row(ctx, kind, record_id)
+    rid = row["id"]
+    col = getattr(Activity, f"{kind}_id", None)
+    if col is not None:
+        acts = ctx.session.exec(
+            select(Activity).where(col == rid, Activity.archived_at.is_(None))  # type: ignore[union-attr]
+        ).all()
+        row["activities"] = [listing.activity_row((a, None), []) for a in acts]
+    if kind in ("account", "contact"):
+        flt = Filter(limit=None, status="all")
+        deals = listing.list_deals(ctx, flt).rows
+        row["deals"] = [d for d in deals if d[f"{kind}_id"] == rid]
+    if kind == "account":
+        row["contacts"] = listing.list_contacts(ctx, Filter(limit=None, account=str(rid))).rows
+    if kind in ("lead", "contact", "account"):
+        tasks = listing.list_tasks(ctx, Filter(limit=None, status="all")).rows
+        row["tasks"] = [t for t in tasks if t[f"{kind}_id"] == rid]
+    return row

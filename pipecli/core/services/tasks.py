@@ -1,0 +1,182 @@
+"""Tasks: things to do by a date, linked to a deal, lead, contact or account; some repeat.
+
+Completing a repeating task creates the next one (due by the rule, anchored at the old due date),
+linked to it by `previous_id`; marking it undone again withdraws that successor if it is untouched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlmodel import select
+
+from pipecli.core import dates, recurrence
+from pipecli.core.errors import Conflict, Invalid
+from pipecli.core.models import Account, Contact, Deal, Lead, Task
+from pipecli.core.services import common
+from pipecli.core.services.context import Ctx
+
+KINDS = ("todo", "call", "email", "meeting")
+PRIORITIES = ("low", "normal", "high", "urgent")
+
+
+@dataclass
+class TaskInput:
+    title: str
+    due: str | dates.When | date | None = None
+    kind: str | None = None
+    priority: str | None = None
+    repeat: str | None = None
+    deal: int | str | None = None
+    lead: int | str | None = None
+    contact: int | str | None = None
+    account: int | str | None = None
+    owner: str | None = None
+    notes: str | None = None
+    tags: list[str] = field(default_factory=list)
+    untags: list[str] = field(default_factory=list)
+
+
+def choice(text: str | None, allowed: tuple[str, ...], field_name: str) -> str | None:
+    value = common.clean(text)
+    if value is None:
+        return None
+    key = value.lower().replace("-", "").replace("e-mail", "email")
+    if key not in allowed:
+        raise Invalid(field_name, text, "must be one of " + ", ".join(allowed))
+    return key
+
+
+def _due(ctx: Ctx, value: str | dates.When | date | None) -> dates.When | None:
+    if value is None or isinstance(value, dates.When):
+        return value
+    if isinstance(value, date):
+        return dates.When(value, None)
+    if not value.strip():
+        return None
+    return dates.parse_when(value, ctx.today, field="due", fiscal_year_start=ctx.fiscal_year_start)
+
+
+def create(ctx: Ctx, inp: TaskInput) -> Task:
+    title = common.required(inp.title, "title")
+    due = _due(ctx, inp.due)
+    rule = recurrence.parse_repeat(inp.repeat) if common.clean(inp.repeat) else None
+    if rule and due is None:
+        raise Invalid("repeat", inp.repeat, "needs a due date (--due) to repeat from")
+    task = Task(
+        title=title,
+        kind=choice(inp.kind, KINDS, "type") or "todo",
+        priority=choice(inp.priority, PRIORITIES, "priority") or "normal",
+        due_date=due.date if due else None,
+        due_time=due.time if due else None,
+        repeat=rule,
+        notes=inp.notes or None,
+        created_at=ctx.now,
+        updated_at=ctx.now,
+    )
+    _link(ctx, task, inp)
+    task.owner_id = common.resolve_owner(ctx, inp.owner).id
+    ctx.session.add(task)
+    ctx.session.flush()
+    common.set_tags(ctx, "task", task.id, inp.tags)  # type: ignore[arg-type]
+    return task
+
+
+def _link(ctx: Ctx, task: Task, inp: TaskInput) -> None:
+    refs = ((inp.deal, Deal, "deal"), (inp.lead, Lead, "lead"))
+    refs += ((inp.contact, Contact, "contact"), (inp.account, Account, "account"))
+    for ref, model, kind in refs:
+        if ref is None or (isinstance(ref, str) and not ref.strip()):
+            continue
+        obj = common.resolve_ref(ctx, model, ref, kind)
+        setattr(task, f"{kind}_id", obj.id)
+
+
+def edit(ctx: Ctx, task_id: int | str, inp: TaskInput) -> Task:
+    task = common.get_live(ctx, Task, task_id, "task")
+    due = _due(ctx, inp.due)
+    if inp.title:
+        task.title = common.required(inp.title, "title")
+    if due is not None:
+        task.due_date, task.due_time = due.date, due.time
+    if common.clean(inp.repeat):
+        task.repeat = None if inp.repeat == "none" else recurrence.parse_repeat(inp.repeat or "")
+    task.kind = choice(inp.kind, KINDS, "type") or task.kind
+    task.priority = choice(inp.priority, PRIORITIES, "priority") or task.priority
+    if inp.notes is not None:
+        task.notes = inp.notes or None
+    _link(ctx, task, inp)
+    if inp.owner is not None:
+        task.owner_id = common.resolve_owner(ctx, inp.owner).id
+    task.updated_at = ctx.now
+    ctx.session.add(task)
+    ctx.session.flush()
+    common.set_tags(ctx, "task", task.id, inp.tags, inp.untags)  # type: ignore[arg-type]
+    return task
+
+
+@dataclass(frozen=True)
+class Done:
+    task: Task
+    next_task: Task | None
+
+
+def done(ctx: Ctx, task_id: int | str) -> Done:
+    """Mark done; a repeating task spawns its next occurrence."""
+    task = common.get_live(ctx, Task, task_id, "task")
+    if task.done_at is not None:
+        raise Conflict(f"task {task.id} is done already")
+    task.done_at, task.updated_at = ctx.now, ctx.now
+    ctx.session.add(task)
+    nxt = _spawn_next(ctx, task) if task.repeat and task.due_date else None
+    ctx.session.flush()
+    return Done(task, nxt)
+
+
+def _spawn_next(ctx: Ctx, task: Task) -> Task:
+    assert task.repeat and task.due_date
+    due = recurrence.next_occurrence(task.repeat, task.due_date, ctx.today)
+    nxt = Task(
+        title=task.title,
+        kind=task.kind,
+        priority=task.priority,
+        due_date=due,
+        due_time=task.due_time,
+        repeat=task.repeat,
+        notes=task.notes,
+        previous_id=task.id,
+        deal_id=task.deal_id,
+        lead_id=task.lead_id,
+        contact_id=task.contact_id,
+        account_id=task.account_id,
+        owner_id=task.owner_id,
+        created_at=ctx.now,
+        updated_at=ctx.now,
+    )
+    ctx.session.add(nxt)
+    ctx.session.flush()
+    tags = common.tags_of(ctx, "task", [task.id])[task.id]  # type: ignore[list-item,index]
+    common.set_tags(ctx, "task", nxt.id, tags)  # type: ignore[arg-type]
+    return nxt
+
+
+def undone(ctx: Ctx, task_id: int | str) -> Done:
+    """Open a done task again; an untouched successor it spawned is archived."""
+    task = common.get_live(ctx, Task, task_id, "task")
+    if task.done_at is None:
+        raise Conflict(f"task {task.id} is not done")
+    task.done_at, task.updated_at = None, ctx.now
+    ctx.session.add(task)
+    successor = ctx.session.exec(
+        select(Task).where(
+            Task.previous_id == task.id,
+            Task.done_at.is_(None),  # type: ignore[union-attr]
+            Task.archived_at.is_(None),  # type: ignore[union-attr]
+        )
+    ).first()
+    if successor is not None:
+        successor.archived_at = ctx.now
+        ctx.session.add(successor)
+    ctx.session.flush()
+    return Done(task, successor)

@@ -1,0 +1,284 @@
+"""CLI output only: rows from the core -> a Rich table for people, JSON or CSV for scripts.
+
+JSON: stable field names (pipecli.core.schema), ISO dates, decimals as strings, nulls kept.
+CSV: the same fields as columns; lists joined with ';'. Data goes to stdout, messages to stderr.
+Rich decides on colour itself: none when stdout is not a terminal or NO_COLOR is set.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, time
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+Row = dict[str, Any]
+
+
+class Fmt(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def fmt_of(as_json: bool, as_csv: bool) -> Fmt:
+    return Fmt.json if as_json else Fmt.csv if as_csv else Fmt.table
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        from pipecli.core.money import to_json
+
+        return to_json(value)
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    return value
+
+
+def emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(jsonable(data), ensure_ascii=False, indent=2) + "\n")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return ";".join(_cell(v) for v in value)
+    out = jsonable(value)
+    return out if isinstance(out, str) else str(out)
+
+
+def emit_csv(rows: Iterable[Row], fields: Sequence[str]) -> None:
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(fields)
+    for row in rows:
+        writer.writerow([_cell(row.get(f)) for f in fields])
+
+
+def message(text: str) -> None:
+    """A message for the person at the terminal (stderr, never mixed with data)."""
+    sys.stderr.write(text + "\n")
+
+
+def error(text: str) -> None:
+    sys.stderr.write(f"pipe: {text}\n")
+
+
+def console() -> Any:
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+# --- human tables ----------------------------------------------------------------------------
+
+
+def _money(row: Row, key: str = "amount") -> str:
+    from pipecli.core.money import format_amount
+
+    if row.get(key) is None:
+        return ""
+    return f"{format_amount(row[key], row['currency'])} {row['currency']}"
+
+
+def _when(row: Row) -> str:
+    due = row.get("due")
+    if due is None:
+        return ""
+    return due.isoformat() + (
+        f" {row['due_time'].strftime('%H:%M')}" if row.get("due_time") else ""
+    )
+
+
+def _linked(row: Row) -> str:
+    for kind in ("deal", "lead", "contact", "account"):
+        if row.get(f"{kind}_id"):
+            return f"{kind} {row[f'{kind}_id']}"
+    return ""
+
+
+def _stage_step(row: Row) -> str:
+    before, after = row["from_stage"], row["to_stage"]
+    return f"{before} → {after}" if before and before != after else after
+
+
+def _local(value: datetime | None) -> str:
+    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+COLUMNS: dict[str, list[tuple[str, Any]]] = {
+    "deal": [
+        ("ID", "id"),
+        ("Title", "title"),
+        ("Account", "account"),
+        ("Stage", "stage"),
+        ("Amount", _money),
+        ("Prob", lambda r: f"{r['probability']}%"),
+        ("Close", "close"),
+        ("Owner", "owner"),
+    ],
+    "lead": [
+        ("ID", "id"),
+        ("Name", "name"),
+        ("Company", "company"),
+        ("E-mail", "email"),
+        ("Source", "source"),
+        ("Status", "status"),
+        ("Value", lambda r: _money(r, "value")),
+        ("Owner", "owner"),
+    ],
+    "account": [
+        ("ID", "id"),
+        ("Name", "name"),
+        ("Domain", "domain"),
+        ("Industry", "industry"),
+        ("Region", "region"),
+        ("Owner", "owner"),
+    ],
+    "contact": [
+        ("ID", "id"),
+        ("Name", "name"),
+        ("Account", "account"),
+        ("E-mail", "email"),
+        ("Phone", "phone"),
+        ("Title", "title"),
+    ],
+    "task": [
+        ("ID", "id"),
+        ("Due", _when),
+        ("Pri", "priority"),
+        ("Type", "type"),
+        ("Title", "title"),
+        ("For", _linked),
+        ("Repeat", "repeat_text"),
+        ("Status", "status"),
+    ],
+    "activity": [
+        ("ID", "id"),
+        ("When", lambda r: _local(r["at"])),
+        ("Type", "type"),
+        ("Subject", "subject"),
+        ("By", "user"),
+        ("For", _linked),
+    ],
+    "history": [
+        ("When", lambda r: _local(r["at"])),
+        ("Change", "change"),
+        ("Stage", _stage_step),
+        ("Amount", _money),
+        ("Close", "close"),
+        ("Prob", lambda r: f"{r['probability']}%"),
+        ("By", "user"),
+        ("Note", "note"),
+    ],
+    "pipeline": [
+        ("ID", "id"),
+        ("Name", "name"),
+        ("Default", lambda r: "yes" if r["default"] else ""),
+        ("Stages", lambda r: " → ".join(r["stages"])),
+        ("Open deals", "open_deals"),
+    ],
+    "stage": [
+        ("#", "position"),
+        ("Stage", "name"),
+        ("Prob", lambda r: f"{r['probability']}%"),
+        ("Category", "category"),
+        ("Outcome", "outcome"),
+        ("Rots after", lambda r: f"{r['rot_days']}d" if r["rot_days"] else ""),
+        ("Deals", "deals"),
+    ],
+}
+
+
+def _text(row: Row, getter: Any) -> str:
+    value = getter(row) if callable(getter) else row.get(getter)
+    return _cell(value) if not isinstance(value, str) else value
+
+
+def table(kind: str, rows: Sequence[Row], title: str | None = None) -> Any:
+    from rich.table import Table
+
+    tbl = Table(title=title, show_edge=False, header_style="bold", pad_edge=False)
+    for header, _ in COLUMNS[kind]:
+        tbl.add_column(
+            header, overflow="fold", justify="right" if header in ("Amount", "Value") else "left"
+        )
+    for row in rows:
+        tbl.add_row(*(_text(row, g) for _, g in COLUMNS[kind]))
+    return tbl
+
+
+def rows(kind: str, data: Sequence[Row], fmt: Fmt, *, more: int = 0) -> None:
+    """A list of records in the chosen format; `more` = how many the limit left out."""
+    from pipecli.core.schema import field_names
+
+    if fmt is Fmt.json:
+        emit_json(list(data))
+    elif fmt is Fmt.csv:
+        emit_csv(data, field_names(kind))
+    elif not data:
+        message(f"no {kind}s")
+    else:
+        console().print(table(kind, data))
+    if more > 0:
+        message(f"… and {more} more (use --limit N, or --limit 0 for all)")
+
+
+def record(kind: str, row: Row, fmt: Fmt) -> None:
+    """One record with its related lists (`pipe show`)."""
+    from pipecli.core.schema import field_names
+
+    if fmt is Fmt.json:
+        emit_json(row)
+        return
+    fields = field_names(kind)
+    if fmt is Fmt.csv:
+        emit_csv([row], fields)
+        return
+    from rich.table import Table
+
+    con = console()
+    tbl = Table(show_header=False, show_edge=False, box=None, pad_edge=False)
+    tbl.add_column(style="bold")
+    tbl.add_column(overflow="fold")
+    for name in fields + (["notes"] if "notes" in row else []):
+        value = row.get(name)
+        if value in (None, "", [], False) or name == "uuid":
+            continue
+        shown = _money(row, name) if name in ("amount", "value") else _text(row, name)
+        tbl.add_row(name, shown)
+    con.print(tbl)
+    sections = (("history", "history", "Stage history"), ("activities", "activity", "Activities"))
+    sections += (
+        ("tasks", "task", "Tasks"),
+        ("deals", "deal", "Deals"),
+        ("contacts", "contact", "Contacts"),
+    )
+    for key, sub, title in sections:
+        if row.get(key):
+            con.print()
+            con.print(table(sub, row[key], title=title))
+
+
+def created(kind: str, row: Row, fmt: Fmt, verb: str = "created") -> None:
+    """After add/edit/move...: the record as data, or one line for a person."""
+    if fmt is Fmt.json:
+        emit_json(row)
+    elif fmt is Fmt.csv:
+        from pipecli.core.schema import field_names
+
+        emit_csv([row], field_names(kind))
+    else:
+        label = row.get("title") or row.get("name")
+        extra = f" in {row['stage']}" if kind == "deal" else ""
+        sys.stdout.write(f"{verb} {kind} {row['id']}: {label}{extra}\n")
