@@ -1,5 +1,5 @@
 """`python -m pipecli` runs the same CLI as the `pipe` console script."""
 
-from pipecli.cli import main
+from pipecli.main import main
 
 main()

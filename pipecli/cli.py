@@ -1,28 +1,46 @@
 """The root `pipe` command: global options and the command groups.
 
 Verb first, as people type it: `pipe add lead`, `pipe list deals`, `pipe move 3 proposal`.
-This module and pipecli/commands import only typer at start-up; each command imports the core
-when it runs, so `pipe --help` and `pipe --version` never load SQLModel (tested).
+Commands are listed in REGISTRY and built lazily: a run registers only the group or command it
+invokes (Typer inspects every registered function's signature when it starts, so building all of
+them for every run would cost start-up time); `pipe --help` builds them all. Command modules
+import the core only inside their functions, so `pipe --help` and `pipe --version` never load
+SQLModel (tests/test_import_hygiene.py).
 """
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Sequence
 from typing import Annotated
 
 import typer
 
 from pipecli import __version__
-from pipecli.commands import add, admin, edit, pipelines, records, workflow
 from pipecli.commands._run import State
 
-app = typer.Typer(
-    name="pipe",
-    help="pipecli: a sales-pipeline CRM that lives in the terminal.",
-    no_args_is_help=True,
-    add_completion=True,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+# name -> (module, attribute, is_group)
+REGISTRY: dict[str, tuple[str, str, bool]] = {
+    "add": ("pipecli.commands.add", "app", True),
+    "list": ("pipecli.commands.records", "list_app", True),
+    "show": ("pipecli.commands.records", "show", False),
+    "edit": ("pipecli.commands.edit", "app", True),
+    "delete": ("pipecli.commands.records", "delete", False),
+    "undelete": ("pipecli.commands.records", "undelete", False),
+    "convert": ("pipecli.commands.workflow", "convert", False),
+    "move": ("pipecli.commands.workflow", "move", False),
+    "win": ("pipecli.commands.workflow", "win", False),
+    "lose": ("pipecli.commands.workflow", "lose", False),
+    "reopen": ("pipecli.commands.workflow", "reopen", False),
+    "done": ("pipecli.commands.workflow", "done", False),
+    "undone": ("pipecli.commands.workflow", "undone", False),
+    "log": ("pipecli.commands.workflow", "log", False),
+    "pipeline": ("pipecli.commands.pipelines", "pipeline_app", True),
+    "stage": ("pipecli.commands.pipelines", "stage_app", True),
+    "schema": ("pipecli.commands.admin", "schema", False),
+    "calc": ("pipecli.commands.admin", "calc", False),
+    "db": ("pipecli.commands.admin", "db_app", True),
+}
 
 
 def _version(value: bool) -> None:
@@ -31,8 +49,7 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
-def root(
+def _root(
     db: Annotated[
         str | None,
         typer.Option(
@@ -50,30 +67,44 @@ def root(
     State.db = db
 
 
-app.add_typer(add.app, name="add")
-app.add_typer(records.list_app, name="list")
-app.add_typer(edit.app, name="edit")
-app.add_typer(pipelines.pipeline_app, name="pipeline")
-app.add_typer(pipelines.stage_app, name="stage")
-app.add_typer(admin.db_app, name="db")
-for fn in (records.show, records.delete, records.undelete):
-    app.command()(fn)
-for fn in (workflow.convert, workflow.move, workflow.win, workflow.lose, workflow.reopen):
-    app.command()(fn)
-for fn in (workflow.done, workflow.undone, workflow.log, admin.schema, admin.calc):
-    app.command()(fn)
+def build_app(only: str | None = None) -> typer.Typer:
+    """The Typer app with every command, or with just `only` (the one this run invokes)."""
+    root = typer.Typer(
+        name="pipe",
+        help="pipecli: a sales-pipeline CRM that lives in the terminal.",
+        no_args_is_help=True,
+        add_completion=only is None,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    root.callback()(_root)
+    for name, (module, attr, group) in REGISTRY.items():
+        if only is not None and name != only:
+            continue
+        target = getattr(importlib.import_module(module), attr)
+        if group:
+            root.add_typer(target, name=name)
+        else:
+            root.command(name)(target)
+    return root
 
 
-def main() -> None:
-    """Run the CLI; an unexpected failure is one line on stderr (PIPE_DEBUG=1 shows the traceback)."""
-    import os
-    import sys
+app = build_app()
 
-    try:
-        app()
-    except Exception as exc:  # the last guard: no traceback reaches a user
-        if os.environ.get("PIPE_DEBUG"):
-            raise
-        sys.stderr.write(f"pipe: internal error: {type(exc).__name__}: {exc}\n")
-        sys.stderr.write("pipe: run again with PIPE_DEBUG=1 for details\n")
-        sys.exit(1)
+
+def _invoked(argv: Sequence[str]) -> str | None:
+    """The command name this argv invokes, skipping global options; None if unclear."""
+    args = list(argv)
+    while args:
+        arg = args.pop(0)
+        if arg == "--db":
+            args = args[1:]
+        elif arg.startswith("-"):
+            continue
+        else:
+            return arg if arg in REGISTRY else None
+    return None
+
+
+def run(argv: Sequence[str]) -> None:
+    build_app(_invoked(argv))(args=list(argv), prog_name="pipe")

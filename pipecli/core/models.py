@@ -19,8 +19,9 @@ import uuid as uuid_mod
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Index, MetaData, UniqueConstraint
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, MetaData, UniqueConstraint
 from sqlalchemy.types import TypeDecorator
+from pydantic import ConfigDict
 from sqlmodel import Field, SQLModel
 
 SQLModel.metadata.naming_convention = {
@@ -31,6 +32,13 @@ SQLModel.metadata.naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 metadata: MetaData = SQLModel.metadata
+
+
+class Table(SQLModel):
+    """Base of every table: pydantic's validation schema is built on first use, not at import
+    (table models are not validated on construction), which keeps CLI start-up short."""
+
+    model_config = ConfigDict(defer_build=True)  # type: ignore[assignment]
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -62,11 +70,15 @@ def _ts(nullable: bool = False, index: bool = False) -> Any:
     return Field(default=None, sa_type=UTCDateTime, nullable=nullable, index=index)
 
 
+def _late_fk(target: str) -> ForeignKey:
+    return ForeignKey(target, use_alter=True)
+
+
 def _money() -> Any:
     return Field(default=None, sa_type=BigInteger)
 
 
-class User(SQLModel, table=True):
+class User(Table, table=True):
     """An owner of records: a sales rep or anyone else who works the pipeline."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -76,12 +88,12 @@ class User(SQLModel, table=True):
     created_at: datetime = _ts()
 
 
-class Tag(SQLModel, table=True):
+class Tag(Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True)
 
 
-class TagLink(SQLModel, table=True):
+class TagLink(Table, table=True):
     """A tag on any record: `kind` names the table (deal, lead, account, contact, task...)."""
 
     tag_id: int = Field(foreign_key="tag.id", primary_key=True, ondelete="CASCADE")
@@ -89,7 +101,7 @@ class TagLink(SQLModel, table=True):
     record_id: int = Field(primary_key=True, index=True)
 
 
-class Account(SQLModel, table=True):
+class Account(Table, table=True):
     """A company: the customer the contacts work for and the deals are sold to."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -111,7 +123,7 @@ class Account(SQLModel, table=True):
     archived_at: datetime | None = _ts(nullable=True)
 
 
-class Contact(SQLModel, table=True):
+class Contact(Table, table=True):
     """A person, usually at an account."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -131,7 +143,7 @@ class Contact(SQLModel, table=True):
     archived_at: datetime | None = _ts(nullable=True)
 
 
-class Lead(SQLModel, table=True):
+class Lead(Table, table=True):
     """Someone who might buy, not yet qualified; converted into account + contact (+ deal)."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -148,15 +160,16 @@ class Lead(SQLModel, table=True):
     notes: str | None = None
     owner_id: int | None = Field(default=None, foreign_key="user.id", index=True)
     converted_at: datetime | None = _ts(nullable=True)
-    account_id: int | None = Field(default=None, foreign_key="account.id")
-    contact_id: int | None = Field(default=None, foreign_key="contact.id")
-    deal_id: int | None = Field(default=None, foreign_key="deal.id")
+    # lead <-> account/contact/deal refer to each other; these links are created after the tables
+    account_id: int | None = Field(default=None, sa_column_args=[_late_fk("account.id")])
+    contact_id: int | None = Field(default=None, sa_column_args=[_late_fk("contact.id")])
+    deal_id: int | None = Field(default=None, sa_column_args=[_late_fk("deal.id")])
     created_at: datetime = _ts()
     updated_at: datetime = _ts()
     archived_at: datetime | None = _ts(nullable=True)
 
 
-class Pipeline(SQLModel, table=True):
+class Pipeline(Table, table=True):
     id: int | None = Field(default=None, primary_key=True)
     uuid: str = _uuid_field()
     name: str = Field(unique=True)
@@ -165,7 +178,7 @@ class Pipeline(SQLModel, table=True):
     archived_at: datetime | None = _ts(nullable=True)
 
 
-class Stage(SQLModel, table=True):
+class Stage(Table, table=True):
     """One step of a pipeline. `outcome` is open, won or lost; won and lost stages close a deal."""
 
     __table_args__ = (UniqueConstraint("pipeline_id", "name"),)
@@ -182,7 +195,7 @@ class Stage(SQLModel, table=True):
     archived_at: datetime | None = _ts(nullable=True)
 
 
-class Deal(SQLModel, table=True):
+class Deal(Table, table=True):
     """An opportunity moving through the stages of one pipeline.
 
     `closed_at` is set while the deal sits in a won or lost stage; its status is the stage's outcome.
@@ -220,7 +233,7 @@ class Deal(SQLModel, table=True):
     archived_at: datetime | None = _ts(nullable=True)
 
 
-class StageChange(SQLModel, table=True):
+class StageChange(Table, table=True):
     """History: one row per create, move, win, loss, reopen, amount, close-date or probability change.
 
     Each row is a snapshot of the deal at that moment, so reports can rebuild any past date.
@@ -243,7 +256,7 @@ class StageChange(SQLModel, table=True):
     note: str | None = None
 
 
-class Activity(SQLModel, table=True):
+class Activity(Table, table=True):
     """Something that happened: a call, e-mail, meeting or note, on a record's timeline."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -261,7 +274,7 @@ class Activity(SQLModel, table=True):
     archived_at: datetime | None = _ts(nullable=True)
 
 
-class Task(SQLModel, table=True):
+class Task(Table, table=True):
     """Something to do, by a date and maybe a time; `repeat` is an RFC 5545 RRULE."""
 
     id: int | None = Field(default=None, primary_key=True)
