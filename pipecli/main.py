@@ -24,6 +24,7 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # the last guard: no traceback reaches a user
         if os.environ.get("PIPE_DEBUG"):
             raise
-        sys.stderr.write(f"pipe: internal error: {type(exc).__name__}: {exc}\n")
+        first = (str(exc).strip().splitlines() or [""])[0]
+        sys.stderr.write(f"pipe: internal error: {type(exc).__name__}: {first}\n")
         sys.stderr.write("pipe: run again with PIPE_DEBUG=1 for details\n")
         sys.exit(1)

@@ -156,16 +156,37 @@ class Run:
         return json.loads(self.stdout)
 
 
+_APP: list[Any] = []
+
+
+def _click_app(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The whole CLI, converted to a Click command once per session: Typer's conversion is most
+    of an in-process run, and the result does not change between tests."""
+    import typer.testing
+
+    from pipecli.cli import build_app
+
+    if not _APP:
+        app = build_app()
+        _APP.extend([app, typer.main.get_command(app)])
+    app, command = _APP
+    original = typer.testing._get_command
+    monkeypatch.setattr(
+        typer.testing, "_get_command", lambda a: command if a is app else original(a)
+    )
+    return app
+
+
 @pytest.fixture
 def pipe(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Run]:
     """Run the CLI in-process against the test database: pipe("add", "lead", "Li Wei")."""
     from typer.testing import CliRunner
 
-    from pipecli.cli import app
     from pipecli.commands._run import State
 
     monkeypatch.setenv("PIPE_DB", db_url)
     runner = CliRunner()
+    app = _click_app(monkeypatch)
 
     def run(*args: str, now: str | None = None, env: dict[str, str] | None = None) -> Run:
         State.db = None

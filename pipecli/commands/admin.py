@@ -34,43 +34,39 @@ def db_path() -> None:
     print(url.database if url.get_backend_name() == "sqlite" else url.render_as_string())
 
 
+def _revision() -> str | None:
+    """The schema revision of the database (None when empty); errors become exit codes."""
+    from pipecli.core.db import current_revision, make_engine
+    from pipecli.core.errors import PipeError
+
+    try:
+        engine = make_engine(_settings().db_url)
+        try:
+            return current_revision(engine)
+        finally:
+            engine.dispose()
+    except PipeError as exc:
+        raise fail(str(exc), exc.exit_code) from None
+
+
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Create the database or bring its schema up to date (also done on first use)."""
-    from pipecli.core.db import current_revision, ensure_schema, make_engine
-    from pipecli.core.errors import PipeError
+    from pipecli.commands._run import session
     from pipecli.core.migrations import HEAD
 
-    engine = make_engine(_settings().db_url)
-    try:
-        before = current_revision(engine)
-        changed = ensure_schema(engine)
-        if changed and before is None:
-            from pipecli.commands._run import session
-
-            engine.dispose()
-            with session():
-                pass
-    except PipeError as exc:
-        raise fail(str(exc), exc.exit_code) from None
-    finally:
-        engine.dispose()
+    before = _revision()
+    changed = before != HEAD
+    if changed:
+        with session():  # opening the store migrates to head and seeds the default pipeline
+            pass
     print(f"schema at {HEAD}" + (f" (was {before or 'empty'})" if changed else " (up to date)"))
 
 
 @db_app.command("current")
 def db_current() -> None:
     """Print the schema revision of the database."""
-    from pipecli.core.db import current_revision, make_engine
-    from pipecli.core.errors import PipeError
-
-    engine = make_engine(_settings().db_url)
-    try:
-        print(current_revision(engine) or "empty")
-    except PipeError as exc:
-        raise fail(str(exc), exc.exit_code) from None
-    finally:
-        engine.dispose()
+    print(_revision() or "empty")
 
 
 def schema(

@@ -29,7 +29,7 @@ def _kind(text: str) -> str:
     return kind
 
 
-def _list(kind: str, flt: object, fmt: render.Fmt, **extra: object) -> None:
+def _list(kind: str, flt: object, fmt: render.Fmt, /, **extra: object) -> None:
     from pipecli.core.services import listing
 
     fn = getattr(listing, f"list_{'activities' if kind == 'activity' else kind + 's'}")
@@ -156,7 +156,7 @@ def list_activities(
 ) -> None:
     """Logged calls, e-mails, meetings and notes, newest first."""
     flt = _filter(owner=owner, date_from=at_from, date_to=at_to, search=search, limit=limit)
-    _list("activity", flt, render.fmt_of(as_json, as_csv), deal=deal, kind=kind)
+    _list("activity", flt, render.fmt_of(as_json, as_csv), on=("deal", deal) if deal else None, kind=kind)
 
 
 def show(kind: Kind, record_id: Id, as_json: o.Json = False, as_csv: o.Csv = False) -> None:

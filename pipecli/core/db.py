@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.exc import DatabaseError, OperationalError, ProgrammingError
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
@@ -76,7 +76,7 @@ def _first_line(exc: Exception) -> str:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Run Alembic migrations up to `revision` on `engine` (imports Alembic; slow, so only when due)."""
+    """Run Alembic migrations up to `revision` on `engine` (imports Alembic: only when due)."""
     from alembic import command
 
     from pipecli.core.migrations import alembic_config
@@ -94,7 +94,7 @@ def ensure_schema(engine: Engine) -> bool:
         return False
     try:
         upgrade(engine)
-    except OperationalError as exc:
+    except DatabaseError as exc:
         raise DatabaseUnavailable(f"database unavailable: {_first_line(exc)}") from exc
     return True
 
@@ -141,7 +141,7 @@ def open_store(url: str, now: datetime | None = None) -> Store:
 
             with store.session() as session:
                 seed_default(session, now or datetime.now(UTC))
-    except OperationalError as exc:
+    except DatabaseError as exc:  # includes OperationalError; e.g. "file is not a database"
         engine.dispose()
         raise DatabaseUnavailable(f"database unavailable: {_first_line(exc)}") from exc
     return store

@@ -46,7 +46,7 @@ class NotFound(PipeError):
 
 
 class Conflict(PipeError):
-    """The request contradicts what is stored (duplicate name, already converted, ambiguous name)."""
+    """The request contradicts what is stored (duplicate, already converted, ambiguous name)."""
 
     exit_code = EXIT_CONFLICT
 

@@ -9,8 +9,9 @@ Conventions, held by every table:
 - Delete means archive: `archived_at` is set, the row stays.
 - The schema is changed only by an Alembic migration (pipecli/core/migrations).
 
-Customer-service cases, segments and campaigns are meant to arrive as new tables beside these, linked by
-the same `account_id`/`contact_id` keys, with `TagLink` and `Activity` already generic over record kinds.
+Customer-service cases, segments and campaigns are meant to arrive as new tables beside these,
+linked by the same `account_id`/`contact_id` keys; `TagLink` and `Activity` are already generic
+over record kinds.
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ import uuid as uuid_mod
 from datetime import UTC, date, datetime, time
 from typing import Any
 
+from pydantic import ConfigDict
 from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, MetaData, UniqueConstraint
 from sqlalchemy.types import TypeDecorator
-from pydantic import ConfigDict
 from sqlmodel import Field, SQLModel
 
 SQLModel.metadata.naming_convention = {
@@ -198,7 +199,8 @@ class Stage(Table, table=True):
 class Deal(Table, table=True):
     """An opportunity moving through the stages of one pipeline.
 
-    `closed_at` is set while the deal sits in a won or lost stage; its status is the stage's outcome.
+    `closed_at` is set while the deal sits in a won or lost stage; its status is the stage's
+    outcome.
     `probability_manual` marks a probability typed by the user, which stage moves then leave alone.
     """
 
@@ -234,7 +236,7 @@ class Deal(Table, table=True):
 
 
 class StageChange(Table, table=True):
-    """History: one row per create, move, win, loss, reopen, amount, close-date or probability change.
+    """History: a row per create, move, win, loss, reopen, amount, close-date or probability change.
 
     Each row is a snapshot of the deal at that moment, so reports can rebuild any past date.
     """

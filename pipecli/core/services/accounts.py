@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import col, select
 
 from pipecli.core.errors import Invalid
 from pipecli.core.models import Account, Contact
@@ -13,9 +13,35 @@ from pipecli.core.services import common
 from pipecli.core.services.context import Ctx
 
 FREE_MAIL = frozenset(
-    "gmail.com googlemail.com outlook.com hotmail.com live.com msn.com yahoo.com icloud.com me.com "
-    "aol.com proton.me protonmail.com gmx.de gmx.net web.de mail.ru yandex.ru qq.com foxmail.com "
-    "163.com 126.com yeah.net sina.com sina.cn sohu.com aliyun.com 139.com".split()
+    [
+        "gmail.com",
+        "googlemail.com",
+        "outlook.com",
+        "hotmail.com",
+        "live.com",
+        "msn.com",
+        "yahoo.com",
+        "icloud.com",
+        "me.com",
+        "aol.com",
+        "proton.me",
+        "protonmail.com",
+        "gmx.de",
+        "gmx.net",
+        "web.de",
+        "mail.ru",
+        "yandex.ru",
+        "qq.com",
+        "foxmail.com",
+        "163.com",
+        "126.com",
+        "yeah.net",
+        "sina.com",
+        "sina.cn",
+        "sohu.com",
+        "aliyun.com",
+        "139.com",
+    ]
 )
 
 
@@ -69,7 +95,7 @@ def create(ctx: Ctx, inp: AccountInput) -> Account:
     _fill(ctx, account, inp, only_empty=False)
     ctx.session.add(account)
     ctx.session.flush()
-    common.set_tags(ctx, "account", account.id, inp.tags)  # type: ignore[arg-type]
+    common.set_tags(ctx, "account", common.id_of(account), inp.tags)
     return account
 
 
@@ -81,7 +107,7 @@ def edit(ctx: Ctx, account_id: int | str, inp: AccountInput) -> Account:
     account.updated_at = ctx.now
     ctx.session.add(account)
     ctx.session.flush()
-    common.set_tags(ctx, "account", account.id, inp.tags, inp.untags)  # type: ignore[arg-type]
+    common.set_tags(ctx, "account", common.id_of(account), inp.tags, inp.untags)
     return account
 
 
@@ -109,8 +135,8 @@ def _fill(ctx: Ctx, account: Account, inp: AccountInput, *, only_empty: bool) ->
 def find_by_domain(ctx: Ctx, dom: str) -> Account | None:
     return ctx.session.exec(
         select(Account)
-        .where(func.lower(Account.domain) == dom.lower(), Account.archived_at.is_(None))  # type: ignore[arg-type,union-attr]
-        .order_by(Account.id)  # type: ignore[arg-type]
+        .where(func.lower(Account.domain) == dom.lower(), col(Account.archived_at).is_(None))
+        .order_by(col(Account.id))
     ).first()
 
 
@@ -118,14 +144,14 @@ def find_or_create(ctx: Ctx, name: str) -> Account:
     """The live account with this name (case/space-insensitive), created if there is none."""
     found = common.find_by_name(ctx, Account, name, "account")
     if found is not None:
-        return found  # type: ignore[no-any-return]
+        return found
     account = create(ctx, AccountInput(name=name))
     ctx.notice(f"created account {account.id} {account.name!r}")
     return account
 
 
 def account_for(ctx: Ctx, ref: str | int | None, contact: Contact | None) -> Account | None:
-    """The account a deal or contact belongs to: by id, by name (found or created), or the contact's."""
+    """The account of a deal or contact: by id, by name (found or created), or the contact's."""
     if ref is None or (isinstance(ref, str) and not ref.strip()):
         if contact is not None and contact.account_id is not None:
             return ctx.session.get(Account, contact.account_id)

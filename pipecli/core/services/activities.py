@@ -27,10 +27,10 @@ class ActivityInput:
     account: int | str | None = None
 
 
-def kind(text: str) -> str:
+def kind(text: str, field: str = "kind") -> str:
     key = text.strip().lower().replace("e-mail", "email")
     if key not in KINDS:
-        raise Invalid("kind", text, "must be one of " + ", ".join(KINDS))
+        raise Invalid(field, text, "must be one of " + ", ".join(KINDS))
     return key
 
 
@@ -38,13 +38,18 @@ def _at(ctx: Ctx, value: str | datetime | None) -> datetime:
     if value is None:
         return ctx.now
     if isinstance(value, datetime):
-        return value
-    when = dates.parse_when(value, ctx.today, field="at", fiscal_year_start=ctx.fiscal_year_start)
-    local = datetime.combine(when.date, when.time or ctx.now.timetz().replace(tzinfo=None))
-    moment = local.replace(tzinfo=ctx.now.tzinfo).astimezone(UTC)
+        if value.tzinfo is None:
+            raise Invalid("at", value.isoformat(), "needs a time zone")
+        moment = value.astimezone(UTC)
+    else:
+        when = dates.parse_when(
+            value, ctx.today, field="at", fiscal_year_start=ctx.fiscal_year_start
+        )
+        local = datetime.combine(when.date, when.time or ctx.now.timetz().replace(tzinfo=None))
+        moment = local.replace(tzinfo=ctx.now.tzinfo).astimezone(UTC)
     if moment > ctx.now:
         raise Invalid(
-            "at", value, "is in the future; log what happened (plan it with `pipe add task`)"
+            "at", str(value), "is in the future; log what happened (plan it with `pipe add task`)"
         )
     return moment
 
@@ -57,8 +62,12 @@ def log(ctx: Ctx, inp: ActivityInput) -> Activity:
         at=_at(ctx, inp.at),
         created_at=ctx.now,
     )
-    refs = ((inp.deal, Deal, "deal"), (inp.lead, Lead, "lead"))
-    refs += ((inp.contact, Contact, "contact"), (inp.account, Account, "account"))
+    refs: tuple[tuple[int | str | None, type[common.Archivable], str], ...] = (
+        (inp.deal, Deal, "deal"),
+        (inp.lead, Lead, "lead"),
+        (inp.contact, Contact, "contact"),
+        (inp.account, Account, "account"),
+    )
     for ref, model, name in refs:
         obj = common.resolve_ref(ctx, model, ref, name)
         if obj is not None:

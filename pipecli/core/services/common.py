@@ -8,21 +8,35 @@ so every front end refuses the same bad input with the same message.
 from __future__ import annotations
 
 import re
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import func
-from sqlmodel import SQLModel, select
+from sqlmodel import col, select
 
 from pipecli.core import dates, money
 from pipecli.core.errors import Conflict, Invalid, NotFound
 from pipecli.core.models import Account, Contact, Deal, Lead, Tag, TagLink, Task, User
 from pipecli.core.services.context import Ctx, ensure_user, find_user
 
-M = TypeVar("M", bound=SQLModel)
 
-KIND_MODELS: dict[str, type[SQLModel]] = {
+class Record(Protocol):
+    """A stored row of any table with an integer key; `id` is None until the row is flushed."""
+
+    id: int | None
+
+
+class Archivable(Record, Protocol):
+    """A record that is deleted by archiving (see pipecli.core.models)."""
+
+    archived_at: datetime | None
+
+
+M = TypeVar("M", bound=Record)
+
+KIND_MODELS: dict[str, type[Archivable]] = {
     "lead": Lead,
     "account": Account,
     "contact": Contact,
@@ -95,8 +109,15 @@ def get_live(ctx: Ctx, model: type[M], record_id: int | str, kind: str) -> M:
     """Like get, but an archived record is refused for changes."""
     obj = get(ctx, model, record_id, kind)
     if getattr(obj, "archived_at", None) is not None:
-        raise Conflict(f"{kind} {obj.id} is archived (deleted); `pipe undelete {kind} {obj.id}`")  # type: ignore[attr-defined]
+        raise Conflict(f"{kind} {obj.id} is archived (deleted); `pipe undelete {kind} {obj.id}`")
     return obj
+
+
+def id_of(obj: Record) -> int:
+    """The id of a stored record, where an int is needed; a record not yet flushed has none."""
+    if obj.id is None:
+        raise RuntimeError(f"{type(obj).__name__} has no id yet: add and flush it first")
+    return obj.id
 
 
 def parse_id(value: int | str, kind: str) -> int:
@@ -109,7 +130,7 @@ def parse_id(value: int | str, kind: str) -> int:
 
 
 def find_by_name(ctx: Ctx, model: Any, ref: str, kind: str) -> Any | None:
-    """A live record whose name matches `ref` case- and whitespace-insensitively; Conflict if several."""
+    """A live record whose name matches `ref` ignoring case and spacing; Conflict if several."""
     key = " ".join(ref.split()).lower()
     rows = ctx.session.exec(
         select(model).where(func.lower(model.name) == key, model.archived_at.is_(None))
@@ -152,17 +173,19 @@ def touch(ctx: Ctx, obj: Any) -> None:
     obj.updated_at = ctx.now
 
 
-def set_tags(ctx: Ctx, kind: str, record_id: int, add: list[str], remove: list[str] = ()) -> None:  # type: ignore[assignment]
+def set_tags(
+    ctx: Ctx, kind: str, record_id: int, add: Sequence[str], remove: Sequence[str] = ()
+) -> None:
     """Attach and detach tags by name (tags are created on first use)."""
     for name in add:
         tag = _tag(ctx, name)
         link = ctx.session.get(TagLink, (tag.id, kind, record_id))
         if link is None:
-            ctx.session.add(TagLink(tag_id=tag.id, kind=kind, record_id=record_id))
+            ctx.session.add(TagLink(tag_id=id_of(tag), kind=kind, record_id=record_id))
     for name in remove:
         key = required(name, "tag").lower()
-        tag = ctx.session.exec(select(Tag).where(Tag.name == key)).first()
-        link = tag and ctx.session.get(TagLink, (tag.id, kind, record_id))
+        found = ctx.session.exec(select(Tag).where(Tag.name == key)).first()
+        link = ctx.session.get(TagLink, (found.id, kind, record_id)) if found else None
         if link:
             ctx.session.delete(link)
     ctx.session.flush()
@@ -185,8 +208,8 @@ def tags_of(ctx: Ctx, kind: str, ids: list[int]) -> dict[int, list[str]]:
         return out
     rows = ctx.session.exec(
         select(TagLink.record_id, Tag.name)
-        .join(Tag, Tag.id == TagLink.tag_id)  # type: ignore[arg-type]
-        .where(TagLink.kind == kind, TagLink.record_id.in_(ids))  # type: ignore[attr-defined]
+        .join(Tag, col(Tag.id) == TagLink.tag_id)
+        .where(TagLink.kind == kind, col(TagLink.record_id).in_(ids))
         .order_by(Tag.name)
     ).all()
     for rid, name in rows:
@@ -198,6 +221,6 @@ def tagged_ids(kind: str, tag: str) -> Any:
     """A subquery of record ids carrying `tag`, for list filters."""
     return (
         select(TagLink.record_id)
-        .join(Tag, Tag.id == TagLink.tag_id)  # type: ignore[arg-type]
+        .join(Tag, col(Tag.id) == TagLink.tag_id)
         .where(TagLink.kind == kind, Tag.name == tag.strip().lower())
     )

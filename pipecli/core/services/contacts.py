@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import col, select
 
 from pipecli.core.errors import Invalid
 from pipecli.core.models import Contact
@@ -43,7 +43,7 @@ def create(ctx: Ctx, inp: ContactInput) -> Contact:
     _fill(ctx, contact, inp)
     ctx.session.add(contact)
     ctx.session.flush()
-    common.set_tags(ctx, "contact", contact.id, inp.tags)  # type: ignore[arg-type]
+    common.set_tags(ctx, "contact", common.id_of(contact), inp.tags)
     return contact
 
 
@@ -55,12 +55,12 @@ def edit(ctx: Ctx, contact_id: int | str, inp: ContactInput) -> Contact:
     contact.updated_at = ctx.now
     ctx.session.add(contact)
     ctx.session.flush()
-    common.set_tags(ctx, "contact", contact.id, inp.tags, inp.untags)  # type: ignore[arg-type]
+    common.set_tags(ctx, "contact", common.id_of(contact), inp.tags, inp.untags)
     return contact
 
 
 def _fill(ctx: Ctx, contact: Contact, inp: ContactInput) -> None:
-    values = {
+    values: dict[str, object] = {
         "email": common.email(inp.email),
         "phone": common.clean(inp.phone),
         "title": common.clean(inp.title),
@@ -83,6 +83,6 @@ def _fill(ctx: Ctx, contact: Contact, inp: ContactInput) -> None:
 def find_by_email(ctx: Ctx, email: str) -> Contact | None:
     return ctx.session.exec(
         select(Contact)
-        .where(func.lower(Contact.email) == email.lower(), Contact.archived_at.is_(None))  # type: ignore[arg-type,union-attr]
-        .order_by(Contact.id)  # type: ignore[arg-type]
+        .where(func.lower(Contact.email) == email.lower(), col(Contact.archived_at).is_(None))
+        .order_by(col(Contact.id))
     ).first()

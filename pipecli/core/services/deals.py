@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from pipecli.core.errors import Conflict, Invalid
 from pipecli.core.models import Account, Contact, Deal, Stage, StageChange
@@ -92,8 +92,8 @@ def create(ctx: Ctx, inp: DealInput) -> Deal:
     owner = common.resolve_owner(ctx, inp.owner)
     deal = Deal(
         title=title,
-        pipeline_id=pipe.id,  # type: ignore[arg-type]
-        stage_id=stage.id,  # type: ignore[arg-type]
+        pipeline_id=pipe.id,
+        stage_id=stage.id,
         account_id=account.id if account else None,
         contact_id=contact.id if contact else None,
         lead_id=inp.lead_id,
@@ -113,18 +113,23 @@ def create(ctx: Ctx, inp: DealInput) -> Deal:
     ctx.session.add(deal)
     ctx.session.flush()
     record(ctx, deal, "create", None)
-    common.set_tags(ctx, "deal", deal.id, inp.tags)  # type: ignore[arg-type]
+    common.set_tags(ctx, "deal", deal.id, inp.tags)
     return deal
 
 
 def record(
-    ctx: Ctx, deal: Deal, change: str, from_stage_id: int | None, note: str | None = None
+    ctx: Ctx,
+    deal: Deal,
+    change: str,
+    from_stage_id: int | None,
+    note: str | None = None,
+    at: datetime | None = None,
 ) -> None:
-    """Write a history row: the deal as it stands now, and what just changed."""
+    """Write a history row: the deal as it stands now, and what just changed (at `at`, or now)."""
     ctx.session.add(
         StageChange(
-            deal_id=deal.id,  # type: ignore[arg-type]
-            at=ctx.now,
+            deal_id=deal.id,
+            at=at or ctx.now,
             user_id=ctx.user().id,
             change=change,
             from_stage_id=from_stage_id,
@@ -139,20 +144,24 @@ def record(
     ctx.session.flush()
 
 
-def _closed_at(ctx: Ctx, on: str | date | None) -> datetime:
+def _closed_at(ctx: Ctx, deal: Deal, on: str | date | None) -> datetime:
+    """When a win or loss happened: now, or a past day (back-dated, at noon UTC)."""
     if on is None:
         return ctx.now
     day = common.as_date(ctx, on, "date")
     assert day is not None
     if day > ctx.today:
         raise Invalid("date", str(on), "is in the future; a deal closes today or earlier")
+    entered = deal.stage_entered_at.date()
+    if day < entered:
+        raise Invalid("date", str(on), f"is before the deal entered its stage ({entered})")
     return datetime.combine(day, time(12), tzinfo=UTC) if day != ctx.today else ctx.now
 
 
 def _enter(ctx: Ctx, deal: Deal, stage: Stage, when: datetime) -> str:
     """Put the deal in `stage`, applying the probability and closing rules; returns the change kind."""
     old = stage_of(ctx, deal)
-    deal.stage_id = stage.id  # type: ignore[assignment]
+    deal.stage_id = stage.id
     deal.stage_entered_at = when
     deal.updated_at = ctx.now
     if stage.outcome == "won":
@@ -191,9 +200,10 @@ def win(
     if deal.stage_id == stage.id:
         raise Conflict(f"deal {deal.id} is already won")
     from_id = deal.stage_id
-    _enter(ctx, deal, stage, _closed_at(ctx, on))
+    when = _closed_at(ctx, deal, on)
+    _enter(ctx, deal, stage, when)
     ctx.session.add(deal)
-    record(ctx, deal, "win", from_id, note)
+    record(ctx, deal, "win", from_id, note, at=when)
     return deal
 
 
@@ -209,11 +219,11 @@ def lose(
     if deal.stage_id == stage.id:
         raise Conflict(f"deal {deal.id} is already lost")
     from_id = deal.stage_id
-    when = _closed_at(ctx, on)
+    when = _closed_at(ctx, deal, on)
     _enter(ctx, deal, stage, when)
     deal.lost_reason, deal.lost_note = common.clean(reason), note
     ctx.session.add(deal)
-    record(ctx, deal, "lose", from_id, note or deal.lost_reason)
+    record(ctx, deal, "lose", from_id, note or deal.lost_reason, at=when)
     return deal
 
 
@@ -239,7 +249,7 @@ def _stage_before_close(ctx: Ctx, deal: Deal) -> Stage:
     rows = ctx.session.exec(
         select(StageChange)
         .where(StageChange.deal_id == deal.id)
-        .order_by(StageChange.at.desc(), StageChange.id.desc())  # type: ignore[attr-defined,union-attr]
+        .order_by(StageChange.at.desc(), col(StageChange.id).desc())
     )
     for row in rows:
         stage = ctx.session.get(Stage, row.to_stage_id)
@@ -279,7 +289,7 @@ def edit(ctx: Ctx, deal_id: int | str, ch: DealChanges) -> Deal:
     ctx.session.add(deal)
     for change in changes:
         record(ctx, deal, change, deal.stage_id)
-    common.set_tags(ctx, "deal", deal.id, ch.tags, ch.untags)  # type: ignore[arg-type]
+    common.set_tags(ctx, "deal", deal.id, ch.tags, ch.untags)
     return deal
 
 
@@ -291,7 +301,7 @@ def _apply_links(
     if contact is not None:
         deal.contact_id = contact.id
     if owner is not None:
-        deal.owner_id = owner.id  # type: ignore[attr-defined]
+        deal.owner_id = owner.id
     if ch.source is not None:
         deal.source = common.clean(ch.source)
     if ch.notes is not None:
@@ -317,6 +327,6 @@ def history(ctx: Ctx, deal_id: int | str) -> list[StageChange]:
         ctx.session.exec(
             select(StageChange)
             .where(StageChange.deal_id == deal.id)
-            .order_by(StageChange.at, StageChange.id)  # type: ignore[arg-type]
+            .order_by(StageChange.at, StageChange.id)
         )
     )

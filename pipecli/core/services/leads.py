@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import col, select
 
 from pipecli.core.errors import Conflict, Invalid
 from pipecli.core.models import Account, Contact, Deal, Lead
@@ -59,7 +59,7 @@ def create(ctx: Ctx, inp: LeadInput) -> Lead:
     _fill(ctx, lead, inp)
     ctx.session.add(lead)
     ctx.session.flush()
-    common.set_tags(ctx, "lead", lead.id, inp.tags)  # type: ignore[arg-type]
+    common.set_tags(ctx, "lead", common.id_of(lead), inp.tags)
     return lead
 
 
@@ -68,12 +68,17 @@ def edit(ctx: Ctx, lead_id: int | str, inp: LeadInput) -> Lead:
     if inp.name:
         lead.name = common.required(inp.name, "name")
     if inp.currency:
-        lead.currency = common.as_currency(ctx, inp.currency)
+        currency = common.as_currency(ctx, inp.currency)
+        no_value = common.as_amount(inp.value, "value") is None
+        if currency != lead.currency and lead.amount_minor is not None and no_value:
+            # the stored value keeps its amount in the new currency's minor units
+            lead.amount_minor = common.to_minor(_value(lead), currency, "value")
+        lead.currency = currency
     _fill(ctx, lead, inp)
     lead.updated_at = ctx.now
     ctx.session.add(lead)
     ctx.session.flush()
-    common.set_tags(ctx, "lead", lead.id, inp.tags, inp.untags)  # type: ignore[arg-type]
+    common.set_tags(ctx, "lead", common.id_of(lead), inp.tags, inp.untags)
     return lead
 
 
@@ -178,7 +183,10 @@ def _account(ctx: Ctx, lead: Lead, ref: str | int | None) -> tuple[Account | Non
         return None, False
     created = found is None
     if found is None:
-        found = accounts.create(ctx, accounts.AccountInput(name=lead.company or lead.name))
+        owner = _owner_name(ctx, lead)  # the lead's owner, like the contact and the deal
+        found = accounts.create(
+            ctx, accounts.AccountInput(name=lead.company or lead.name, owner=owner)
+        )
     _fill_empty(found, domain=dom, source=lead.source, phone=None, owner_id=lead.owner_id)
     if found.lead_id is None:
         found.lead_id = lead.id
@@ -214,10 +222,12 @@ def _contact(ctx: Ctx, lead: Lead, acct: Account | None) -> tuple[Contact, bool]
 def _contact_by_name(ctx: Ctx, name: str, acct: Account | None) -> Contact | None:
     query = select(Contact).where(
         func.lower(Contact.name) == name.lower(),
-        Contact.archived_at.is_(None),  # type: ignore[union-attr]
-        Contact.account_id == (acct.id if acct else None) if acct else Contact.account_id.is_(None),  # type: ignore[union-attr]
+        col(Contact.archived_at).is_(None),
+        Contact.account_id == (acct.id if acct else None)
+        if acct
+        else col(Contact.account_id).is_(None),
     )
-    return ctx.session.exec(query.order_by(Contact.id)).first()  # type: ignore[arg-type]
+    return ctx.session.exec(query.order_by(col(Contact.id))).first()
 
 
 def _fill_empty(record: Account | Contact, **values: object) -> None:

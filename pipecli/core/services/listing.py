@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import func, or_
 from sqlalchemy.orm import aliased
-from sqlmodel import select
+from sqlmodel import col, select
 
 from pipecli.core import money, recurrence
 from pipecli.core.errors import Invalid
@@ -77,12 +77,13 @@ def _search(flt: Filter, *cols: Any) -> Any | None:
     return or_(*(func.lower(c).like(pattern) for c in cols))
 
 
-def _range(ctx: Ctx, col: Any, flt: Filter) -> list[Any]:
+def _range(ctx: Ctx, col: Any, flt: Filter, names: tuple[str, str] = ("from", "to")) -> list[Any]:
+    """Inclusive date bounds; `names` are the options the user typed, for error messages."""
     conds = []
-    start = common.as_date(ctx, flt.date_from, "from")
-    end = common.as_date(ctx, flt.date_to, "to")
+    start = common.as_date(ctx, flt.date_from, names[0])
+    end = common.as_date(ctx, flt.date_to, names[1])
     if start and end and start > end:
-        raise Invalid("to", str(flt.date_to), f"is before --from {start.isoformat()}")
+        raise Invalid(names[1], str(flt.date_to), f"is before --{names[0]} {start.isoformat()}")
     if start:
         conds.append(col >= start)
     if end:
@@ -141,11 +142,11 @@ DEAL_STATUSES = ("open", "won", "lost", "closed", "all")
 def deals_query() -> Any:
     return (
         select(Deal, Stage, Pipeline.name, Account.name, Contact.name, User.name)
-        .join(Stage, Stage.id == Deal.stage_id)  # type: ignore[arg-type]
-        .join(Pipeline, Pipeline.id == Deal.pipeline_id)  # type: ignore[arg-type]
-        .outerjoin(Account, Account.id == Deal.account_id)  # type: ignore[arg-type]
-        .outerjoin(Contact, Contact.id == Deal.contact_id)  # type: ignore[arg-type]
-        .outerjoin(User, User.id == Deal.owner_id)  # type: ignore[arg-type]
+        .join(Stage, Stage.id == Deal.stage_id)
+        .join(Pipeline, Pipeline.id == Deal.pipeline_id)
+        .outerjoin(Account, Account.id == Deal.account_id)
+        .outerjoin(Contact, Contact.id == Deal.contact_id)
+        .outerjoin(User, User.id == Deal.owner_id)
     )
 
 
@@ -187,12 +188,22 @@ def _deal_status(flt: Filter) -> Any | None:
     if status == "all":
         return None
     if status == "closed":
-        return Stage.outcome.in_(("won", "lost"))  # type: ignore[attr-defined]
+        return col(Stage.outcome).in_(("won", "lost"))
     return Stage.outcome == status
 
 
-def list_deals(ctx: Ctx, flt: Filter) -> Page:
-    conds = [_archived(Deal, flt), _owner_cond(ctx, Deal, flt), _tag_cond("deal", Deal, flt)]
+def _on(model: Any, on: tuple[str, int] | None) -> Any | None:
+    """Only rows linked to one record: on=("contact", 4) -> model.contact_id == 4."""
+    return None if on is None else getattr(model, f"{on[0]}_id") == on[1]
+
+
+def list_deals(ctx: Ctx, flt: Filter, *, on: tuple[str, int] | None = None) -> Page:
+    conds = [
+        _on(Deal, on),
+        _archived(Deal, flt),
+        _owner_cond(ctx, Deal, flt),
+        _tag_cond("deal", Deal, flt),
+    ]
     conds.append(_search(flt, Deal.title, Account.name, Contact.name))
     if flt.stage:
         pipe = pipelines.get_pipeline(ctx, flt.pipeline)
@@ -204,19 +215,20 @@ def list_deals(ctx: Ctx, flt: Filter) -> Page:
     if flt.account:
         acct = common.resolve_ref(ctx, Account, flt.account, "account")
         conds.append(Deal.account_id == acct.id)
-    conds += _range(ctx, Deal.expected_close, flt)
-    query = _where(deals_query(), *conds).order_by(Deal.id)
+    conds += _range(ctx, Deal.expected_close, flt, ("close-from", "close-to"))
+    query = _where(deals_query(), *conds).order_by(col(Deal.id))
     return _page(ctx, "deal", query, flt, deal_row)
 
 
 def deal_detail(ctx: Ctx, deal_id: int | str) -> Row:
     deal = common.get(ctx, Deal, deal_id, "deal")
     r = ctx.session.exec(deals_query().where(Deal.id == deal.id)).one()
-    row = deal_row(r, common.tags_of(ctx, "deal", [deal.id])[deal.id])  # type: ignore[list-item,index]
+    row = deal_row(r, common.tags_of(ctx, "deal", [deal.id])[deal.id])
     row["notes"] = deal.notes
-    row["history"] = history_rows(ctx, deal.id)  # type: ignore[arg-type]
-    row["activities"] = list_activities(ctx, Filter(limit=None), deal=deal.id).rows
-    row["tasks"] = list_tasks(ctx, Filter(limit=None, status="all"), deal=deal.id).rows
+    row["history"] = history_rows(ctx, deal.id)
+    on = ("deal", deal.id)
+    row["activities"] = list_activities(ctx, Filter(limit=None), on=on).rows
+    row["tasks"] = list_tasks(ctx, Filter(limit=None, status="all"), on=on).rows
     return row
 
 
@@ -224,11 +236,11 @@ def history_rows(ctx: Ctx, deal_id: int) -> list[Row]:
     from_stage, to_stage = aliased(Stage), aliased(Stage)
     query = (
         select(StageChange, from_stage.name, to_stage.name, User.name)
-        .outerjoin(from_stage, from_stage.id == StageChange.from_stage_id)  # type: ignore[arg-type]
-        .join(to_stage, to_stage.id == StageChange.to_stage_id)  # type: ignore[arg-type]
-        .outerjoin(User, User.id == StageChange.user_id)  # type: ignore[arg-type]
+        .outerjoin(from_stage, from_stage.id == StageChange.from_stage_id)
+        .join(to_stage, to_stage.id == StageChange.to_stage_id)
+        .outerjoin(User, User.id == StageChange.user_id)
         .where(StageChange.deal_id == deal_id)
-        .order_by(StageChange.at, StageChange.id)  # type: ignore[arg-type]
+        .order_by(StageChange.at, StageChange.id)
     )
     return [
         {
@@ -275,7 +287,7 @@ def lead_row(r: Any, tags: list[str]) -> Row:
 
 
 def leads_query() -> Any:
-    return select(Lead, User.name).outerjoin(User, User.id == Lead.owner_id)  # type: ignore[arg-type]
+    return select(Lead, User.name).outerjoin(User, User.id == Lead.owner_id)
 
 
 def list_leads(ctx: Ctx, flt: Filter) -> Page:
@@ -283,7 +295,7 @@ def list_leads(ctx: Ctx, flt: Filter) -> Page:
     conds.append(_search(flt, Lead.name, Lead.company, Lead.email))
     status = (flt.status or "").strip().lower()
     if status == "open" or not status:
-        conds.append(Lead.status.not_in(("converted", "disqualified")))  # type: ignore[attr-defined]
+        conds.append(Lead.status.not_in(("converted", "disqualified")))
     elif status != "all":
         from pipecli.core.services.leads import STATUSES
 
@@ -291,7 +303,7 @@ def list_leads(ctx: Ctx, flt: Filter) -> Page:
             raise Invalid("status", flt.status, "must be open, all or " + ", ".join(STATUSES))
         conds.append(Lead.status == status)
     conds += _range(ctx, func.date(Lead.created_at), flt) if flt.date_from or flt.date_to else []
-    query = _where(leads_query(), *conds).order_by(Lead.id)
+    query = _where(leads_query(), *conds).order_by(col(Lead.id))
     return _page(ctx, "lead", query, flt, lead_row)
 
 
@@ -316,14 +328,14 @@ def account_row(r: Any, tags: list[str]) -> Row:
 
 
 def accounts_query() -> Any:
-    return select(Account, User.name).outerjoin(User, User.id == Account.owner_id)  # type: ignore[arg-type]
+    return select(Account, User.name).outerjoin(User, User.id == Account.owner_id)
 
 
 def list_accounts(ctx: Ctx, flt: Filter) -> Page:
     conds = [_archived(Account, flt), _owner_cond(ctx, Account, flt)]
     conds += [_tag_cond("account", Account, flt)]
     conds.append(_search(flt, Account.name, Account.domain, Account.industry))
-    query = _where(accounts_query(), *conds).order_by(Account.id)
+    query = _where(accounts_query(), *conds).order_by(col(Account.id))
     return _page(ctx, "account", query, flt, account_row)
 
 
@@ -349,8 +361,8 @@ def contact_row(r: Any, tags: list[str]) -> Row:
 def contacts_query() -> Any:
     return (
         select(Contact, Account.name, User.name)
-        .outerjoin(Account, Account.id == Contact.account_id)  # type: ignore[arg-type]
-        .outerjoin(User, User.id == Contact.owner_id)  # type: ignore[arg-type]
+        .outerjoin(Account, Account.id == Contact.account_id)
+        .outerjoin(User, User.id == Contact.owner_id)
     )
 
 
@@ -361,7 +373,7 @@ def list_contacts(ctx: Ctx, flt: Filter) -> Page:
     if flt.account:
         acct = common.resolve_ref(ctx, Account, flt.account, "account")
         conds.append(Contact.account_id == acct.id)
-    query = _where(contacts_query(), *conds).order_by(Contact.id)
+    query = _where(contacts_query(), *conds).order_by(col(Contact.id))
     return _page(ctx, "contact", query, flt, contact_row)
 
 
@@ -395,7 +407,7 @@ def task_row(r: Any, tags: list[str]) -> Row:
 
 
 def tasks_query() -> Any:
-    return select(Task, User.name).outerjoin(User, User.id == Task.owner_id)  # type: ignore[arg-type]
+    return select(Task, User.name).outerjoin(User, User.id == Task.owner_id)
 
 
 def _due_cond(ctx: Ctx, due: str | None) -> list[Any]:
@@ -404,26 +416,25 @@ def _due_cond(ctx: Ctx, due: str | None) -> list[Any]:
     if not text:
         return []
     if text.lower() == "overdue":
-        return [Task.due_date < ctx.today]  # type: ignore[operator]
+        return [Task.due_date < ctx.today]
     until = common.as_date(ctx, text, "due")
-    return [Task.due_date <= until]  # type: ignore[operator]
+    return [Task.due_date <= until]
 
 
-def list_tasks(ctx: Ctx, flt: Filter, *, deal: int | None = None) -> Page:
+def list_tasks(ctx: Ctx, flt: Filter, *, on: tuple[str, int] | None = None) -> Page:
     status = (flt.status or "open").strip().lower()
     if status not in TASK_STATUSES:
         raise Invalid("status", flt.status, "must be one of " + ", ".join(TASK_STATUSES))
     conds = [_archived(Task, flt), _owner_cond(ctx, Task, flt), _tag_cond("task", Task, flt)]
     conds.append(_search(flt, Task.title, Task.notes))
     if status != "all":
-        conds.append(Task.done_at.is_(None) if status == "open" else Task.done_at.is_not(None))  # type: ignore[union-attr]
-    if deal is not None:
-        conds.append(Task.deal_id == deal)
+        conds.append(Task.done_at.is_(None) if status == "open" else col(Task.done_at).is_not(None))
+    conds.append(_on(Task, on))
     conds += _due_cond(ctx, flt.due) + _range(ctx, Task.due_date, flt)
     order: Sequence[Any] = (
-        Task.due_date.is_(None),  # type: ignore[union-attr]
+        col(Task.due_date).is_(None),
         Task.due_date,
-        Task.due_time.is_(None),  # type: ignore[union-attr]
+        col(Task.due_time).is_(None),
         Task.due_time,
         Task.id,
     )
@@ -450,21 +461,20 @@ def activity_row(r: Any, _tags: list[str]) -> Row:
 
 
 def list_activities(
-    ctx: Ctx, flt: Filter, *, deal: int | None = None, kind: str | None = None
+    ctx: Ctx, flt: Filter, *, on: tuple[str, int] | None = None, kind: str | None = None
 ) -> Page:
-    query = select(Activity, User.name).outerjoin(User, User.id == Activity.user_id)  # type: ignore[arg-type]
-    conds = [Activity.archived_at.is_(None), _search(flt, Activity.subject, Activity.body)]  # type: ignore[union-attr]
-    if deal is not None:
-        conds.append(Activity.deal_id == deal)
+    query = select(Activity, User.name).outerjoin(User, User.id == Activity.user_id)
+    conds = [col(Activity.archived_at).is_(None), _search(flt, Activity.subject, Activity.body)]
+    conds.append(_on(Activity, on))
     if kind:
         from pipecli.core.services.activities import kind as activity_kind
 
-        conds.append(Activity.kind == activity_kind(kind))
+        conds.append(Activity.kind == activity_kind(kind, "type"))
     oid = common.owner_filter(ctx, flt.owner)
     if oid is not None:
         conds.append(Activity.user_id == oid)
     conds += _range(ctx, func.date(Activity.at), flt) if flt.date_from or flt.date_to else []
-    query = _where(query, *conds).order_by(Activity.at.desc(), Activity.id.desc())  # type: ignore[attr-defined,union-attr]
+    query = _where(query, *conds).order_by(Activity.at.desc(), col(Activity.id).desc())
     return _page(ctx, "activity", query, flt, activity_row)
 
 
@@ -474,8 +484,8 @@ def list_activities(
 def pipeline_rows(ctx: Ctx) -> list[Row]:
     rows = []
     for pipe in pipelines.list_pipelines(ctx):
-        stages = pipelines.stages_of(ctx, pipe.id)  # type: ignore[arg-type]
-        counts = pipelines.stage_deal_counts(ctx, pipe.id)  # type: ignore[arg-type]
+        stages = pipelines.stages_of(ctx, pipe.id)
+        counts = pipelines.stage_deal_counts(ctx, pipe.id)
         open_ids = {s.id for s in stages if s.outcome == "open"}
         rows.append(
             {
@@ -491,7 +501,7 @@ def pipeline_rows(ctx: Ctx) -> list[Row]:
 
 def stage_rows(ctx: Ctx, pipeline: str | None) -> list[Row]:
     pipe = pipelines.get_pipeline(ctx, pipeline)
-    counts = pipelines.stage_deal_counts(ctx, pipe.id)  # type: ignore[arg-type]
+    counts = pipelines.stage_deal_counts(ctx, pipe.id)
     return [
         {
             "id": s.id,
@@ -502,9 +512,9 @@ def stage_rows(ctx: Ctx, pipeline: str | None) -> list[Row]:
             "category": s.forecast_category,
             "outcome": s.outcome,
             "rot_days": s.rot_days,
-            "deals": counts.get(s.id, 0),  # type: ignore[arg-type]
+            "deals": counts.get(s.id, 0),
         }
-        for s in pipelines.stages_of(ctx, pipe.id)  # type: ignore[arg-type]
+        for s in pipelines.stages_of(ctx, pipe.id)
     ]
 
 
@@ -518,6 +528,6 @@ def get_row(ctx: Ctx, kind: str, record_id: int | str) -> Row:
         "deal": (Deal, deals_query, deal_row),
     }
     model, query, build = builders[kind]
-    obj = common.get(ctx, model, record_id, kind)  # type: ignore[type-var]
-    r = ctx.session.exec(query().where(model.id == obj.id)).one()  # type: ignore[attr-defined]
-    return build(r, common.tags_of(ctx, kind, [obj.id])[obj.id])  # type: ignore[attr-defined,no-any-return]
+    obj = common.get(ctx, model, record_id, kind)
+    r = ctx.session.exec(query().where(model.id == obj.id)).one()
+    return build(r, common.tags_of(ctx, kind, [obj.id])[obj.id])

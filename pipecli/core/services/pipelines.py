@@ -10,11 +10,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from pipecli.core.errors import Conflict, Invalid, NotFound
 from pipecli.core.models import Deal, Pipeline, Stage
-from pipecli.core.services.common import clean, required
+from pipecli.core.services.common import clean, id_of, required
 from pipecli.core.services.context import Ctx
 
 CATEGORIES = ("pipeline", "best_case", "commit", "closed", "omitted")
@@ -48,7 +48,7 @@ def _add_stages(
     for pos, (name, prob, cat, outcome, rot) in enumerate(stages, start=1):
         session.add(
             Stage(
-                pipeline_id=pipe.id,  # type: ignore[arg-type]
+                pipeline_id=id_of(pipe),
                 name=name,
                 position=pos,
                 probability=prob,
@@ -85,7 +85,7 @@ def probability(value: int | str | None, field: str = "probability") -> int | No
 def list_pipelines(ctx: Ctx) -> list[Pipeline]:
     return list(
         ctx.session.exec(
-            select(Pipeline).where(Pipeline.archived_at.is_(None)).order_by(Pipeline.id)  # type: ignore[union-attr]
+            select(Pipeline).where(col(Pipeline.archived_at).is_(None)).order_by(col(Pipeline.id))
         )
     )
 
@@ -110,7 +110,7 @@ def get_pipeline(ctx: Ctx, ref: str | int | None) -> Pipeline:
 def stages_of(ctx: Ctx, pipeline_id: int, *, include_archived: bool = False) -> list[Stage]:
     query = select(Stage).where(Stage.pipeline_id == pipeline_id)
     if not include_archived:
-        query = query.where(Stage.archived_at.is_(None))  # type: ignore[union-attr]
+        query = query.where(col(Stage.archived_at).is_(None))
     stages = list(ctx.session.exec(query))
     return sorted(stages, key=lambda s: (s.outcome != "open", s.outcome == "lost", s.position))
 
@@ -118,7 +118,7 @@ def stages_of(ctx: Ctx, pipeline_id: int, *, include_archived: bool = False) -> 
 def find_stage(ctx: Ctx, pipeline: Pipeline, ref: str, field: str = "stage") -> Stage:
     """A stage of `pipeline` by exact name, then by unique prefix, case-insensitive."""
     key = " ".join(ref.split()).lower()
-    stages = stages_of(ctx, pipeline.id)  # type: ignore[arg-type]
+    stages = stages_of(ctx, id_of(pipeline))
     exact = [s for s in stages if s.name.lower() == key]
     if exact:
         return exact[0]
@@ -130,14 +130,14 @@ def find_stage(ctx: Ctx, pipeline: Pipeline, ref: str, field: str = "stage") -> 
 
 
 def first_open_stage(ctx: Ctx, pipeline: Pipeline) -> Stage:
-    for stage in stages_of(ctx, pipeline.id):  # type: ignore[arg-type]
+    for stage in stages_of(ctx, id_of(pipeline)):
         if stage.outcome == "open":
             return stage
     raise Conflict(f"pipeline {pipeline.name!r} has no open stage")
 
 
 def outcome_stage(ctx: Ctx, pipeline: Pipeline, outcome: str) -> Stage:
-    for stage in stages_of(ctx, pipeline.id):  # type: ignore[arg-type]
+    for stage in stages_of(ctx, id_of(pipeline)):
         if stage.outcome == outcome:
             return stage
     raise Conflict(f"pipeline {pipeline.name!r} has no {outcome} stage")
@@ -157,7 +157,7 @@ def add_stage(ctx: Ctx, spec: NewStage) -> Stage:
     """Insert an open stage, after `after` (or before the closing stages); later stages shift."""
     pipe = get_pipeline(ctx, spec.pipeline)
     name = required(spec.name, "name")
-    stages = stages_of(ctx, pipe.id)  # type: ignore[arg-type]
+    stages = stages_of(ctx, id_of(pipe))
     if any(s.name.lower() == name.lower() for s in stages):
         raise Conflict(f"stage {name!r} already exists in pipeline {pipe.name!r}")
     open_stages = [s for s in stages if s.outcome == "open"]
@@ -178,7 +178,7 @@ def add_stage(ctx: Ctx, spec: NewStage) -> Stage:
             s.position += 1
             ctx.session.add(s)
     stage = Stage(
-        pipeline_id=pipe.id,  # type: ignore[arg-type]
+        pipeline_id=id_of(pipe),
         name=name,
         position=pos,
         probability=prob,
@@ -215,10 +215,10 @@ def set_default(ctx: Ctx, pipe: Pipeline) -> None:
 def stage_deal_counts(ctx: Ctx, pipeline_id: int) -> dict[int, int]:
     rows = ctx.session.exec(
         select(Deal.stage_id, func.count())
-        .where(Deal.pipeline_id == pipeline_id, Deal.archived_at.is_(None))  # type: ignore[union-attr]
-        .group_by(Deal.stage_id)
+        .where(Deal.pipeline_id == pipeline_id, col(Deal.archived_at).is_(None))
+        .group_by(col(Deal.stage_id))
     ).all()
-    return {sid: n for sid, n in rows}
+    return dict(rows)
 
 
 def edit_stage(
@@ -234,7 +234,11 @@ def edit_stage(
     pipe = get_pipeline(ctx, pipeline)
     stage = find_stage(ctx, pipe, ref)
     if name is not None:
-        stage.name = required(name, "name")
+        new_name = required(name, "name")
+        others = stages_of(ctx, id_of(pipe), include_archived=True)
+        if any(s.id != stage.id and s.name.lower() == new_name.lower() for s in others):
+            raise Conflict(f"stage {new_name!r} already exists in pipeline {pipe.name!r}")
+        stage.name = new_name
     prob = probability(probability_value)
     if prob is not None:
         if stage.outcome != "open":
@@ -256,13 +260,13 @@ def follow_stage_probability(ctx: Ctx, stage: Stage) -> int:
     """Open deals in `stage` that follow it (no hand-set probability) take its new probability."""
     from sqlalchemy import update
 
-    result = ctx.session.execute(
+    result = ctx.session.exec(
         update(Deal)
         .where(
-            Deal.stage_id == stage.id,
-            Deal.probability_manual.is_(False),  # type: ignore[attr-defined]
-            Deal.closed_at.is_(None),  # type: ignore[union-attr]
+            col(Deal.stage_id) == stage.id,
+            col(Deal.probability_manual).is_(False),
+            col(Deal.closed_at).is_(None),
         )
         .values(probability=stage.probability, updated_at=ctx.now)
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return int(result.rowcount or 0)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import func
-from sqlmodel import SQLModel, select
+from sqlmodel import select
 
 from pipecli.core.errors import Conflict, Invalid
 from pipecli.core.models import Account, Activity, Contact, Deal, Lead, StageChange, TagLink, Task
@@ -18,7 +18,7 @@ from pipecli.core.services.context import Ctx
 from pipecli.core.services.listing import Filter, Row
 
 
-def model_for(kind: str) -> type[SQLModel]:
+def model_for(kind: str) -> type[common.Archivable]:
     try:
         return common.KIND_MODELS[kind]
     except KeyError:
@@ -27,9 +27,9 @@ def model_for(kind: str) -> type[SQLModel]:
 
 def archive(ctx: Ctx, kind: str, record_id: int | str) -> Any:
     obj = common.get(ctx, model_for(kind), record_id, kind)
-    if obj.archived_at is not None:  # type: ignore[attr-defined]
-        raise Conflict(f"{kind} {obj.id} is deleted already")  # type: ignore[attr-defined]
-    obj.archived_at = ctx.now  # type: ignore[attr-defined]
+    if obj.archived_at is not None:
+        raise Conflict(f"{kind} {obj.id} is deleted already")
+    obj.archived_at = ctx.now
     ctx.session.add(obj)
     ctx.session.flush()
     return obj
@@ -37,9 +37,9 @@ def archive(ctx: Ctx, kind: str, record_id: int | str) -> Any:
 
 def unarchive(ctx: Ctx, kind: str, record_id: int | str) -> Any:
     obj = common.get(ctx, model_for(kind), record_id, kind)
-    if obj.archived_at is None:  # type: ignore[attr-defined]
-        raise Conflict(f"{kind} {obj.id} is not deleted")  # type: ignore[attr-defined]
-    obj.archived_at = None  # type: ignore[attr-defined]
+    if obj.archived_at is None:
+        raise Conflict(f"{kind} {obj.id} is not deleted")
+    obj.archived_at = None
     ctx.session.add(obj)
     ctx.session.flush()
     return obj
@@ -70,17 +70,18 @@ def _references(ctx: Ctx, kind: str, rid: int) -> list[str]:
 
 def purge(ctx: Ctx, kind: str, record_id: int | str) -> None:
     """Remove for good; refused while other records refer to it."""
-    obj: Any = common.get(ctx, model_for(kind), record_id, kind)
-    refs = _references(ctx, kind, obj.id)
+    obj = common.get(ctx, model_for(kind), record_id, kind)
+    rid = common.id_of(obj)
+    refs = _references(ctx, kind, rid)
     if refs:
         raise Conflict(
-            f"{kind} {obj.id} is referred to by {', '.join(refs)}; delete (archive) it instead"
+            f"{kind} {rid} is referred to by {', '.join(refs)}; delete (archive) it instead"
         )
     if kind == "deal":
-        for ch in ctx.session.exec(select(StageChange).where(StageChange.deal_id == obj.id)):
+        for ch in ctx.session.exec(select(StageChange).where(StageChange.deal_id == rid)):
             ctx.session.delete(ch)
     for link in ctx.session.exec(
-        select(TagLink).where(TagLink.kind == kind, TagLink.record_id == obj.id)
+        select(TagLink).where(TagLink.kind == kind, TagLink.record_id == rid)
     ):
         ctx.session.delete(link)
     ctx.session.flush()
@@ -93,20 +94,14 @@ def detail(ctx: Ctx, kind: str, record_id: int | str) -> Row:
     if kind == "deal":
         return listing.deal_detail(ctx, record_id)
     row = listing.get_row(ctx, kind, record_id)
-    rid = row["id"]
-    col = getattr(Activity, f"{kind}_id", None)
-    if col is not None:
-        acts = ctx.session.exec(
-            select(Activity).where(col == rid, Activity.archived_at.is_(None))  # type: ignore[union-attr]
-        ).all()
-        row["activities"] = [listing.activity_row((a, None), []) for a in acts]
+    on = (kind, row["id"])
+    everything = Filter(limit=None, status="all")
+    if kind != "task":
+        row["activities"] = listing.list_activities(ctx, Filter(limit=None), on=on).rows
     if kind in ("account", "contact"):
-        flt = Filter(limit=None, status="all")
-        deals = listing.list_deals(ctx, flt).rows
-        row["deals"] = [d for d in deals if d[f"{kind}_id"] == rid]
+        row["deals"] = listing.list_deals(ctx, everything, on=on).rows
     if kind == "account":
-        row["contacts"] = listing.list_contacts(ctx, Filter(limit=None, account=str(rid))).rows
+        row["contacts"] = listing.list_contacts(ctx, Filter(limit=None, account=str(on[1]))).rows
     if kind in ("lead", "contact", "account"):
-        tasks = listing.list_tasks(ctx, Filter(limit=None, status="all")).rows
-        row["tasks"] = [t for t in tasks if t[f"{kind}_id"] == rid]
+        row["tasks"] = listing.list_tasks(ctx, everything, on=on).rows
     return row

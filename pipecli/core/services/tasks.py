@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from pipecli.core import dates, recurrence
 from pipecli.core.errors import Conflict, Invalid
@@ -61,7 +61,7 @@ def _due(ctx: Ctx, value: str | dates.When | date | None) -> dates.When | None:
 def create(ctx: Ctx, inp: TaskInput) -> Task:
     title = common.required(inp.title, "title")
     due = _due(ctx, inp.due)
-    rule = recurrence.parse_repeat(inp.repeat) if common.clean(inp.repeat) else None
+    rule = recurrence.parse_repeat(inp.repeat) if inp.repeat and common.clean(inp.repeat) else None
     if rule and due is None:
         raise Invalid("repeat", inp.repeat, "needs a due date (--due) to repeat from")
     task = Task(
@@ -79,18 +79,21 @@ def create(ctx: Ctx, inp: TaskInput) -> Task:
     task.owner_id = common.resolve_owner(ctx, inp.owner).id
     ctx.session.add(task)
     ctx.session.flush()
-    common.set_tags(ctx, "task", task.id, inp.tags)  # type: ignore[arg-type]
+    common.set_tags(ctx, "task", common.id_of(task), inp.tags)
     return task
 
 
 def _link(ctx: Ctx, task: Task, inp: TaskInput) -> None:
-    refs = ((inp.deal, Deal, "deal"), (inp.lead, Lead, "lead"))
-    refs += ((inp.contact, Contact, "contact"), (inp.account, Account, "account"))
+    refs: tuple[tuple[int | str | None, type[common.Archivable], str], ...] = (
+        (inp.deal, Deal, "deal"),
+        (inp.lead, Lead, "lead"),
+        (inp.contact, Contact, "contact"),
+        (inp.account, Account, "account"),
+    )
     for ref, model, kind in refs:
-        if ref is None or (isinstance(ref, str) and not ref.strip()):
-            continue
-        obj = common.resolve_ref(ctx, model, ref, kind)
-        setattr(task, f"{kind}_id", obj.id)
+        obj = common.resolve_ref(ctx, model, ref, kind)  # None when no ref was given
+        if obj is not None:
+            setattr(task, f"{kind}_id", obj.id)
 
 
 def edit(ctx: Ctx, task_id: int | str, inp: TaskInput) -> Task:
@@ -102,6 +105,8 @@ def edit(ctx: Ctx, task_id: int | str, inp: TaskInput) -> Task:
         task.due_date, task.due_time = due.date, due.time
     if common.clean(inp.repeat):
         task.repeat = None if inp.repeat == "none" else recurrence.parse_repeat(inp.repeat or "")
+        if task.repeat and task.due_date is None:
+            raise Invalid("repeat", inp.repeat, "needs a due date (--due) to repeat from")
     task.kind = choice(inp.kind, KINDS, "type") or task.kind
     task.priority = choice(inp.priority, PRIORITIES, "priority") or task.priority
     if inp.notes is not None:
@@ -112,7 +117,7 @@ def edit(ctx: Ctx, task_id: int | str, inp: TaskInput) -> Task:
     task.updated_at = ctx.now
     ctx.session.add(task)
     ctx.session.flush()
-    common.set_tags(ctx, "task", task.id, inp.tags, inp.untags)  # type: ignore[arg-type]
+    common.set_tags(ctx, "task", common.id_of(task), inp.tags, inp.untags)
     return task
 
 
@@ -156,8 +161,9 @@ def _spawn_next(ctx: Ctx, task: Task) -> Task:
     )
     ctx.session.add(nxt)
     ctx.session.flush()
-    tags = common.tags_of(ctx, "task", [task.id])[task.id]  # type: ignore[list-item,index]
-    common.set_tags(ctx, "task", nxt.id, tags)  # type: ignore[arg-type]
+    task_id = common.id_of(task)
+    tags = common.tags_of(ctx, "task", [task_id])[task_id]
+    common.set_tags(ctx, "task", common.id_of(nxt), tags)
     return nxt
 
 
@@ -171,8 +177,9 @@ def undone(ctx: Ctx, task_id: int | str) -> Done:
     successor = ctx.session.exec(
         select(Task).where(
             Task.previous_id == task.id,
-            Task.done_at.is_(None),  # type: ignore[union-attr]
-            Task.archived_at.is_(None),  # type: ignore[union-attr]
+            col(Task.done_at).is_(None),
+            Task.updated_at == Task.created_at,  # never edited since it was spawned
+            col(Task.archived_at).is_(None),
         )
     ).first()
     if successor is not None:
