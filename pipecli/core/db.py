@@ -7,6 +7,7 @@ Alembic itself is imported only when an upgrade is due, so everyday commands sta
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.exc import DatabaseError, OperationalError, ProgrammingError
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError, ProgrammingError
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
@@ -41,10 +42,19 @@ def make_engine(url: str) -> Engine:
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise DatabaseUnavailable(f"database: cannot create {path}: {exc}") from exc
-        engine = create_engine(url)
+        engine = _create(url)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return _create(url, pool_pre_ping=True)
+
+
+def _create(url: str, **kw: Any) -> Engine:
+    """create_engine, with a URL it cannot use reported as the database being unavailable."""
+    try:
+        return create_engine(url, **kw)
+    except (ArgumentError, ImportError, ValueError) as exc:
+        shown = re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", url)
+        raise DatabaseUnavailable(f"database: cannot use {shown}: {exc}") from exc
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -1,7 +1,8 @@
 """SQLModel tables: the one description of what pipecli stores.
 
 Conventions, held by every table:
-- `id` is the integer key users type; `uuid` is the stable identity for export/import round trips.
+- `id` is the integer key users type; `uuid` is the stable identity for export/import round trips;
+  `external_id` is the record's id in the system it was imported from (re-imports match on it).
 - Event times are UTC (`UTCDateTime` stores naive UTC and returns aware UTC, the same on SQLite and
   PostgreSQL); business dates (expected close, due date, birthday) are plain dates.
 - Money is an integer count of the currency's minor units (`amount_minor` + `currency`), so sums in
@@ -107,6 +108,7 @@ class Account(Table, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     uuid: str = _uuid_field()
+    external_id: str | None = Field(default=None, index=True, max_length=100)
     name: str = Field(index=True)
     domain: str | None = Field(default=None, index=True)
     industry: str | None = None
@@ -129,6 +131,7 @@ class Contact(Table, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     uuid: str = _uuid_field()
+    external_id: str | None = Field(default=None, index=True, max_length=100)
     name: str = Field(index=True)
     email: str | None = Field(default=None, index=True)
     phone: str | None = None
@@ -149,6 +152,7 @@ class Lead(Table, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     uuid: str = _uuid_field()
+    external_id: str | None = Field(default=None, index=True, max_length=100)
     name: str = Field(index=True)
     company: str | None = None
     email: str | None = Field(default=None, index=True)
@@ -212,6 +216,7 @@ class Deal(Table, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     uuid: str = _uuid_field()
+    external_id: str | None = Field(default=None, index=True, max_length=100)
     title: str
     pipeline_id: int = Field(foreign_key="pipeline.id")
     stage_id: int = Field(foreign_key="stage.id", index=True)
@@ -263,6 +268,7 @@ class Activity(Table, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     uuid: str = _uuid_field()
+    external_id: str | None = Field(default=None, index=True, max_length=100)
     kind: str = Field(max_length=20)
     subject: str
     body: str | None = None
@@ -281,6 +287,7 @@ class Task(Table, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     uuid: str = _uuid_field()
+    external_id: str | None = Field(default=None, index=True, max_length=100)
     title: str
     kind: str = Field(default="todo", max_length=20)
     priority: str = Field(default="normal", max_length=10)
@@ -298,3 +305,19 @@ class Task(Table, table=True):
     created_at: datetime = _ts()
     updated_at: datetime = _ts()
     archived_at: datetime | None = _ts(nullable=True)
+
+
+class FxRate(Table, table=True):
+    """An exchange rate from `valid_from` on: 1 `base` = `rate` `quote`.
+
+    The rate is kept as decimal text, never a float, so conversions are exact on every backend.
+    """
+
+    __table_args__ = (UniqueConstraint("base", "quote", "valid_from"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    base: str = Field(max_length=3)
+    quote: str = Field(max_length=3)
+    rate: str = Field(max_length=40)
+    valid_from: date
+    created_at: datetime = _ts()

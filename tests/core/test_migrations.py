@@ -71,3 +71,23 @@ def test_downgrade_to_base_and_up_again(db_url: str) -> None:
     upgrade(engine)
     assert current_revision(engine) == HEAD
     engine.dispose()
+
+
+def test_upgrade_from_first_schema_keeps_data(tmp_path) -> None:
+    from sqlmodel import Session, select
+
+    from pipecli.core.db import make_engine, upgrade
+    from pipecli.core.models import Lead
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    upgrade(engine, "0001")
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO lead (uuid, name, status, currency, created_at, updated_at) "
+            "VALUES ('u-1', 'Li Wei', 'new', 'CNY', '2026-01-02 03:04:05', '2026-01-02 03:04:05')"
+        )
+    upgrade(engine)
+    with Session(engine) as session:
+        lead = session.exec(select(Lead)).one()
+    engine.dispose()
+    assert (lead.name, lead.currency, lead.external_id) == ("Li Wei", "CNY", None)
