@@ -13,13 +13,13 @@ import sys
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 Row = dict[str, Any]
 
 
-class Fmt(str, Enum):
+class Fmt(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
@@ -258,7 +258,10 @@ def record(kind: str, row: Row, fmt: Fmt) -> None:
         shown = _money(row, name) if name in ("amount", "value") else _text(row, name)
         tbl.add_row(name, shown)
     con.print(tbl)
-    sections = (("history", "history", "Stage history"), ("activities", "activity", "Activities"))
+    sections: tuple[tuple[str, str, str], ...] = (
+        ("history", "history", "Stage history"),
+        ("activities", "activity", "Activities"),
+    )
     sections += (
         ("tasks", "task", "Tasks"),
         ("deals", "deal", "Deals"),
@@ -282,3 +285,19 @@ def created(kind: str, row: Row, fmt: Fmt, verb: str = "created") -> None:
         label = row.get("title") or row.get("name")
         extra = f" in {row['stage']}" if kind == "deal" else ""
         sys.stdout.write(f"{verb} {kind} {row['id']}: {label}{extra}\n")
+
+
+def conversion(result: Row, as_json: bool) -> None:
+    """What `pipe convert` made or linked."""
+    if as_json:
+        emit_json(result)
+        return
+    parts = []
+    if result["account"]:
+        how = "new" if result["account_created"] else "existing"
+        parts.append(f"{how} account {result['account']['id']} {result['account']['name']!r}")
+    how = "new" if result["contact_created"] else "existing"
+    parts.append(f"{how} contact {result['contact']['id']} {result['contact']['name']!r}")
+    if result["deal"]:
+        parts.append(f"new deal {result['deal']['id']} {result['deal']['title']!r}")
+    sys.stdout.write(f"converted lead {result['lead']['id']} → " + ", ".join(parts) + "\n")

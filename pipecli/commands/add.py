@@ -43,7 +43,7 @@ def add_lead(
         name, company, email, phone, title, source, value, currency, status, owner, notes, tag or []
     )
     with session() as ctx:
-        row = listing.get_row(ctx, "lead", leads.create(ctx, inp).id)  # type: ignore[arg-type]
+        row = listing.get_row(ctx, "lead", leads.create(ctx, inp))
     render.created("lead", row, render.fmt_of(as_json, as_csv))
 
 
@@ -72,7 +72,7 @@ def add_account(
         source, owner, notes, tag or [],
     )  # fmt: skip
     with session() as ctx:
-        row = listing.get_row(ctx, "account", accounts.create(ctx, inp).id)  # type: ignore[arg-type]
+        row = listing.get_row(ctx, "account", accounts.create(ctx, inp))
     render.created("account", row, render.fmt_of(as_json, as_csv))
 
 
@@ -98,7 +98,7 @@ def add_contact(
         name, account, email, phone, title, birthday, source, owner, notes, tag or []
     )
     with session() as ctx:
-        row = listing.get_row(ctx, "contact", contacts.create(ctx, inp).id)  # type: ignore[arg-type]
+        row = listing.get_row(ctx, "contact", contacts.create(ctx, inp))
     render.created("contact", row, render.fmt_of(as_json, as_csv))
 
 
@@ -128,7 +128,7 @@ def add_deal(
         source, notes, tag or [],
     )  # fmt: skip
     with session() as ctx:
-        row = listing.get_row(ctx, "deal", deals.create(ctx, inp).id)  # type: ignore[arg-type]
+        row = listing.get_row(ctx, "deal", deals.create(ctx, inp))
     render.created("deal", row, render.fmt_of(as_json, as_csv))
 
 
@@ -158,5 +158,5 @@ def add_task(
         title, due, kind, priority, repeat, deal, lead, contact, account, owner, notes, tag or []
     )
     with session() as ctx:
-        row = listing.get_row(ctx, "task", tasks.create(ctx, inp).id)  # type: ignore[arg-type]
+        row = listing.get_row(ctx, "task", tasks.create(ctx, inp))
     render.created("task", row, render.fmt_of(as_json, as_csv))

@@ -1,8 +1,8 @@
-"""`pipe db ...`, `pipe schema KIND` and `pipe calc TEXT`: the database, the data contract, dates."""
+"""`pipe db ...`, `pipe schema KIND`, `pipe calc TEXT`: the database, the data contract, dates."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -10,12 +10,15 @@ from pipecli import render
 from pipecli.commands import options as o
 from pipecli.commands._run import State, fail, now
 
+if TYPE_CHECKING:
+    from pipecli.core.config import Settings
+
 db_app = typer.Typer(
     help="The database: where it is, and its schema version.", no_args_is_help=True
 )
 
 
-def _settings():  # type: ignore[no-untyped-def]
+def _settings() -> Settings:
     from pipecli.core.config import load_settings
     from pipecli.core.errors import PipeError
 

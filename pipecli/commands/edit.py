@@ -17,14 +17,6 @@ Title = Annotated[str | None, typer.Option("--title", help="New title.")]
 Account = Annotated[str | None, typer.Option("--account", help="Account name or id.")]
 
 
-def _done(kind: str, record_id: int, as_json: bool, as_csv: bool) -> None:
-    from pipecli.core.services import listing
-
-    with session() as ctx:
-        row = listing.get_row(ctx, kind, record_id)
-    render.created(kind, row, render.fmt_of(as_json, as_csv), verb="updated")
-
-
 @app.command("deal")
 def edit_deal(
     record_id: Id,
@@ -44,15 +36,15 @@ def edit_deal(
     as_csv: o.Csv = False,
 ) -> None:
     """Edit a deal; amount, currency, close date and probability changes go into its history."""
-    from pipecli.core.services import deals
+    from pipecli.core.services import deals, listing
 
     ch = deals.DealChanges(
         title, account, contact, amount, currency, close, owner, probability, source, notes,
         tag or [], untag or [],
     )  # fmt: skip
     with session() as ctx:
-        deal_id = deals.edit(ctx, record_id, ch).id
-    _done("deal", deal_id, as_json, as_csv)  # type: ignore[arg-type]
+        row = listing.get_row(ctx, "deal", deals.edit(ctx, record_id, ch))
+    render.created("deal", row, render.fmt_of(as_json, as_csv), verb="updated")
 
 
 @app.command("lead")
@@ -75,15 +67,15 @@ def edit_lead(
     as_csv: o.Csv = False,
 ) -> None:
     """Edit a lead."""
-    from pipecli.core.services import leads
+    from pipecli.core.services import leads, listing
 
     inp = leads.LeadInput(
         name or "", company, email, phone, title, source, value, currency, status, owner, notes,
         tag or [], untag or [],
     )  # fmt: skip
     with session() as ctx:
-        lead_id = leads.edit(ctx, record_id, inp).id
-    _done("lead", lead_id, as_json, as_csv)  # type: ignore[arg-type]
+        row = listing.get_row(ctx, "lead", leads.edit(ctx, record_id, inp))
+    render.created("lead", row, render.fmt_of(as_json, as_csv), verb="updated")
 
 
 @app.command("account")
@@ -106,15 +98,15 @@ def edit_account(
     as_csv: o.Csv = False,
 ) -> None:
     """Edit an account."""
-    from pipecli.core.services import accounts
+    from pipecli.core.services import accounts, listing
 
     inp = accounts.AccountInput(
         name or "", domain, industry, website, phone, address, region, employees,  # type: ignore[arg-type]
         source, owner, notes, tag or [], untag or [],
     )  # fmt: skip
     with session() as ctx:
-        account_id = accounts.edit(ctx, record_id, inp).id
-    _done("account", account_id, as_json, as_csv)  # type: ignore[arg-type]
+        row = listing.get_row(ctx, "account", accounts.edit(ctx, record_id, inp))
+    render.created("account", row, render.fmt_of(as_json, as_csv), verb="updated")
 
 
 @app.command("contact")
@@ -135,15 +127,15 @@ def edit_contact(
     as_csv: o.Csv = False,
 ) -> None:
     """Edit a contact."""
-    from pipecli.core.services import contacts
+    from pipecli.core.services import contacts, listing
 
     inp = contacts.ContactInput(
         name or "", account, email, phone, title, birthday, source, owner, notes, tag or [],
         untag or [],
     )  # fmt: skip
     with session() as ctx:
-        contact_id = contacts.edit(ctx, record_id, inp).id
-    _done("contact", contact_id, as_json, as_csv)  # type: ignore[arg-type]
+        row = listing.get_row(ctx, "contact", contacts.edit(ctx, record_id, inp))
+    render.created("contact", row, render.fmt_of(as_json, as_csv), verb="updated")
 
 
 @app.command("task")
@@ -163,12 +155,12 @@ def edit_task(
     as_csv: o.Csv = False,
 ) -> None:
     """Edit a task."""
-    from pipecli.core.services import tasks
+    from pipecli.core.services import listing, tasks
 
     inp = tasks.TaskInput(
         title or "", due, kind, priority, repeat, deal, None, None, None, owner, notes,
         tag or [], untag or [],
     )  # fmt: skip
     with session() as ctx:
-        task_id = tasks.edit(ctx, record_id, inp).id
-    _done("task", task_id, as_json, as_csv)  # type: ignore[arg-type]
+        row = listing.get_row(ctx, "task", tasks.edit(ctx, record_id, inp))
+    render.created("task", row, render.fmt_of(as_json, as_csv), verb="updated")

@@ -156,7 +156,13 @@ def list_activities(
 ) -> None:
     """Logged calls, e-mails, meetings and notes, newest first."""
     flt = _filter(owner=owner, date_from=at_from, date_to=at_to, search=search, limit=limit)
-    _list("activity", flt, render.fmt_of(as_json, as_csv), on=("deal", deal) if deal else None, kind=kind)
+    _list(
+        "activity",
+        flt,
+        render.fmt_of(as_json, as_csv),
+        on=("deal", deal) if deal else None,
+        kind=kind,
+    )
 
 
 def show(kind: Kind, record_id: Id, as_json: o.Json = False, as_csv: o.Csv = False) -> None:

@@ -15,14 +15,6 @@ Note = Annotated[str | None, typer.Option("--note", help="A note kept in the his
 On = Annotated[str | None, typer.Option("--date", help="When it closed (default: now).")]
 
 
-def _deal(deal_id: int, as_json: bool, as_csv: bool, verb: str) -> None:
-    from pipecli.core.services import listing
-
-    with session() as ctx:
-        row = listing.get_row(ctx, "deal", deal_id)
-    render.created("deal", row, render.fmt_of(as_json, as_csv), verb=verb)
-
-
 def convert(
     lead_id: Annotated[str, typer.Argument(help="Lead id.")],
     deal: Annotated[
@@ -42,26 +34,8 @@ def convert(
             ctx, lead_id, deal_title=deal, account=account, stage=stage, pipeline=pipeline,
             close=close,
         )  # fmt: skip
-        result = {
-            "lead": listing.get_row(ctx, "lead", c.lead.id),  # type: ignore[arg-type]
-            "account": listing.get_row(ctx, "account", c.account.id) if c.account else None,  # type: ignore[arg-type]
-            "contact": listing.get_row(ctx, "contact", c.contact.id),  # type: ignore[arg-type]
-            "deal": listing.get_row(ctx, "deal", c.deal.id) if c.deal else None,  # type: ignore[arg-type]
-            "account_created": c.account_created,
-            "contact_created": c.contact_created,
-        }
-    if as_json:
-        render.emit_json(result)
-        return
-    parts = []
-    if result["account"]:
-        how = "new" if c.account_created else "existing"
-        parts.append(f"{how} account {result['account']['id']} {result['account']['name']!r}")
-    how = "new" if c.contact_created else "existing"
-    parts.append(f"{how} contact {result['contact']['id']} {result['contact']['name']!r}")
-    if result["deal"]:
-        parts.append(f"new deal {result['deal']['id']} {result['deal']['title']!r}")
-    print(f"converted lead {result['lead']['id']} → " + ", ".join(parts))
+        result = listing.conversion_view(ctx, c)
+    render.conversion(result, as_json)
 
 
 def move(
@@ -72,22 +46,22 @@ def move(
     as_csv: o.Csv = False,
 ) -> None:
     """Move a deal to another stage of its pipeline."""
-    from pipecli.core.services import deals
+    from pipecli.core.services import deals, listing
 
     with session() as ctx:
-        did = deals.move(ctx, deal_id, stage, note).id
-    _deal(did, as_json, as_csv, "moved")  # type: ignore[arg-type]
+        row = listing.get_row(ctx, "deal", deals.move(ctx, deal_id, stage, note))
+    render.created("deal", row, render.fmt_of(as_json, as_csv), verb="moved")
 
 
 def win(
     deal_id: Id, note: Note = None, on: On = None, as_json: o.Json = False, as_csv: o.Csv = False
 ) -> None:
     """Mark a deal won (probability 100)."""
-    from pipecli.core.services import deals
+    from pipecli.core.services import deals, listing
 
     with session() as ctx:
-        did = deals.win(ctx, deal_id, note, on).id
-    _deal(did, as_json, as_csv, "won")  # type: ignore[arg-type]
+        row = listing.get_row(ctx, "deal", deals.win(ctx, deal_id, note, on))
+    render.created("deal", row, render.fmt_of(as_json, as_csv), verb="won")
 
 
 def lose(
@@ -99,11 +73,11 @@ def lose(
     as_csv: o.Csv = False,
 ) -> None:
     """Mark a deal lost (probability 0), with a reason."""
-    from pipecli.core.services import deals
+    from pipecli.core.services import deals, listing
 
     with session() as ctx:
-        did = deals.lose(ctx, deal_id, reason, note, on).id
-    _deal(did, as_json, as_csv, "lost")  # type: ignore[arg-type]
+        row = listing.get_row(ctx, "deal", deals.lose(ctx, deal_id, reason, note, on))
+    render.created("deal", row, render.fmt_of(as_json, as_csv), verb="lost")
 
 
 def reopen(
@@ -113,11 +87,11 @@ def reopen(
     as_csv: o.Csv = False,
 ) -> None:
     """Reopen a won or lost deal, into the stage it closed from unless --stage."""
-    from pipecli.core.services import deals
+    from pipecli.core.services import deals, listing
 
     with session() as ctx:
-        did = deals.reopen(ctx, deal_id, stage).id
-    _deal(did, as_json, as_csv, "reopened")  # type: ignore[arg-type]
+        row = listing.get_row(ctx, "deal", deals.reopen(ctx, deal_id, stage))
+    render.created("deal", row, render.fmt_of(as_json, as_csv), verb="reopened")
 
 
 def done(task_id: Annotated[str, typer.Argument(help="Task id.")], as_json: o.Json = False) -> None:
@@ -126,8 +100,8 @@ def done(task_id: Annotated[str, typer.Argument(help="Task id.")], as_json: o.Js
 
     with session() as ctx:
         result = tasks.done(ctx, task_id)
-        row = listing.get_row(ctx, "task", result.task.id)  # type: ignore[arg-type]
-        nxt = listing.get_row(ctx, "task", result.next_task.id) if result.next_task else None  # type: ignore[arg-type]
+        row = listing.get_row(ctx, "task", result.task)
+        nxt = listing.get_row(ctx, "task", result.next_task) if result.next_task else None
     if as_json:
         render.emit_json({"task": row, "next": nxt})
         return
@@ -144,7 +118,7 @@ def undone(
 
     with session() as ctx:
         result = tasks.undone(ctx, task_id)
-        row = listing.get_row(ctx, "task", result.task.id)  # type: ignore[arg-type]
+        row = listing.get_row(ctx, "task", result.task)
     if as_json:
         render.emit_json(row)
     else:

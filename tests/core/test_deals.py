@@ -313,9 +313,9 @@ def test_win_and_lose_on_a_past_date(make_ctx):
 
 def test_win_before_the_deal_entered_its_stage_is_refused(make_ctx):
     deal = new_deal(make_ctx, now=datetime(2026, 11, 20, 9, 0, tzinfo=UTC), title="A")
-    with pytest.raises(Invalid, match=r"before the deal entered its stage \(2026-11-20\)"):
-        with make_ctx() as ctx:
-            deals.win(ctx, deal.id, on="2026-11-19")
+    refused = pytest.raises(Invalid, match=r"before the deal entered its stage \(2026-11-20\)")
+    with refused, make_ctx() as ctx:
+        deals.win(ctx, deal.id, on="2026-11-19")
     assert fetch(make_ctx, deal.id).closed_at is None
 
 

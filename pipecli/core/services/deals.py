@@ -17,7 +17,7 @@ from decimal import Decimal
 from sqlmodel import col, select
 
 from pipecli.core.errors import Conflict, Invalid
-from pipecli.core.models import Account, Contact, Deal, Stage, StageChange
+from pipecli.core.models import Account, Contact, Deal, Stage, StageChange, User
 from pipecli.core.services import common, pipelines
 from pipecli.core.services.accounts import account_for
 from pipecli.core.services.context import Ctx
@@ -92,8 +92,8 @@ def create(ctx: Ctx, inp: DealInput) -> Deal:
     owner = common.resolve_owner(ctx, inp.owner)
     deal = Deal(
         title=title,
-        pipeline_id=pipe.id,
-        stage_id=stage.id,
+        pipeline_id=common.id_of(pipe),
+        stage_id=common.id_of(stage),
         account_id=account.id if account else None,
         contact_id=contact.id if contact else None,
         lead_id=inp.lead_id,
@@ -113,7 +113,7 @@ def create(ctx: Ctx, inp: DealInput) -> Deal:
     ctx.session.add(deal)
     ctx.session.flush()
     record(ctx, deal, "create", None)
-    common.set_tags(ctx, "deal", deal.id, inp.tags)
+    common.set_tags(ctx, "deal", common.id_of(deal), inp.tags)
     return deal
 
 
@@ -128,7 +128,7 @@ def record(
     """Write a history row: the deal as it stands now, and what just changed (at `at`, or now)."""
     ctx.session.add(
         StageChange(
-            deal_id=deal.id,
+            deal_id=common.id_of(deal),
             at=at or ctx.now,
             user_id=ctx.user().id,
             change=change,
@@ -159,9 +159,9 @@ def _closed_at(ctx: Ctx, deal: Deal, on: str | date | None) -> datetime:
 
 
 def _enter(ctx: Ctx, deal: Deal, stage: Stage, when: datetime) -> str:
-    """Put the deal in `stage`, applying the probability and closing rules; returns the change kind."""
+    """Put the deal in `stage` under the probability and closing rules; returns the change kind."""
     old = stage_of(ctx, deal)
-    deal.stage_id = stage.id
+    deal.stage_id = common.id_of(stage)
     deal.stage_entered_at = when
     deal.updated_at = ctx.now
     if stage.outcome == "won":
@@ -249,7 +249,7 @@ def _stage_before_close(ctx: Ctx, deal: Deal) -> Stage:
     rows = ctx.session.exec(
         select(StageChange)
         .where(StageChange.deal_id == deal.id)
-        .order_by(StageChange.at.desc(), col(StageChange.id).desc())
+        .order_by(col(StageChange.at).desc(), col(StageChange.id).desc())
     )
     for row in rows:
         stage = ctx.session.get(Stage, row.to_stage_id)
@@ -259,7 +259,7 @@ def _stage_before_close(ctx: Ctx, deal: Deal) -> Stage:
 
 
 def edit(ctx: Ctx, deal_id: int | str, ch: DealChanges) -> Deal:
-    """Apply changes after validating all of them; amount/currency/close/probability write history."""
+    """Validate all changes, then apply them; amount/currency/close/probability write history."""
     deal = common.get_live(ctx, Deal, deal_id, "deal")
     currency = common.as_currency(ctx, ch.currency) if ch.currency else deal.currency
     amount_minor = deal.amount_minor
@@ -289,12 +289,16 @@ def edit(ctx: Ctx, deal_id: int | str, ch: DealChanges) -> Deal:
     ctx.session.add(deal)
     for change in changes:
         record(ctx, deal, change, deal.stage_id)
-    common.set_tags(ctx, "deal", deal.id, ch.tags, ch.untags)
+    common.set_tags(ctx, "deal", common.id_of(deal), ch.tags, ch.untags)
     return deal
 
 
 def _apply_links(
-    deal: Deal, account: Account | None, contact: Contact | None, owner: object, ch: DealChanges
+    deal: Deal,
+    account: Account | None,
+    contact: Contact | None,
+    owner: User | None,
+    ch: DealChanges,
 ) -> None:
     if account is not None:
         deal.account_id = account.id
@@ -327,6 +331,6 @@ def history(ctx: Ctx, deal_id: int | str) -> list[StageChange]:
         ctx.session.exec(
             select(StageChange)
             .where(StageChange.deal_id == deal.id)
-            .order_by(StageChange.at, StageChange.id)
+            .order_by(col(StageChange.at), col(StageChange.id))
         )
     )

@@ -6,12 +6,13 @@ and limited in SQL; tags come in one extra query for the page shown.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from sqlalchemy import func, or_
+from sqlalchemy import select as sa_select  # any number of entities (sqlmodel's stops at 4)
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
@@ -33,6 +34,7 @@ from pipecli.core.services import common, pipelines
 from pipecli.core.services.context import Ctx
 
 Row = dict[str, Any]
+Build = Callable[[Any, list[str]], Row]  # a query's result row and its tags -> a Row
 DEFAULT_LIMIT = 50
 
 
@@ -106,7 +108,9 @@ def _page(ctx: Ctx, kind: str, query: Any, flt: Filter, build: Any) -> Page:
 
 
 def _tag_cond(kind: str, model: Any, flt: Filter) -> Any | None:
-    return model.id.in_(common.tagged_ids(kind, flt.tag)) if common.clean(flt.tag) else None
+    if not (flt.tag and common.clean(flt.tag)):
+        return None
+    return model.id.in_(common.tagged_ids(kind, flt.tag))
 
 
 def _owner_cond(ctx: Ctx, model: Any, flt: Filter) -> Any | None:
@@ -141,12 +145,14 @@ DEAL_STATUSES = ("open", "won", "lost", "closed", "all")
 
 def deals_query() -> Any:
     return (
-        select(Deal, Stage, Pipeline.name, Account.name, Contact.name, User.name)
-        .join(Stage, Stage.id == Deal.stage_id)
-        .join(Pipeline, Pipeline.id == Deal.pipeline_id)
-        .outerjoin(Account, Account.id == Deal.account_id)
-        .outerjoin(Contact, Contact.id == Deal.contact_id)
-        .outerjoin(User, User.id == Deal.owner_id)
+        sa_select(
+            Deal, Stage, col(Pipeline.name), col(Account.name), col(Contact.name), col(User.name)
+        )
+        .join(Stage, col(Stage.id) == Deal.stage_id)
+        .join(Pipeline, col(Pipeline.id) == Deal.pipeline_id)
+        .outerjoin(Account, col(Account.id) == Deal.account_id)
+        .outerjoin(Contact, col(Contact.id) == Deal.contact_id)
+        .outerjoin(User, col(User.id) == Deal.owner_id)
     )
 
 
@@ -214,7 +220,8 @@ def list_deals(ctx: Ctx, flt: Filter, *, on: tuple[str, int] | None = None) -> P
     conds.append(_deal_status(flt))
     if flt.account:
         acct = common.resolve_ref(ctx, Account, flt.account, "account")
-        conds.append(Deal.account_id == acct.id)
+        if acct is not None:  # None: a blank --account, no filter
+            conds.append(Deal.account_id == acct.id)
     conds += _range(ctx, Deal.expected_close, flt, ("close-from", "close-to"))
     query = _where(deals_query(), *conds).order_by(col(Deal.id))
     return _page(ctx, "deal", query, flt, deal_row)
@@ -222,11 +229,12 @@ def list_deals(ctx: Ctx, flt: Filter, *, on: tuple[str, int] | None = None) -> P
 
 def deal_detail(ctx: Ctx, deal_id: int | str) -> Row:
     deal = common.get(ctx, Deal, deal_id, "deal")
-    r = ctx.session.exec(deals_query().where(Deal.id == deal.id)).one()
-    row = deal_row(r, common.tags_of(ctx, "deal", [deal.id])[deal.id])
+    did = common.id_of(deal)
+    r = ctx.session.exec(deals_query().where(Deal.id == did)).one()
+    row = deal_row(r, common.tags_of(ctx, "deal", [did])[did])
     row["notes"] = deal.notes
-    row["history"] = history_rows(ctx, deal.id)
-    on = ("deal", deal.id)
+    row["history"] = history_rows(ctx, did)
+    on = ("deal", did)
     row["activities"] = list_activities(ctx, Filter(limit=None), on=on).rows
     row["tasks"] = list_tasks(ctx, Filter(limit=None, status="all"), on=on).rows
     return row
@@ -236,11 +244,11 @@ def history_rows(ctx: Ctx, deal_id: int) -> list[Row]:
     from_stage, to_stage = aliased(Stage), aliased(Stage)
     query = (
         select(StageChange, from_stage.name, to_stage.name, User.name)
-        .outerjoin(from_stage, from_stage.id == StageChange.from_stage_id)
-        .join(to_stage, to_stage.id == StageChange.to_stage_id)
-        .outerjoin(User, User.id == StageChange.user_id)
+        .outerjoin(from_stage, col(from_stage.id) == StageChange.from_stage_id)
+        .join(to_stage, col(to_stage.id) == StageChange.to_stage_id)
+        .outerjoin(User, col(User.id) == StageChange.user_id)
         .where(StageChange.deal_id == deal_id)
-        .order_by(StageChange.at, StageChange.id)
+        .order_by(col(StageChange.at), col(StageChange.id))
     )
     return [
         {
@@ -287,7 +295,7 @@ def lead_row(r: Any, tags: list[str]) -> Row:
 
 
 def leads_query() -> Any:
-    return select(Lead, User.name).outerjoin(User, User.id == Lead.owner_id)
+    return select(Lead, User.name).outerjoin(User, col(User.id) == Lead.owner_id)
 
 
 def list_leads(ctx: Ctx, flt: Filter) -> Page:
@@ -295,7 +303,7 @@ def list_leads(ctx: Ctx, flt: Filter) -> Page:
     conds.append(_search(flt, Lead.name, Lead.company, Lead.email))
     status = (flt.status or "").strip().lower()
     if status == "open" or not status:
-        conds.append(Lead.status.not_in(("converted", "disqualified")))
+        conds.append(col(Lead.status).not_in(("converted", "disqualified")))
     elif status != "all":
         from pipecli.core.services.leads import STATUSES
 
@@ -328,7 +336,7 @@ def account_row(r: Any, tags: list[str]) -> Row:
 
 
 def accounts_query() -> Any:
-    return select(Account, User.name).outerjoin(User, User.id == Account.owner_id)
+    return select(Account, User.name).outerjoin(User, col(User.id) == Account.owner_id)
 
 
 def list_accounts(ctx: Ctx, flt: Filter) -> Page:
@@ -361,8 +369,8 @@ def contact_row(r: Any, tags: list[str]) -> Row:
 def contacts_query() -> Any:
     return (
         select(Contact, Account.name, User.name)
-        .outerjoin(Account, Account.id == Contact.account_id)
-        .outerjoin(User, User.id == Contact.owner_id)
+        .outerjoin(Account, col(Account.id) == Contact.account_id)
+        .outerjoin(User, col(User.id) == Contact.owner_id)
     )
 
 
@@ -372,7 +380,8 @@ def list_contacts(ctx: Ctx, flt: Filter) -> Page:
     conds.append(_search(flt, Contact.name, Contact.email, Account.name))
     if flt.account:
         acct = common.resolve_ref(ctx, Account, flt.account, "account")
-        conds.append(Contact.account_id == acct.id)
+        if acct is not None:  # None: a blank --account, no filter
+            conds.append(Contact.account_id == acct.id)
     query = _where(contacts_query(), *conds).order_by(col(Contact.id))
     return _page(ctx, "contact", query, flt, contact_row)
 
@@ -407,7 +416,7 @@ def task_row(r: Any, tags: list[str]) -> Row:
 
 
 def tasks_query() -> Any:
-    return select(Task, User.name).outerjoin(User, User.id == Task.owner_id)
+    return select(Task, User.name).outerjoin(User, col(User.id) == Task.owner_id)
 
 
 def _due_cond(ctx: Ctx, due: str | None) -> list[Any]:
@@ -416,9 +425,9 @@ def _due_cond(ctx: Ctx, due: str | None) -> list[Any]:
     if not text:
         return []
     if text.lower() == "overdue":
-        return [Task.due_date < ctx.today]
+        return [col(Task.due_date) < ctx.today]
     until = common.as_date(ctx, text, "due")
-    return [Task.due_date <= until]
+    return [col(Task.due_date) <= until]
 
 
 def list_tasks(ctx: Ctx, flt: Filter, *, on: tuple[str, int] | None = None) -> Page:
@@ -428,7 +437,8 @@ def list_tasks(ctx: Ctx, flt: Filter, *, on: tuple[str, int] | None = None) -> P
     conds = [_archived(Task, flt), _owner_cond(ctx, Task, flt), _tag_cond("task", Task, flt)]
     conds.append(_search(flt, Task.title, Task.notes))
     if status != "all":
-        conds.append(Task.done_at.is_(None) if status == "open" else col(Task.done_at).is_not(None))
+        done_at = col(Task.done_at)
+        conds.append(done_at.is_(None) if status == "open" else done_at.is_not(None))
     conds.append(_on(Task, on))
     conds += _due_cond(ctx, flt.due) + _range(ctx, Task.due_date, flt)
     order: Sequence[Any] = (
@@ -463,7 +473,7 @@ def activity_row(r: Any, _tags: list[str]) -> Row:
 def list_activities(
     ctx: Ctx, flt: Filter, *, on: tuple[str, int] | None = None, kind: str | None = None
 ) -> Page:
-    query = select(Activity, User.name).outerjoin(User, User.id == Activity.user_id)
+    query = select(Activity, User.name).outerjoin(User, col(User.id) == Activity.user_id)
     conds = [col(Activity.archived_at).is_(None), _search(flt, Activity.subject, Activity.body)]
     conds.append(_on(Activity, on))
     if kind:
@@ -474,7 +484,7 @@ def list_activities(
     if oid is not None:
         conds.append(Activity.user_id == oid)
     conds += _range(ctx, func.date(Activity.at), flt) if flt.date_from or flt.date_to else []
-    query = _where(query, *conds).order_by(Activity.at.desc(), col(Activity.id).desc())
+    query = _where(query, *conds).order_by(col(Activity.at).desc(), col(Activity.id).desc())
     return _page(ctx, "activity", query, flt, activity_row)
 
 
@@ -484,8 +494,9 @@ def list_activities(
 def pipeline_rows(ctx: Ctx) -> list[Row]:
     rows = []
     for pipe in pipelines.list_pipelines(ctx):
-        stages = pipelines.stages_of(ctx, pipe.id)
-        counts = pipelines.stage_deal_counts(ctx, pipe.id)
+        pid = common.id_of(pipe)
+        stages = pipelines.stages_of(ctx, pid)
+        counts = pipelines.stage_deal_counts(ctx, pid)
         open_ids = {s.id for s in stages if s.outcome == "open"}
         rows.append(
             {
@@ -501,7 +512,8 @@ def pipeline_rows(ctx: Ctx) -> list[Row]:
 
 def stage_rows(ctx: Ctx, pipeline: str | None) -> list[Row]:
     pipe = pipelines.get_pipeline(ctx, pipeline)
-    counts = pipelines.stage_deal_counts(ctx, pipe.id)
+    pid = common.id_of(pipe)
+    counts = pipelines.stage_deal_counts(ctx, pid)
     return [
         {
             "id": s.id,
@@ -512,15 +524,16 @@ def stage_rows(ctx: Ctx, pipeline: str | None) -> list[Row]:
             "category": s.forecast_category,
             "outcome": s.outcome,
             "rot_days": s.rot_days,
-            "deals": counts.get(s.id, 0),
+            "deals": counts.get(common.id_of(s), 0),
         }
-        for s in pipelines.stages_of(ctx, pipe.id)
+        for s in pipelines.stages_of(ctx, pid)
     ]
 
 
-def get_row(ctx: Ctx, kind: str, record_id: int | str) -> Row:
-    """One record of `kind` as its list row (for `show` and for `--json` after add/edit)."""
-    builders = {
+def get_row(ctx: Ctx, kind: str, record: common.Record | int | str) -> Row:
+    """One record of `kind` (given as itself or its id) as its list row, e.g. after add/edit."""
+    record_id = record if isinstance(record, int | str) else common.id_of(record)
+    builders: dict[str, tuple[type[common.Archivable], Callable[[], Any], Build]] = {
         "lead": (Lead, leads_query, lead_row),
         "account": (Account, accounts_query, account_row),
         "contact": (Contact, contacts_query, contact_row),
@@ -528,6 +541,18 @@ def get_row(ctx: Ctx, kind: str, record_id: int | str) -> Row:
         "deal": (Deal, deals_query, deal_row),
     }
     model, query, build = builders[kind]
-    obj = common.get(ctx, model, record_id, kind)
-    r = ctx.session.exec(query().where(model.id == obj.id)).one()
-    return build(r, common.tags_of(ctx, kind, [obj.id])[obj.id])
+    rid = common.id_of(common.get(ctx, model, record_id, kind))
+    r = ctx.session.exec(query().where(col(model.id) == rid)).one()
+    return build(r, common.tags_of(ctx, kind, [rid])[rid])
+
+
+def conversion_view(ctx: Ctx, c: Any) -> Row:
+    """What `convert` made or linked, as rows (c is a leads.Conversion)."""
+    return {
+        "lead": get_row(ctx, "lead", c.lead),
+        "account": get_row(ctx, "account", c.account) if c.account else None,
+        "contact": get_row(ctx, "contact", c.contact),
+        "deal": get_row(ctx, "deal", c.deal) if c.deal else None,
+        "account_created": c.account_created,
+        "contact_created": c.contact_created,
+    }
