@@ -251,7 +251,7 @@ def record(kind: str, row: Row, fmt: Fmt) -> None:
     tbl = Table(show_header=False, show_edge=False, box=None, pad_edge=False)
     tbl.add_column(style="bold")
     tbl.add_column(overflow="fold")
-    for name in fields + (["notes"] if "notes" in row else []):
+    for name in fields:
         value = row.get(name)
         if value in (None, "", [], False) or name == "uuid":
             continue

@@ -25,6 +25,8 @@ def _f(spec: str) -> list[FieldDoc]:
 
 
 _COMMON_TAIL = """
+notes | string? | free text
+external_id | string? | its id in the system it was imported from
 tags | list[string] | tag names, sorted
 created_at | datetime | when the record was created (UTC)
 updated_at | datetime | when it last changed (UTC)

@@ -665,3 +665,13 @@ def test_failed_edit_changes_nothing(make_ctx):
     assert (got.title, got.account_id, got.amount_minor) == ("A", None, 10000)
     with make_ctx() as ctx:
         assert listing.list_accounts(ctx, Filter()).total == 0
+
+
+def test_search_treats_percent_and_underscore_literally(make_ctx):
+    for title in ("50% off", "500 seats", "a_b", "ab"):
+        new_deal(make_ctx, title=title)
+    with make_ctx() as ctx:
+        pct = [r["title"] for r in listing.list_deals(ctx, Filter(search="50%")).rows]
+        und = [r["title"] for r in listing.list_deals(ctx, Filter(search="a_b")).rows]
+    assert pct == ["50% off"]
+    assert und == ["a_b"]

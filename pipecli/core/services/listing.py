@@ -75,8 +75,9 @@ def _search(flt: Filter, *cols: Any) -> Any | None:
     text = common.clean(flt.search)
     if not text:
         return None
-    pattern = f"%{text.lower()}%"
-    return or_(*(func.lower(c).like(pattern) for c in cols))
+    literal = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{literal}%"
+    return or_(*(func.lower(c).like(pattern, escape="\\") for c in cols))
 
 
 def _range(ctx: Ctx, col: Any, flt: Filter, names: tuple[str, str] = ("from", "to")) -> list[Any]:
@@ -127,6 +128,8 @@ def _where(query: Any, *conds: Any) -> Any:
 
 def _tail(obj: Any, tags: list[str]) -> Row:
     return {
+        "notes": obj.notes,
+        "external_id": obj.external_id,
         "tags": tags,
         "created_at": obj.created_at,
         "updated_at": obj.updated_at,
@@ -232,7 +235,6 @@ def deal_detail(ctx: Ctx, deal_id: int | str) -> Row:
     did = common.id_of(deal)
     r = ctx.session.exec(deals_query().where(Deal.id == did)).one()
     row = deal_row(r, common.tags_of(ctx, "deal", [did])[did])
-    row["notes"] = deal.notes
     row["history"] = history_rows(ctx, did)
     on = ("deal", did)
     row["activities"] = list_activities(ctx, Filter(limit=None), on=on).rows
