@@ -89,7 +89,11 @@ def build_app(only: str | None = None) -> typer.Typer:
     return root
 
 
-app = build_app()
+def __getattr__(name: str) -> typer.Typer:
+    """`pipecli.cli.app`, the whole CLI, built on first use (a run builds only what it invokes)."""
+    if name == "app":
+        return build_app()
+    raise AttributeError(name)
 
 
 def _invoked(argv: Sequence[str]) -> str | None:

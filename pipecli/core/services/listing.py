@@ -16,7 +16,7 @@ from sqlalchemy import select as sa_select  # any number of entities (sqlmodel's
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
-from pipecli.core import money, recurrence
+from pipecli.core import money
 from pipecli.core.errors import Invalid
 from pipecli.core.models import (
     Account,
@@ -405,7 +405,7 @@ def task_row(r: Any, tags: list[str]) -> Row:
         "due_time": task.due_time,
         "status": "done" if task.done_at else "open",
         "repeat": task.repeat,
-        "repeat_text": recurrence.describe_repeat(task.repeat) if task.repeat else None,
+        "repeat_text": _describe(task.repeat),
         "done_at": task.done_at,
         "deal_id": task.deal_id,
         "lead_id": task.lead_id,
@@ -415,6 +415,14 @@ def task_row(r: Any, tags: list[str]) -> Row:
         "owner_id": task.owner_id,
         "previous_id": task.previous_id,
     } | _tail(task, tags)
+
+
+def _describe(rule: str | None) -> str | None:
+    if not rule:
+        return None
+    from pipecli.core.recurrence import describe_repeat  # only lists with repeating tasks need it
+
+    return describe_repeat(rule)
 
 
 def tasks_query() -> Any:
