@@ -40,8 +40,9 @@ def add_lead(
     from pipecli.core.services import leads, listing
 
     inp = leads.LeadInput(
-        name, company, email, phone, title, source, value, currency, status, owner, notes, tag or []
-    )
+        name=name, company=company, email=email, phone=phone, title=title, source=source,
+        value=value, currency=currency, status=status, owner=owner, notes=notes, tags=tag or [],
+    )  # fmt: skip
     with session() as ctx:
         row = listing.get_row(ctx, "lead", leads.create(ctx, inp))
     render.created("lead", row, render.fmt_of(as_json, as_csv))
@@ -68,8 +69,9 @@ def add_account(
     from pipecli.core.services import accounts, listing
 
     inp = accounts.AccountInput(
-        name, domain, industry, website, phone, address, region, employees,  # type: ignore[arg-type]
-        source, owner, notes, tag or [],
+        name=name, domain=domain, industry=industry, website=website, phone=phone,
+        address=address, region=region, employees=employees, source=source, owner=owner,
+        notes=notes, tags=tag or [],
     )  # fmt: skip
     with session() as ctx:
         row = listing.get_row(ctx, "account", accounts.create(ctx, inp))
@@ -95,8 +97,9 @@ def add_contact(
     from pipecli.core.services import contacts, listing
 
     inp = contacts.ContactInput(
-        name, account, email, phone, title, birthday, source, owner, notes, tag or []
-    )
+        name=name, account=account, email=email, phone=phone, title=title, birthday=birthday,
+        source=source, owner=owner, notes=notes, tags=tag or [],
+    )  # fmt: skip
     with session() as ctx:
         row = listing.get_row(ctx, "contact", contacts.create(ctx, inp))
     render.created("contact", row, render.fmt_of(as_json, as_csv))
@@ -124,8 +127,9 @@ def add_deal(
     from pipecli.core.services import deals, listing
 
     inp = deals.DealInput(
-        title, account, contact, amount, currency, close, stage, pipeline, owner, probability,
-        source, notes, tag or [],
+        title=title, account=account, contact=contact, amount=amount, currency=currency,
+        close=close, stage=stage, pipeline=pipeline, owner=owner, probability=probability,
+        source=source, notes=notes, tags=tag or [],
     )  # fmt: skip
     with session() as ctx:
         row = listing.get_row(ctx, "deal", deals.create(ctx, inp))
@@ -155,8 +159,9 @@ def add_task(
     from pipecli.core.services import listing, tasks
 
     inp = tasks.TaskInput(
-        title, due, kind, priority, repeat, deal, lead, contact, account, owner, notes, tag or []
-    )
+        title=title, due=due, kind=kind, priority=priority, repeat=repeat, deal=deal, lead=lead,
+        contact=contact, account=account, owner=owner, notes=notes, tags=tag or [],
+    )  # fmt: skip
     with session() as ctx:
         row = listing.get_row(ctx, "task", tasks.create(ctx, inp))
     render.created("task", row, render.fmt_of(as_json, as_csv))

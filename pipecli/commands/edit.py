@@ -39,8 +39,9 @@ def edit_deal(
     from pipecli.core.services import deals, listing
 
     ch = deals.DealChanges(
-        title, account, contact, amount, currency, close, owner, probability, source, notes,
-        tag or [], untag or [],
+        title=title, account=account, contact=contact, amount=amount, currency=currency,
+        close=close, owner=owner, probability=probability, source=source, notes=notes,
+        tags=tag or [], untags=untag or [],
     )  # fmt: skip
     with session() as ctx:
         row = listing.get_row(ctx, "deal", deals.edit(ctx, record_id, ch))
@@ -70,8 +71,9 @@ def edit_lead(
     from pipecli.core.services import leads, listing
 
     inp = leads.LeadInput(
-        name or "", company, email, phone, title, source, value, currency, status, owner, notes,
-        tag or [], untag or [],
+        name=name or "", company=company, email=email, phone=phone, title=title, source=source,
+        value=value, currency=currency, status=status, owner=owner, notes=notes,
+        tags=tag or [], untags=untag or [],
     )  # fmt: skip
     with session() as ctx:
         row = listing.get_row(ctx, "lead", leads.edit(ctx, record_id, inp))
@@ -101,8 +103,9 @@ def edit_account(
     from pipecli.core.services import accounts, listing
 
     inp = accounts.AccountInput(
-        name or "", domain, industry, website, phone, address, region, employees,  # type: ignore[arg-type]
-        source, owner, notes, tag or [], untag or [],
+        name=name or "", domain=domain, industry=industry, website=website, phone=phone,
+        address=address, region=region, employees=employees, source=source, owner=owner,
+        notes=notes, tags=tag or [], untags=untag or [],
     )  # fmt: skip
     with session() as ctx:
         row = listing.get_row(ctx, "account", accounts.edit(ctx, record_id, inp))
@@ -130,8 +133,9 @@ def edit_contact(
     from pipecli.core.services import contacts, listing
 
     inp = contacts.ContactInput(
-        name or "", account, email, phone, title, birthday, source, owner, notes, tag or [],
-        untag or [],
+        name=name or "", account=account, email=email, phone=phone, title=title,
+        birthday=birthday, source=source, owner=owner, notes=notes, tags=tag or [],
+        untags=untag or [],
     )  # fmt: skip
     with session() as ctx:
         row = listing.get_row(ctx, "contact", contacts.edit(ctx, record_id, inp))
@@ -158,8 +162,8 @@ def edit_task(
     from pipecli.core.services import listing, tasks
 
     inp = tasks.TaskInput(
-        title or "", due, kind, priority, repeat, deal, None, None, None, owner, notes,
-        tag or [], untag or [],
+        title=title or "", due=due, kind=kind, priority=priority, repeat=repeat, deal=deal,
+        owner=owner, notes=notes, tags=tag or [], untags=untag or [],
     )  # fmt: skip
     with session() as ctx:
         row = listing.get_row(ctx, "task", tasks.edit(ctx, record_id, inp))

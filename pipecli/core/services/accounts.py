@@ -54,7 +54,7 @@ class AccountInput:
     phone: str | None = None
     address: str | None = None
     region: str | None = None
-    employees: int | None = None
+    employees: int | str | None = None
     source: str | None = None
     owner: str | None = None
     notes: str | None = None
