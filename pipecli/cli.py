@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Sequence
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from pipecli import __version__
+from pipecli import __version__, render
 from pipecli.commands._run import State
 
 # name -> (module, attribute, is_group)
@@ -85,7 +85,7 @@ def build_app(only: str | None = None) -> typer.Typer:
         if group:
             root.add_typer(target, name=name)
         else:
-            root.command(name)(target)
+            root.command(name, context_settings=getattr(target, "context_settings", None))(target)
     return root
 
 
@@ -111,4 +111,18 @@ def _invoked(argv: Sequence[str]) -> str | None:
 
 
 def run(argv: Sequence[str]) -> None:
-    build_app(_invoked(argv))(args=list(argv), prog_name="pipe")
+    """Run the CLI and exit. Usage errors are one line on stderr (exit 2), like every error."""
+    app = build_app(_invoked(argv))
+    try:
+        code = app(args=list(argv), prog_name="pipe", standalone_mode=False)
+    except typer.Abort:
+        render.error("aborted")
+        raise SystemExit(1) from None
+    except typer.TyperException as exc:  # Click's usage errors
+        ctx: Any = getattr(exc, "ctx", None)
+        if type(exc).__name__ == "NoArgsIsHelpError":  # a bare `pipe` or `pipe add`, help shown
+            raise SystemExit(0) from None
+        hint = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+        render.error(f"{exc.format_message()}{hint}")
+        raise SystemExit(getattr(exc, "exit_code", 2)) from None
+    raise SystemExit(code if isinstance(code, int) else 0)

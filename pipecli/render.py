@@ -75,9 +75,14 @@ def error(text: str) -> None:
 
 
 def console() -> Any:
+    """Rich console for tables: the terminal's width, or unlimited when output is piped, so
+    that `| cat`, `| less -S` or a log file get whole lines rather than cells wrapped at 80."""
+    import os
+
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=False)
+    piped = not sys.stdout.isatty() and "COLUMNS" not in os.environ
+    return Console(highlight=False, soft_wrap=False, width=10_000 if piped else None)
 
 
 # --- human tables ----------------------------------------------------------------------------
@@ -282,7 +287,7 @@ def created(kind: str, row: Row, fmt: Fmt, verb: str = "created") -> None:
 
         emit_csv([row], field_names(kind))
     else:
-        label = row.get("title") or row.get("name")
+        label = row["name"] if "name" in row else row.get("title")
         extra = f" in {row['stage']}" if kind == "deal" else ""
         sys.stdout.write(f"{verb} {kind} {row['id']}: {label}{extra}\n")
 

@@ -62,10 +62,13 @@ def add_account(
     owner: o.Owner = None,
     notes: o.Notes = None,
     tag: o.Tags = None,
+    duplicate: Annotated[
+        bool, typer.Option("--duplicate", help="Add it even if an account has this name.")
+    ] = False,
     as_json: o.Json = False,
     as_csv: o.Csv = False,
 ) -> None:
-    """Add an account (a company)."""
+    """Add an account (a company); a name already in use is refused unless --duplicate."""
     from pipecli.core.services import accounts, listing
 
     inp = accounts.AccountInput(
@@ -74,7 +77,7 @@ def add_account(
         notes=notes, tags=tag or [],
     )  # fmt: skip
     with session() as ctx:
-        row = listing.get_row(ctx, "account", accounts.create(ctx, inp))
+        row = listing.get_row(ctx, "account", accounts.create(ctx, inp, duplicate=duplicate))
     render.created("account", row, render.fmt_of(as_json, as_csv))
 
 

@@ -108,3 +108,6 @@ def calc(
     day = when.date
     print(day.isoformat() + (f" {when.time.strftime('%H:%M')}" if when.time else "")
           + f"  ({day.strftime('%A')})")  # fmt: skip
+
+
+calc.context_settings = {"ignore_unknown_options": True}  # type: ignore[attr-defined]  # "-2w"

@@ -15,7 +15,11 @@ list_app = typer.Typer(help="List records, filtered.", no_args_is_help=True)
 KINDS = ("lead", "account", "contact", "deal", "task")
 Kind = Annotated[str, typer.Argument(help="lead, account, contact, deal or task.")]
 Id = Annotated[str, typer.Argument(help="Record id.")]
-Status = Annotated[str | None, typer.Option("--status", help="Status filter (see help).")]
+Status = Annotated[
+    str | None,
+    typer.Option("--status", help="Deals: open, won, lost, closed, all. Leads: open, all, new, "
+                 "contacted, qualified, disqualified, converted."),
+]  # fmt: skip
 From = Annotated[str | None, typer.Option("--from", help="From date (inclusive).")]
 To = Annotated[str | None, typer.Option("--to", help="To date (inclusive).")]
 
@@ -196,7 +200,7 @@ def delete(
             records.purge(ctx, kind, record_id)
         else:
             records.archive(ctx, kind, record_id)
-    render.message(f"{'purged' if purge else 'deleted (archived)'} {kind} {record_id}")
+    print(f"{'purged' if purge else 'deleted (archived)'} {kind} {record_id}")
 
 
 def undelete(kind: Kind, record_id: Id) -> None:
@@ -206,4 +210,4 @@ def undelete(kind: Kind, record_id: Id) -> None:
     kind = _kind(kind)
     with session() as ctx:
         records.unarchive(ctx, kind, record_id)
-    render.message(f"restored {kind} {record_id}")
+    print(f"restored {kind} {record_id}")

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -55,7 +55,10 @@ __all__ = [
     "WEEKDAYS",
     "When",
     "fiscal_year_bounds",
+    "guess_dayfirst",
     "parse_date",
+    "parse_import_date",
+    "parse_import_datetime",
     "parse_iso_date",
     "parse_when",
     "quarter_bounds",
@@ -330,3 +333,109 @@ _BASES: list[tuple[re.Pattern[str], _Handler]] = [
         ),
     ]
 ]
+
+
+# --- dates in import files -------------------------------------------------------------------
+# Files from other systems write dates in fixed, machine-made styles rather than the human text
+# above: 2026-03-14, 3/14/2026 or 14/3/2026, 14.3.2026, 2026/3/14, 2026年3月14日, Excel serial
+# day numbers, and timestamps like 2024-01-22T16:14:25.000+0000. Slash dates are ambiguous;
+# `guess_dayfirst` settles the order for a whole column, `dayfirst` overrides it.
+
+_IMPORT_YMD = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", re.ASCII)
+_IMPORT_SLASH = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})", re.ASCII)
+_IMPORT_DOTS = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", re.ASCII)
+_IMPORT_CJK = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?")
+_IMPORT_SERIAL = re.compile(r"\d{5}(?:\.\d+)?", re.ASCII)
+_IMPORT_TIME = re.compile(
+    r"(?P<date>[^\sT]+)(?:[T ](?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2})(?:\.\d+)?)?"
+    r"\s*(?P<tz>Z|[+-]\d{2}:?\d{2})?)?",
+    re.ASCII,
+)
+_EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 is 1900-01-01 (Excel's 1900 leap-year bug kept)
+_IMPORT_HINT = "is not a date (expected e.g. 2026-03-14, 3/14/2026, 14.3.2026 or 2026年3月14日)"
+
+
+def guess_dayfirst(values: Iterable[str]) -> bool:
+    """Whether a column's d/m/yyyy dates put the day first: True once any first part is over 12.
+
+    A column where some value has its first part over 12 and another its second part over 12
+    mixes orders; the values that do not fit the guess are refused when parsed.
+    """
+    for value in values:
+        m = _IMPORT_SLASH.match(value.strip())
+        if m and int(m[1]) > 12:
+            return True
+    return False
+
+
+def parse_import_date(text: str, *, field: str = "date", dayfirst: bool = False) -> date:
+    """A date from an import file in any style listed above; a time part is ignored."""
+    return _import_parts(text, field, dayfirst)[0]
+
+
+def parse_import_datetime(
+    text: str, *, field: str = "date", dayfirst: bool = False
+) -> datetime.datetime:
+    """A moment from an import file, in UTC; no time means noon UTC, no zone means UTC."""
+    day, clock, zone = _import_parts(text, field, dayfirst)
+    moment = datetime.datetime.combine(day, clock or datetime.time(12))
+    return moment.replace(tzinfo=zone or datetime.UTC).astimezone(datetime.UTC)
+
+
+def _import_parts(
+    text: str, field: str, dayfirst: bool
+) -> tuple[date, datetime.time | None, datetime.tzinfo | None]:
+    s = text.strip()
+    if len(s) >= 10 and s[4] == "-" and s[7] == "-":  # ISO: the common case, read directly
+        try:
+            if len(s) == 10:
+                return date.fromisoformat(s), None, None
+            moment = datetime.datetime.fromisoformat(s)
+            return moment.date(), moment.time().replace(tzinfo=None), moment.tzinfo
+        except ValueError:
+            pass  # the general path below gives the precise message
+    if m := _IMPORT_CJK.fullmatch(s):
+        return _import_date(text, field, int(m[1]), int(m[2]), int(m[3])), None, None
+    if _IMPORT_SERIAL.fullmatch(s) and 20000 <= float(s) < 80000:  # 1954 .. 2119
+        return _EXCEL_EPOCH + timedelta(days=int(float(s))), None, None
+    m = _IMPORT_TIME.fullmatch(s)
+    if m is None:
+        raise Invalid(field, text, _IMPORT_HINT)
+    day = _import_day(text, m["date"], field, dayfirst)
+    if m["h"] is None:
+        return day, None, None
+    try:
+        clock = datetime.time(int(m["h"]), int(m["m"]), int(m["s"] or 0))
+    except ValueError:
+        raise Invalid(field, text, "has an impossible time of day") from None
+    return day, clock, _zone(m["tz"])
+
+
+def _import_day(text: str, s: str, field: str, dayfirst: bool) -> date:
+    if m := _IMPORT_YMD.fullmatch(s):
+        return _import_date(text, field, int(m[1]), int(m[2]), int(m[3]))
+    if m := _IMPORT_DOTS.fullmatch(s):
+        return _import_date(text, field, int(m[3]), int(m[2]), int(m[1]))
+    if m := _IMPORT_SLASH.fullmatch(s):
+        a, b = int(m[1]), int(m[2])
+        day, month = (a, b) if dayfirst else (b, a)
+        if month > 12:
+            order = "day/month" if dayfirst else "month/day"
+            raise Invalid(field, text, f"is not a date read as {order}/year (see --dayfirst)")
+        return _import_date(text, field, int(m[3]), month, day)
+    raise Invalid(field, text, _IMPORT_HINT)
+
+
+def _import_date(text: str, field: str, year: int, month: int, day: int) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError as err:
+        raise Invalid(field, text, str(err)) from None
+
+
+def _zone(tz: str | None) -> datetime.tzinfo | None:
+    if tz is None or tz == "Z":
+        return datetime.UTC if tz else None
+    digits = tz[1:].replace(":", "")
+    offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+    return datetime.timezone(-offset if tz[0] == "-" else offset)

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError, ProgrammingError
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
@@ -28,7 +28,8 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=5000")
-    cur.execute("PRAGMA journal_mode=WAL")
+    if cur.execute("PRAGMA journal_mode").fetchone()[0] != "wal":  # set once; it persists
+        cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
 
@@ -85,26 +86,63 @@ def _first_line(exc: Exception) -> str:
     return str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Run Alembic migrations up to `revision` on `engine` (imports Alembic: only when due)."""
+def upgrade(engine: Engine, revision: str = "head", now: datetime | None = None) -> None:
+    """Run Alembic migrations up to `revision` (imports Alembic: only when due) and, in the same
+    transaction, seed the default pipeline if there is none: a new database appears whole."""
     from alembic import command
 
     from pipecli.core.migrations import alembic_config
+    from pipecli.core.services.pipelines import seed_default
 
-    with engine.begin() as conn:
+    with engine.connect() as conn, _migration_lock(conn):
         cfg = alembic_config()
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
+        if revision in ("head", HEAD):
+            with Session(bind=conn) as session:
+                seed_default(session, now or datetime.now(UTC))
+                session.flush()
+        conn.commit()
 
 
-def ensure_schema(engine: Engine) -> bool:
-    """Bring the schema to head; True when it was created or upgraded now."""
-    rev = current_revision(engine)
-    if rev == HEAD:
+MIGRATION_LOCK = 7_166_220_431  # any constant: the PostgreSQL advisory lock pipecli migrates under
+
+
+@contextmanager
+def _migration_lock(conn: Connection) -> Iterator[None]:
+    """Make a migration one atomic transaction that other processes wait for.
+
+    SQLite: pysqlite runs DDL outside transactions by default, so the connection is switched to
+    explicit transactions and BEGIN IMMEDIATE takes the write lock first. PostgreSQL: DDL is
+    transactional already; an advisory lock makes a second process wait instead of colliding.
+    """
+    if conn.dialect.name != "sqlite":
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
+        yield
+        return
+    raw: Any = conn.connection.driver_connection
+    raw.isolation_level = None
+    try:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        yield
+    finally:
+        raw.isolation_level = ""
+
+
+def ensure_schema(engine: Engine, now: datetime | None = None) -> bool:
+    """Bring the schema to head; True when it was created or upgraded now.
+
+    Two processes may find a new database empty at once: one migrates, the other's attempt
+    fails (the tables exist by then), and it goes on when it sees the schema at head.
+    """
+    if current_revision(engine) == HEAD:
         return False
     try:
-        upgrade(engine)
+        upgrade(engine, now=now)
     except DatabaseError as exc:
+        if current_revision(engine) == HEAD:
+            return False
         raise DatabaseUnavailable(f"database unavailable: {_first_line(exc)}") from exc
     return True
 
@@ -144,13 +182,8 @@ def open_store(url: str, now: datetime | None = None) -> Store:
     """Open (and on first use create) the database at `url`, with the default pipeline seeded."""
     engine = make_engine(url)
     try:
-        changed = ensure_schema(engine)
+        ensure_schema(engine, now)
         store = Store(engine, url)
-        if changed:
-            from pipecli.core.services.pipelines import seed_default
-
-            with store.session() as session:
-                seed_default(session, now or datetime.now(UTC))
     except DatabaseError as exc:  # includes OperationalError; e.g. "file is not a database"
         engine.dispose()
         raise DatabaseUnavailable(f"database unavailable: {_first_line(exc)}") from exc

@@ -441,12 +441,19 @@ def test_new_account_name_creates_it_with_a_notice(make_ctx):
     assert again.account_id == deal.account_id
 
 
+def test_a_second_account_of_the_same_name_needs_duplicate(make_ctx):
+    with make_ctx() as ctx:
+        first = accounts.create(ctx, accounts.AccountInput(name="Initech"))
+    with pytest.raises(Conflict, match=rf"exists \(id {first.id}\)"), make_ctx() as ctx:
+        accounts.create(ctx, accounts.AccountInput(name="  initech "))
+
+
 def test_two_live_accounts_with_the_same_name_conflict(make_ctx):
     with make_ctx() as ctx:
         a = accounts.create(ctx, accounts.AccountInput(name="Initech"))
-        b = accounts.create(ctx, accounts.AccountInput(name="initech"))
+        b = accounts.create(ctx, accounts.AccountInput(name="initech"), duplicate=True)
         gone = accounts.create(ctx, accounts.AccountInput(name="Umbrella"))
-        accounts.create(ctx, accounts.AccountInput(name="Umbrella"))
+        accounts.create(ctx, accounts.AccountInput(name="Umbrella"), duplicate=True)
         records.archive(ctx, "account", gone.id)
     with pytest.raises(Conflict) as err, make_ctx() as ctx:
         deals.create(ctx, DealInput(title="A", account="INITECH"))

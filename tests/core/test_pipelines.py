@@ -123,8 +123,17 @@ def test_find_stage_by_name_or_unique_prefix(make_ctx, ref, name):
         assert pipelines.find_stage(ctx, pipe, ref).name == name
 
 
-@pytest.mark.parametrize("ref", ["pro", "p", "xyz", "", "Proposals"])
-def test_unknown_or_ambiguous_stage_is_invalid_and_lists_the_stages(make_ctx, ref):
+@pytest.mark.parametrize(
+    ("ref", "matches"), [("pro", "Prospecting, Proposal"), ("p", "Prospecting, Proposal")]
+)
+def test_ambiguous_stage_prefix_is_a_conflict_naming_the_matches(make_ctx, ref, matches):
+    with pytest.raises(Conflict) as err, make_ctx() as ctx:
+        pipelines.find_stage(ctx, pipelines.get_pipeline(ctx, None), ref)
+    assert str(err.value) == f"stage: {ref!r} could be any of {matches}; type more of the name"
+
+
+@pytest.mark.parametrize("ref", ["xyz", "", "Proposals"])
+def test_unknown_stage_is_invalid_and_lists_the_stages(make_ctx, ref):
     with pytest.raises(Invalid) as err, make_ctx() as ctx:
         pipelines.find_stage(ctx, pipelines.get_pipeline(ctx, None), ref)
     assert err.value.field == "stage"
@@ -171,7 +180,9 @@ def test_add_pipeline_as_default_and_duplicates(make_ctx):
     with make_ctx() as ctx:
         smb = pipelines.add_pipeline(ctx, "SMB", default=True)
     with make_ctx() as ctx:
-        assert pipelines.get_pipeline(ctx, "default").id == smb.id
+        assert pipelines.get_pipeline(ctx, None).id == smb.id
+        # a pipeline's own name wins over the "default" alias
+        assert pipelines.get_pipeline(ctx, "default").name == "Default"
         with pytest.raises(Conflict, match="already exists"):
             pipelines.add_pipeline(ctx, "smb")
         with pytest.raises(Conflict, match="already exists"):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from pipecli.core.errors import Invalid
+from pipecli.core.errors import Conflict, Invalid
 from pipecli.core.models import Account, Contact
 from pipecli.core.services import common
 from pipecli.core.services.context import Ctx
@@ -89,8 +89,16 @@ def employees(value: int | str | None) -> int | None:
     return int(value)
 
 
-def create(ctx: Ctx, inp: AccountInput) -> Account:
+def create(ctx: Ctx, inp: AccountInput, *, duplicate: bool = False) -> Account:
+    """A new account; a live account of the same name (ignoring case and spacing) is a Conflict
+    unless `duplicate` says another company really has that name."""
     name = common.required(inp.name, "name")
+    same = None if duplicate else common.find_by_name(ctx, Account, name, "account")
+    if same is not None:
+        raise Conflict(
+            f"account {same.name!r} exists (id {same.id}); use it, or add --duplicate "
+            "for another company of that name"
+        )
     account = Account(name=name, created_at=ctx.now, updated_at=ctx.now)
     _fill(ctx, account, inp, only_empty=False)
     ctx.session.add(account)

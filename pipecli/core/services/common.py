@@ -92,8 +92,31 @@ def as_currency(ctx: Ctx, value: str | None) -> str:
     return money.currency_code(value or ctx.settings.currency)
 
 
+def as_money(
+    ctx: Ctx,
+    amount: str | Decimal | None,
+    currency: str | None,
+    *,
+    field: str = "amount",
+    current: str | None = None,
+) -> tuple[Decimal | None, str]:
+    """An amount and its currency: the one `currency` names, else the one written in the amount
+    text ("€100", "CNY 100"), else `current` (the record's), else the configured default.
+    An amount that names another currency than `currency` is refused."""
+    code = money.currency_code(currency) if currency and currency.strip() else None
+    if amount is None or isinstance(amount, Decimal) or not amount.strip():
+        return as_amount(amount, field), code or current or as_currency(ctx, None)
+    value, named = money.parse_money(amount, field=field)
+    if named and code and named != code:
+        raise Invalid(field, amount, f"is in {named}, but the currency given is {code}")
+    return value, code or named or current or as_currency(ctx, None)
+
+
 def to_minor(amount: Decimal | None, currency: str, field: str = "amount") -> int | None:
     return None if amount is None else money.to_minor(amount, currency, field=field)
+
+
+MAX_ID = 2**63 - 1  # the largest key either backend stores; a larger "id" names nothing
 
 
 def get(ctx: Ctx, model: type[M], record_id: int | str, kind: str) -> M:
@@ -121,19 +144,21 @@ def id_of(obj: Record) -> int:
 
 
 def parse_id(value: int | str, kind: str) -> int:
-    if isinstance(value, int):
-        return value
-    text = value.strip().lstrip("#")
+    text = str(value).strip().lstrip("#")
     if not text.isdigit():
         raise Invalid(kind, value, "is not an id (a whole number)")
+    if int(text) > MAX_ID:
+        raise NotFound(kind, int(text))
     return int(text)
 
 
 def find_by_name(ctx: Ctx, model: Any, ref: str, kind: str) -> Any | None:
-    """A live record whose name matches `ref` ignoring case and spacing; Conflict if several."""
+    """A live record whose name (a deal's or task's title) matches `ref` ignoring case and
+    spacing; Conflict if several do."""
     key = " ".join(ref.split()).lower()
+    label = model.name if hasattr(model, "name") else model.title
     rows = ctx.session.exec(
-        select(model).where(func.lower(model.name) == key, model.archived_at.is_(None))
+        select(model).where(func.lower(label) == key, model.archived_at.is_(None))
     ).all()
     if len(rows) > 1:
         ids = ", ".join(str(r.id) for r in rows)

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from sqlmodel import Session, select
 
 from pipecli.core.config import Settings
-from pipecli.core.models import User
+from pipecli.core.models import User, new_uuid
 
 
 @dataclass
@@ -58,7 +59,20 @@ def ensure_user(ctx: Ctx, name: str, email: str | None = None) -> User:
     name = " ".join(name.split())
     user = find_user(ctx.session, name)
     if user is None:
-        user = User(name=name, email=email, created_at=ctx.now)
-        ctx.session.add(user)
-        ctx.session.flush()
+        # INSERT .. ON CONFLICT DO NOTHING: another process may add the same user meanwhile, and
+        # a savepoint would not do (on SQLite it would commit this unit of work early)
+        values = {"uuid": new_uuid(), "name": name, "email": email, "created_at": ctx.now}
+        ctx.session.execute(_insert(ctx.session).values(values).on_conflict_do_nothing())
+        user = find_user(ctx.session, name)
+        assert user is not None
     return user
+
+
+def _insert(session: Session) -> Any:
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(User)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(User)

@@ -59,6 +59,22 @@ class DealChanges:
     untags: list[str] = field(default_factory=list)
 
 
+def stage_probability(outcome: str, stage_default: int, manual: int | None) -> tuple[int, bool]:
+    """The probability rule, pure: (probability, set-by-hand) of a deal in a stage.
+
+    Won forces 100 and lost 0 (a hand-set value is dropped); in an open stage a hand-set
+    `manual` value is kept, otherwise the deal follows the stage's default. Used by every
+    write path: single edits here and bulk writes (services.bulk).
+    """
+    if outcome == "won":
+        return 100, False
+    if outcome == "lost":
+        return 0, False
+    if manual is not None:
+        return manual, True
+    return stage_default, False
+
+
 def get(ctx: Ctx, deal_id: int | str) -> Deal:
     return common.get(ctx, Deal, deal_id, "deal")
 
@@ -78,8 +94,7 @@ def create(ctx: Ctx, inp: DealInput) -> Deal:
         if inp.stage
         else pipelines.first_open_stage(ctx, pipe)
     )
-    currency = common.as_currency(ctx, inp.currency)
-    amount = common.as_amount(inp.amount)
+    amount, currency = common.as_money(ctx, inp.amount, inp.currency)
     amount_minor = common.to_minor(amount, currency)
     close = common.as_date(ctx, inp.close, "close")
     prob = pipelines.probability(inp.probability)
@@ -90,6 +105,7 @@ def create(ctx: Ctx, inp: DealInput) -> Deal:
     contact = common.resolve_ref(ctx, Contact, inp.contact, "contact")
     account = account_for(ctx, inp.account, contact)
     owner = common.resolve_owner(ctx, inp.owner)
+    probability, manual = stage_probability(stage.outcome, stage.probability, prob)
     deal = Deal(
         title=title,
         pipeline_id=common.id_of(pipe),
@@ -100,8 +116,8 @@ def create(ctx: Ctx, inp: DealInput) -> Deal:
         owner_id=owner.id,
         amount_minor=amount_minor,
         currency=currency,
-        probability=stage.probability if prob is None else prob,
-        probability_manual=prob is not None,
+        probability=probability,
+        probability_manual=manual,
         expected_close=close,
         source=common.clean(inp.source),
         notes=inp.notes,
@@ -164,18 +180,27 @@ def _enter(ctx: Ctx, deal: Deal, stage: Stage, when: datetime) -> str:
     deal.stage_id = common.id_of(stage)
     deal.stage_entered_at = when
     deal.updated_at = ctx.now
-    if stage.outcome == "won":
-        deal.probability, deal.probability_manual, deal.closed_at = 100, False, when
-        deal.lost_reason = deal.lost_note = None
-        return "win"
-    if stage.outcome == "lost":
-        deal.probability, deal.probability_manual, deal.closed_at = 0, False, when
-        return "lose"
+    keep = deal.probability if deal.probability_manual and old.outcome == "open" else None
+    deal.probability, deal.probability_manual = stage_probability(
+        stage.outcome, stage.probability, keep
+    )
+    if stage.outcome != "open":
+        deal.closed_at = when
+        if stage.outcome == "won":
+            deal.lost_reason = deal.lost_note = None
+        return change_kind(old.outcome, stage.outcome)
     deal.closed_at = None
     deal.lost_reason = deal.lost_note = None
-    if not deal.probability_manual or old.outcome != "open":
-        deal.probability, deal.probability_manual = stage.probability, False
-    return "reopen" if old.outcome != "open" else "move"
+    return change_kind(old.outcome, stage.outcome)
+
+
+def change_kind(old_outcome: str, new_outcome: str) -> str:
+    """The history `change` of entering a stage of `new_outcome` from one of `old_outcome`."""
+    if new_outcome == "won":
+        return "win"
+    if new_outcome == "lost":
+        return "lose"
+    return "reopen" if old_outcome != "open" else "move"
 
 
 def move(ctx: Ctx, deal_id: int | str, stage_ref: str, note: str | None = None) -> Deal:
@@ -223,7 +248,8 @@ def lose(
     _enter(ctx, deal, stage, when)
     deal.lost_reason, deal.lost_note = common.clean(reason), note
     ctx.session.add(deal)
-    record(ctx, deal, "lose", from_id, note or deal.lost_reason, at=when)
+    why = ": ".join(t for t in (deal.lost_reason, note) if t) or None
+    record(ctx, deal, "lose", from_id, why, at=when)
     return deal
 
 
@@ -261,10 +287,10 @@ def _stage_before_close(ctx: Ctx, deal: Deal) -> Stage:
 def edit(ctx: Ctx, deal_id: int | str, ch: DealChanges) -> Deal:
     """Validate all changes, then apply them; amount/currency/close/probability write history."""
     deal = common.get_live(ctx, Deal, deal_id, "deal")
-    currency = common.as_currency(ctx, ch.currency) if ch.currency else deal.currency
+    amount, currency = common.as_money(ctx, ch.amount, ch.currency, current=deal.currency)
     amount_minor = deal.amount_minor
     if ch.amount is not None:
-        amount_minor = common.to_minor(common.as_amount(ch.amount), currency)
+        amount_minor = common.to_minor(amount, currency)
     elif currency != deal.currency and deal.amount_minor is not None:
         from pipecli.core import money
 

@@ -54,7 +54,7 @@ def status(text: str | None) -> str | None:
 
 def create(ctx: Ctx, inp: LeadInput) -> Lead:
     name = common.required(inp.name, "name")
-    currency = common.as_currency(ctx, inp.currency)
+    _, currency = common.as_money(ctx, inp.value, inp.currency, field="value")
     lead = Lead(name=name, currency=currency, created_at=ctx.now, updated_at=ctx.now)
     _fill(ctx, lead, inp)
     ctx.session.add(lead)
@@ -67,8 +67,10 @@ def edit(ctx: Ctx, lead_id: int | str, inp: LeadInput) -> Lead:
     lead = common.get_live(ctx, Lead, lead_id, "lead")
     if inp.name:
         lead.name = common.required(inp.name, "name")
-    if inp.currency:
-        currency = common.as_currency(ctx, inp.currency)
+    _, currency = common.as_money(
+        ctx, inp.value, inp.currency, field="value", current=lead.currency
+    )
+    if currency != lead.currency:
         no_value = common.as_amount(inp.value, "value") is None
         if currency != lead.currency and lead.amount_minor is not None and no_value:
             # the stored value keeps its amount in the new currency's minor units

@@ -95,8 +95,8 @@ def _range(ctx: Ctx, col: Any, flt: Filter, names: tuple[str, str] = ("from", "t
 
 
 def _page(ctx: Ctx, kind: str, query: Any, flt: Filter, build: Any) -> Page:
-    if flt.limit is not None and flt.limit < 0:
-        raise Invalid("limit", flt.limit, "must be 0 (no limit) or more")
+    if flt.limit is not None and not 0 <= flt.limit <= common.MAX_ID:
+        raise Invalid("limit", flt.limit, "must be 0 (no limit) or a positive number")
     total = ctx.session.exec(
         select(func.count()).select_from(query.order_by(None).subquery())
     ).one()
@@ -203,7 +203,7 @@ def _deal_status(flt: Filter) -> Any | None:
 
 def _on(model: Any, on: tuple[str, int] | None) -> Any | None:
     """Only rows linked to one record: on=("contact", 4) -> model.contact_id == 4."""
-    return None if on is None else getattr(model, f"{on[0]}_id") == on[1]
+    return None if on is None else getattr(model, f"{on[0]}_id") == common.parse_id(*on[::-1])
 
 
 def list_deals(ctx: Ctx, flt: Filter, *, on: tuple[str, int] | None = None) -> Page:

@@ -91,20 +91,20 @@ def list_pipelines(ctx: Ctx) -> list[Pipeline]:
 
 
 def get_pipeline(ctx: Ctx, ref: str | int | None) -> Pipeline:
-    """By id or name (case-insensitive); None or 'default' gives the default pipeline."""
+    """By id or name (case-insensitive); None, or 'default' when no pipeline is called so,
+    gives the default pipeline."""
     pipes = list_pipelines(ctx)
-    if ref is None or str(ref).strip().lower() == "default":
+    key = "" if ref is None else str(ref).strip().lower()
+    for p in pipes:
+        if key and (str(p.id) == key or p.name.lower() == key):
+            return p
+    if key in ("", "default"):
         for p in pipes:
             if p.is_default:
                 return p
         if pipes:
             return pipes[0]
-        raise NotFound("pipeline", "default")
-    key = str(ref).strip().lower()
-    for p in pipes:
-        if str(p.id) == key or p.name.lower() == key:
-            return p
-    raise NotFound("pipeline", ref)
+    raise NotFound("pipeline", ref if ref is not None else "default")
 
 
 def stages_of(ctx: Ctx, pipeline_id: int, *, include_archived: bool = False) -> list[Stage]:
@@ -125,6 +125,9 @@ def find_stage(ctx: Ctx, pipeline: Pipeline, ref: str, field: str = "stage") -> 
     prefix = [s for s in stages if key and s.name.lower().startswith(key)]
     if len(prefix) == 1:
         return prefix[0]
+    if len(prefix) > 1:
+        matches = ", ".join(s.name for s in prefix)
+        raise Conflict(f"{field}: {ref!r} could be any of {matches}; type more of the name")
     names = ", ".join(s.name for s in stages)
     raise Invalid(field, ref, f"is not a stage of pipeline {pipeline.name!r} (stages: {names})")
 
@@ -246,6 +249,8 @@ def edit_stage(
         stage.probability = prob
         follow_stage_probability(ctx, stage)
     if clean(category_value):
+        if stage.outcome != "open":
+            raise Invalid("category", category_value, f"of closing stage {stage.name!r} is fixed")
         stage.forecast_category = category(category_value, stage.probability)
     if rot_days is not None:
         if rot_days < 0:

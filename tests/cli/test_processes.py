@@ -1,0 +1,75 @@
+"""The installed CLI as real processes without a TTY: concurrent first use, usage errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PIPE = [sys.executable, "-m", "pipecli"]
+
+
+def _env(db: str) -> dict[str, str]:
+    env = dict(os.environ, PIPE_DB=db)
+    env.pop("PIPE_NOW", None)
+    return env
+
+
+def test_concurrent_first_use_of_a_new_database(tmp_path: Path) -> None:
+    """Three processes find the database missing at once: one creates it, none fails."""
+    env = _env(str(tmp_path / "new" / "pipe.db"))
+    script = (
+        "import subprocess, sys\n"
+        "codes = [subprocess.run(sys.argv[2:] + ['add', 'deal', f'{sys.argv[1]}-{i}'],"
+        " stdout=subprocess.DEVNULL).returncode for i in range(4)]\n"
+        "sys.exit(max(codes))\n"
+    )
+    procs = [
+        subprocess.Popen([sys.executable, "-c", script, str(n), *PIPE], env=env) for n in range(3)
+    ]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0, 0]
+    out = subprocess.run([*PIPE, "list", "deals", "-n", "0", "--json"], env=env,
+                         capture_output=True, text=True, check=True)  # fmt: skip
+    assert len(json.loads(out.stdout)) == 12
+    pipes = subprocess.run([*PIPE, "pipeline", "list", "--json"], env=env,
+                           capture_output=True, text=True, check=True)  # fmt: skip
+    assert [p["name"] for p in json.loads(pipes.stdout)] == ["Default"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["list", "tasks", "--deal", "1"], "No such option: --deal"),
+        (["done", "7", "9"], "unexpected extra argument"),
+        (["list", "deals", "-n", "-1"], "--limit"),
+        (["nosuch"], "No such command 'nosuch'"),
+    ],
+)
+def test_usage_errors_are_one_line_exit_2(tmp_path: Path, argv: list[str], needle: str) -> None:
+    r = subprocess.run([*PIPE, *argv], env=_env(str(tmp_path / "p.db")),
+                       capture_output=True, text=True, stdin=subprocess.DEVNULL)  # fmt: skip
+    assert r.returncode == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("pipe: ") and needle in lines[0]
+    assert r.stdout == ""
+
+
+def test_calc_takes_negative_offsets(tmp_path: Path) -> None:
+    env = dict(_env(str(tmp_path / "p.db")), PIPE_NOW="2026-11-23T10:00:00+00:00")
+    r = subprocess.run([*PIPE, "calc", "-2w"], env=env, capture_output=True, text=True)
+    assert (r.returncode, r.stdout.split()[0]) == (0, "2026-11-09")
+
+
+def test_piped_tables_are_not_wrapped(tmp_path: Path) -> None:
+    env = _env(str(tmp_path / "p.db"))
+    env.pop("COLUMNS", None)
+    title = "A deal title long enough that an eighty column table would have to wrap it"
+    subprocess.run([*PIPE, "add", "deal", title, "--amount", "1250000.50"], env=env, check=True,
+                   stdout=subprocess.DEVNULL)  # fmt: skip
+    r = subprocess.run([*PIPE, "list", "deals"], env=env, capture_output=True, text=True)
+    row = r.stdout.splitlines()[2]
+    assert title in row and "1,250,000.50 USD" in row
