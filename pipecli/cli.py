@@ -40,6 +40,11 @@ REGISTRY: dict[str, tuple[str, str, bool]] = {
     "schema": ("pipecli.commands.admin", "schema", False),
     "calc": ("pipecli.commands.admin", "calc", False),
     "db": ("pipecli.commands.admin", "db_app", True),
+    "import": ("pipecli.commands.importing", "import_app", True),
+    "export": ("pipecli.commands.exporting", "export", False),
+    "merge": ("pipecli.commands.maintenance", "merge", False),
+    "backup": ("pipecli.commands.maintenance", "backup", False),
+    "restore": ("pipecli.commands.maintenance", "restore", False),
 }
 
 

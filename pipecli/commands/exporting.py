@@ -1,0 +1,78 @@
+"""`pipe export KIND --format csv|json|jsonl|xlsx|ics [-o FILE]`; `pipe export all -o FILE`.
+
+Data goes to stdout unless -o names a file (xlsx needs -o: it is binary). Field names are those of
+`--json` listings; `all` writes the full JSON Lines backup that `pipe import all` reads back.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Annotated, Any
+
+import typer
+
+from pipecli import render
+from pipecli.commands._run import fail, session
+
+Kind = Annotated[str, typer.Argument(help="deals, leads, accounts, contacts, tasks or all.")]
+Format = Annotated[
+    str | None,
+    typer.Option("--format", "-f", help="csv, json, jsonl, xlsx; ics for tasks (default: csv)."),
+]
+Output = Annotated[
+    str | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
+]
+
+
+@contextmanager
+def _open(output: str | None, binary: bool) -> Iterator[IO[Any]]:
+    if output is None:
+        yield sys.stdout.buffer if binary else sys.stdout
+    elif binary:
+        with Path(output).open("wb") as fh:
+            yield fh
+    else:
+        with Path(output).open("w", encoding="utf-8", newline="") as fh:
+            yield fh
+
+
+def export(kind: Kind, fmt: Format = None, output: Output = None) -> None:
+    """Export every record of a kind (archived ones too), or everything (`all`, JSON Lines)."""
+    from pipecli.core.errors import PipeError
+    from pipecli.core.io.writers import FORMATS, write
+    from pipecli.core.services import backup_jsonl, exporting
+
+    fmt = (fmt or ("jsonl" if kind == "all" else "csv")).lower()
+    if kind == "all":
+        if fmt != "jsonl":
+            raise fail(f"format: {fmt!r} is not available for all; it is written as jsonl")
+        with session() as ctx, _open(output, False) as out:
+            counts = backup_jsonl.dump(ctx, out)
+        render.message(f"exported {sum(counts.values())} rows from {len(counts)} tables")
+        return
+    try:
+        k = exporting.kind_of(kind)
+    except PipeError as err:
+        raise fail(str(err)) from None
+    if fmt not in (*FORMATS, "ics") or (fmt == "ics" and k != "task"):
+        raise fail(f"format: {fmt!r} must be one of {', '.join(FORMATS)} (ics: tasks only)")
+    if fmt == "xlsx" and output is None:
+        raise fail("format: xlsx is binary; give a file with -o FILE.xlsx")
+    if fmt == "ics":
+        with session() as ctx:
+            data = exporting.tasks_ics(ctx)
+        with _open(output, True) as out:
+            out.write(data)
+        return
+    with session() as ctx:
+        rows, fields = exporting.rows(ctx, k), exporting.fields(k)
+        if fmt == "xlsx":
+            n = write(fmt, rows, fields, output)
+        else:
+            with _open(output, False) as out:
+                n = write(fmt, rows, fields, out)
+    if output:
+        render.message(f"exported {n} {k}s to {output}")

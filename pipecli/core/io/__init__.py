@@ -1,0 +1,1 @@
+"""Reading and writing record files (CSV/TSV, JSON, JSON Lines, Excel); no database access here."""

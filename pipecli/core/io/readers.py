@@ -1,0 +1,215 @@
+"""Rows from import files, streamed: CSV/TSV (delimiter sniffed), JSON, JSON Lines and .xlsx.
+
+Why it exists: an import may read a file twice (a quick look at its date columns to settle
+day/month order, then the import), so `Table.rows()` re-opens the file each time and yields one
+row at a time: memory stays flat however large the file is (JSON arrays are the exception:
+parsed whole; use JSON Lines for big files). Every row carries the line it starts on (the sheet
+row for .xlsx, the item number for a JSON array), so an error can point at it. Cell values are
+text; blank cells are "".
+
+Encodings: a byte-order mark decides (UTF-8, UTF-16); otherwise UTF-8 when the whole file decodes
+as UTF-8, else GB18030 (a superset of GBK and GB2312), unless the caller names one.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import IO, Any
+
+from pipecli.core.errors import Invalid
+
+Row = dict[str, str]
+FORMATS = ("csv", "tsv", "json", "jsonl", "xlsx")
+_DELIMITERS = (",", ";", "\t", "|")
+csv.field_size_limit(10_000_000)
+
+
+@dataclass
+class Table:
+    """A file of records: its headers, and its rows as many times as asked."""
+
+    path: Path
+    format: str
+    encoding: str | None
+    headers: list[str]
+
+    def rows(self) -> Iterator[tuple[int, Row]]:
+        """(line, row) for every data row, read afresh from the file."""
+        readers = {"json": _json_rows, "jsonl": _jsonl_rows, "xlsx": _xlsx_rows}
+        return readers.get(self.format, _csv_rows)(self)
+
+
+def open_table(path: str | Path, *, encoding: str | None = None, fmt: str | None = None) -> Table:
+    """The table in `path`; the format follows the file name unless `fmt` is given."""
+    p = Path(path)
+    if not p.is_file():
+        raise Invalid("file", str(path), "does not exist or is not a file")
+    kind = (fmt or p.suffix.lstrip(".")).lower()
+    kind = {"txt": "csv", "ndjson": "jsonl", "xlsm": "xlsx"}.get(kind, kind)
+    if kind not in FORMATS:
+        raise Invalid("file", str(path), "is not .csv, .tsv, .json, .jsonl or .xlsx")
+    enc = None if kind == "xlsx" else (_check_encoding(encoding) or detect_encoding(p))
+    table = Table(p, kind, enc, [])
+    table.headers = _headers(table)
+    return table
+
+
+def _check_encoding(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        raise Invalid("encoding", name, "is not a known text encoding") from None
+
+
+def detect_encoding(path: Path) -> str:
+    with path.open("rb") as fh:
+        head = fh.read(4)
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if len(head) >= 4 and head[1] == 0 and head[3] == 0:
+        return "utf-16-le"
+    if len(head) >= 4 and head[0] == 0 and head[2] == 0:
+        return "utf-16-be"
+    return "utf-8" if _decodes(path, "utf-8") else "gb18030"
+
+
+def _decodes(path: Path, encoding: str) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        with path.open("rb") as fh:
+            while chunk := fh.read(1 << 20):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _text(table: Table) -> IO[str]:
+    return table.path.open(encoding=table.encoding, newline="", errors="strict")
+
+
+def _headers(table: Table) -> list[str]:
+    if table.format in ("json", "jsonl"):
+        first = next(table.rows(), None)
+        return list(first[1]) if first else []
+    if table.format == "xlsx":
+        return _xlsx_headers(table)
+    try:
+        with _text(table) as fh:
+            line = fh.readline()
+    except UnicodeDecodeError as err:
+        raise Invalid("encoding", table.encoding, f"cannot read {table.path.name}: {err}") from None
+    delim = _sniff(line, table.format)
+    header = next(csv.reader([line], delimiter=delim), [])
+    return [h.strip().lstrip("\ufeff") for h in header]
+
+
+def _sniff(line: str, fmt: str) -> str:
+    if fmt == "tsv":
+        return "\t"
+    counts = {d: line.count(d) for d in _DELIMITERS}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _csv_rows(table: Table) -> Iterator[tuple[int, Row]]:
+    with _text(table) as fh:
+        delim = _sniff(fh.readline(), table.format)
+        fh.seek(0)
+        reader = csv.reader(fh, delimiter=delim)
+        next(reader, None)
+        start = reader.line_num + 1
+        headers = table.headers
+        for cells in reader:
+            line, start = start, reader.line_num + 1
+            if not any(c.strip() for c in cells):
+                continue
+            yield line, dict(zip(headers, (c.strip() for c in cells), strict=False))
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value).strip()
+
+
+def _json_rows(table: Table) -> Iterator[tuple[int, Row]]:
+    with _text(table) as fh:
+        try:
+            data = json.load(fh)
+        except json.JSONDecodeError as err:
+            raise Invalid("file", table.path.name, f"is not JSON: {err}") from None
+    if isinstance(data, dict):  # {"deals": [...]} or one record
+        lists = [v for v in data.values() if isinstance(v, list)]
+        data = lists[0] if len(lists) == 1 else [data]
+    if not isinstance(data, list):
+        raise Invalid("file", table.path.name, "is not a JSON list of records")
+    for i, item in enumerate(data, start=1):
+        if not isinstance(item, dict):
+            raise Invalid("file", table.path.name, f"item {i} is not a JSON object")
+        yield i, {str(k): _cell(v) for k, v in item.items()}
+
+
+def _jsonl_rows(table: Table) -> Iterator[tuple[int, Row]]:
+    with _text(table) as fh:
+        for line_no, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as err:
+                raise Invalid("file", f"{table.path.name}:{line_no}", f"bad JSON: {err}") from None
+            if isinstance(item, dict):
+                yield line_no, {str(k): _cell(v) for k, v in item.items()}
+
+
+def _sheet(table: Table) -> Any:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(table.path, read_only=True, data_only=True)
+    except Exception as err:  # openpyxl raises many kinds for a damaged file
+        raise Invalid("file", table.path.name, f"is not an Excel workbook: {err}") from None
+    return book
+
+
+def _xlsx_headers(table: Table) -> list[str]:
+    book = _sheet(table)
+    try:
+        first = next(book.worksheets[0].iter_rows(max_row=1, values_only=True), ())
+        return [_cell(v) for v in first]
+    finally:
+        book.close()
+
+
+def _xlsx_rows(table: Table) -> Iterator[tuple[int, Row]]:
+    book = _sheet(table)
+    try:
+        rows = book.worksheets[0].iter_rows(min_row=2, values_only=True)
+        for line, values in enumerate(rows, start=2):
+            cells = [_cell(v) for v in values]
+            if any(cells):
+                yield line, dict(zip(table.headers, cells, strict=False))
+    finally:
+        book.close()

@@ -1,0 +1,119 @@
+"""Writing rows to CSV, JSON, JSON Lines and .xlsx, one row at a time.
+
+Values follow the `--json` conventions: ISO dates, money as decimal strings, nulls kept (blank
+cells in CSV/XLSX), lists joined with ';' in cells. A spreadsheet runs a cell starting with `=`,
+`+`, `-`, `@`, a tab or a carriage return as a formula (CSV injection), so in CSV and XLSX such a
+cell gets a leading `'` and comes out inert text; JSON keeps every value as it is.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, time
+from decimal import Decimal
+from typing import IO, Any
+
+FORMATS = ("csv", "json", "jsonl", "xlsx")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        from pipecli.core.money import to_json
+
+        return to_json(value)
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    return value
+
+
+def inert(text: str) -> str:
+    """`text` as a spreadsheet shows it but never evaluates it."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return inert(";".join(cell(v) for v in value))
+    out = jsonable(value)
+    return inert(out if isinstance(out, str) else str(out))
+
+
+def write(fmt: str, rows: Iterable[dict[str, Any]], fields: Sequence[str], out: Any) -> int:
+    """Write `rows` to `out` (a text stream; a binary one or a path for xlsx); returns the count."""
+    writer = {"csv": _csv, "json": _json, "jsonl": _jsonl, "xlsx": _xlsx}[fmt]
+    return writer(rows, fields, out)
+
+
+def _csv(rows: Iterable[dict[str, Any]], fields: Sequence[str], out: IO[str]) -> int:
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(fields)
+    n = 0
+    for row in rows:
+        w.writerow([cell(row.get(f)) for f in fields])
+        n += 1
+    return n
+
+
+def _json(rows: Iterable[dict[str, Any]], fields: Sequence[str], out: IO[str]) -> int:
+    out.write("[")
+    n = 0
+    for n, row in enumerate(rows, start=1):
+        out.write(("," if n > 1 else "") + "\n  ")
+        out.write(json.dumps(jsonable({f: row.get(f) for f in fields}), ensure_ascii=False))
+    out.write("\n]\n" if n else "]\n")
+    return n
+
+
+def _jsonl(rows: Iterable[dict[str, Any]], fields: Sequence[str], out: IO[str]) -> int:
+    n = 0
+    for row in rows:
+        out.write(json.dumps(jsonable({f: row.get(f) for f in fields}), ensure_ascii=False))
+        out.write("\n")
+        n += 1
+    return n
+
+
+def _xlsx(rows: Iterable[dict[str, Any]], fields: Sequence[str], out: Any) -> int:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(list(fields))
+    n = 0
+    for row in rows:
+        sheet.append([_xlsx_value(sheet, row.get(f)) for f in fields])
+        n += 1
+    book.save(out)
+    return n
+
+
+def _xlsx_value(sheet: Any, value: Any) -> Any:
+    """Whole numbers and dates as themselves, other values as text cells (money stays exact).
+
+    Text is stored as a string cell, never a formula: a sheet shows `=1+1` and does not run it.
+    """
+    if value is None or isinstance(value, bool | int):
+        return value
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)  # Excel has no time zones; pipecli times are UTC
+    if isinstance(value, date | time):
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    text = cell(value)
+    if text.startswith("'") and text[1:].startswith(_FORMULA_START):
+        text = text[1:]
+    out = WriteOnlyCell(sheet, value=text)
+    out.data_type = "s"
+    return out

@@ -1,0 +1,229 @@
+"""Writing validated import rows: match each to a stored record, then insert or update in batches.
+
+New deals go through `services.bulk` (the probability and history rules of `pipe add deal`);
+new leads, accounts, contacts and tasks through one Core executemany per batch. A matched deal is
+changed through `deals.edit` / `deals.move`, so its history records the change like a hand edit;
+other matched records get only the fields that differ.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, select
+
+from pipecli.core.errors import Conflict, PipeError
+from pipecli.core.models import Account, Contact, Deal, Lead, Task, new_uuid
+from pipecli.core.services import bulk, common, deals, pipelines
+from pipecli.core.services.context import Ctx
+from pipecli.core.services.import_fields import REQUIRED
+from pipecli.core.services.import_refs import Refs, Stages, key
+
+if TYPE_CHECKING:
+    from pipecli.core.services.imports import Options, Result
+
+MODELS: dict[str, Any] = {
+    "deal": Deal, "lead": Lead, "account": Account, "contact": Contact, "task": Task,
+}  # fmt: skip
+# import field -> column, where they differ (per kind)
+COLUMNS: dict[str, dict[str, str]] = {
+    "deal": {"id": "external_id", "close": "expected_close", "amount": "amount_minor"},
+    "lead": {"id": "external_id", "value": "amount_minor"},
+    "account": {"id": "external_id"},
+    "contact": {"id": "external_id"},
+    "task": {"id": "external_id", "type": "kind", "due": "due_date", "done": "done_at"},
+}
+_REFS = ("account", "contact", "owner", "deal", "lead")
+Batch = list[tuple[int, dict[str, Any]]]
+
+
+class Writer:
+    def __init__(self, ctx: Ctx, opts: Options, refs: Refs, stages: Stages, result: Result):
+        self.ctx, self.opts, self.refs, self.stages, self.result = ctx, opts, refs, stages, result
+        self.kind = opts.kind
+        self.model = MODELS[opts.kind]
+        self.name_col = "title" if opts.kind in ("deal", "task") else "name"
+
+    def write(self, batch: Batch) -> list[tuple[int, PipeError]]:
+        """Insert or update the rows of `batch`; the rows refused (with why) are returned."""
+        found = self._match(batch)
+        create = self.opts.create_refs and self.kind != "task"
+        names = [v["account"] for _, v in batch if "account" in v]
+        self.refs.prefetch("account", names, create=create)
+        new: list[dict[str, Any]] = []
+        refused: list[tuple[int, PipeError]] = []
+        seen: set[tuple[str, str]] = set()
+        counts = self.result.count(self.kind)
+        for (line, vals), (mkey, rid) in zip(batch, found, strict=True):
+            if isinstance(vals.get("stage"), str):
+                continue  # an unknown stage: the import is refused at the end, naming them all
+            try:
+                if rid is None and (mkey is None or mkey not in seen):
+                    new.append(self._resolve(vals))
+                    if mkey:
+                        seen.add(mkey)
+                elif rid is None or self.opts.on_conflict == "skip":
+                    counts.skipped += 1
+                elif self.opts.on_conflict == "fail":
+                    how = mkey[0] if mkey else "id"
+                    raise Conflict(f"{self.kind} {rid} exists already (matched by {how})")
+                elif self._update(rid, self._resolve(vals)):
+                    counts.updated += 1
+                else:
+                    counts.skipped += 1
+            except PipeError as err:
+                refused.append((line, err))
+        self._insert(new)
+        counts.created += len(new)
+        return refused
+
+    # --- matching ------------------------------------------------------------------------
+
+    def _match_key(self, vals: dict[str, Any]) -> tuple[str, str] | None:
+        how = self.opts.match
+        if how == "id" or (how is None and "id" in vals):
+            return ("external_id", str(vals["id"])) if "id" in vals else None
+        if (how == "email" or (how is None and self.kind in ("lead", "contact"))) and vals.get(
+            "email"
+        ):
+            return ("email", vals["email"].lower())
+        return (self.name_col, key(vals[REQUIRED[self.kind]]))
+
+    def _match(self, batch: Batch) -> list[tuple[tuple[str, str] | None, int | None]]:
+        keys = [self._match_key(vals) for _, vals in batch]
+        t = self.model.__table__
+        found: dict[tuple[str, str], int] = {}
+        for column in {k[0] for k in keys if k}:
+            values = list({k[1] for k in keys if k and k[0] == column})
+            col = t.c[column] if column == "external_id" else func.lower(t.c[column])
+            rows = self.ctx.session.connection().execute(
+                select(col, t.c.id)
+                .where(col.in_(values), t.c.archived_at.is_(None))
+                .order_by(t.c.id.desc())
+            )
+            found.update({(column, str(v)): int(i) for v, i in rows})
+        return [(k, found.get(k) if k else None) for k in keys]
+
+    # --- values --------------------------------------------------------------------------
+
+    def _resolve(self, vals: dict[str, Any]) -> dict[str, Any]:
+        """Row values with references turned into ids (creating accounts/contacts/owners)."""
+        out = dict(vals)
+        create = self.opts.create_refs and self.kind != "task"  # a task names what exists
+        if "account" in vals:
+            name = vals["account"]
+            out["account_id"] = (
+                self.refs.account(name) if create else self.refs.need("account", name)
+            )
+        if "contact" in vals:
+            name = vals["contact"]
+            out["contact_id"] = (
+                self.refs.contact(name, out.get("account_id"))
+                if create
+                else self.refs.need("contact", name)
+            )
+        for kind in ("deal", "lead"):
+            if kind in vals:
+                out[f"{kind}_id"] = self.refs.need(kind, vals[kind])
+        out["owner_id"] = self.refs.owner(vals["owner"]) if "owner" in vals else self.ctx.user().id
+        if self.kind == "deal":
+            stage = vals.get("stage")
+            if isinstance(stage, str):
+                stage = self.stages(stage)
+            out["stage"] = stage or pipelines.first_open_stage(self.ctx, self.stages.pipe).id
+        return out
+
+    def _columns(self, vals: dict[str, Any]) -> dict[str, Any]:
+        rename = COLUMNS[self.kind]
+        skip = {*_REFS, "created", "stage", "closed", "probability"}
+        if self.kind != "lead":
+            skip.add("currency")
+        return {rename.get(f, f): v for f, v in vals.items() if f not in skip}
+
+    # --- writing -------------------------------------------------------------------------
+
+    def _insert(self, rows: list[dict[str, Any]]) -> None:
+        if not rows:
+            return
+        if self.kind == "deal":
+            bulk.write_deals(self.ctx, (self._deal(v) for v in rows))
+            return
+        now = self.ctx.now
+        defaults = {"lead": {"status": "new"}, "task": {"kind": "todo", "priority": "normal"}}
+        table = self.model.__table__
+        blank = {c.name: None for c in table.columns if c.name != "id"}  # executemany: same keys
+        data = [
+            {**blank, **defaults.get(self.kind, {}), "uuid": new_uuid(),
+             "created_at": v.get("created", now), "updated_at": now, **self._columns(v)}
+            for v in rows
+        ]  # fmt: skip
+        bulk.executemany(self.ctx, table, data)
+
+    def _deal(self, v: dict[str, Any]) -> bulk.DealRecord:
+        stage_id = v["stage"]
+        closed = v.get("closed")
+        if closed is None and self.stages.outcome(stage_id) != "open" and v.get("close"):
+            closed = datetime.combine(v["close"], time(12), tzinfo=UTC)
+        assert self.stages.pipe.id is not None
+        return bulk.DealRecord(
+            title=v["title"],
+            pipeline_id=self.stages.pipe.id,
+            stage_id=stage_id,
+            currency=v["currency"],
+            created_at=v.get("created", self.ctx.now),
+            amount_minor=v.get("amount"),
+            account_id=v.get("account_id"),
+            contact_id=v.get("contact_id"),
+            owner_id=v.get("owner_id"),
+            expected_close=v.get("close"),
+            closed_at=closed,
+            probability=v.get("probability"),
+            external_id=v.get("id"),
+            source=v.get("source"),
+            notes=v.get("notes"),
+            lost_reason=v.get("lost_reason"),
+        )
+
+    def _update(self, rid: int, vals: dict[str, Any]) -> bool:
+        """Change what differs; True when something did."""
+        if self.kind == "deal":
+            return self._update_deal(rid, vals)
+        obj = self.ctx.session.get(self.model, rid)
+        changed = False
+        for column, value in self._columns(vals).items():
+            if column in ("currency",) and "amount_minor" not in self._columns(vals):
+                continue
+            if getattr(obj, column) != value:
+                setattr(obj, column, value)
+                changed = True
+        if changed:
+            common.touch(self.ctx, obj)
+            self.ctx.session.add(obj)
+            self.ctx.session.flush()
+        return changed
+
+    def _update_deal(self, rid: int, v: dict[str, Any]) -> bool:
+        deal = self.ctx.session.get(Deal, rid)
+        assert deal is not None
+        ch = deals.DealChanges()
+        if v["title"] != deal.title:
+            ch.title = v["title"]
+        if "amount" in v and (v["amount"], v["currency"]) != (deal.amount_minor, deal.currency):
+            from pipecli.core import money
+
+            ch.amount, ch.currency = money.from_minor(v["amount"], v["currency"]), v["currency"]
+        if "close" in v and v["close"] != deal.expected_close:
+            ch.close = v["close"]
+        if v.get("account_id") not in (None, deal.account_id):
+            ch.account = v["account_id"]
+        if v.get("contact_id") not in (None, deal.contact_id):
+            ch.contact = v["contact_id"]
+        changed = ch != deals.DealChanges()
+        if changed:
+            deals.edit(self.ctx, rid, ch)
+        if v["stage"] != deal.stage_id:
+            stage = next(s for s in self.stages.stages if s.id == v["stage"])
+            deals.move(self.ctx, rid, stage.name)
+            changed = True
+        return changed

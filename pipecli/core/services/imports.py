@@ -1,0 +1,275 @@
+"""Import records from a file: every row checked, and nothing kept unless all of them pass.
+
+Why this shape:
+- Nothing is kept unless every row is valid (or `skip_invalid`: valid rows are written and the
+  others saved beside the input as `<input>.rejects.csv`); each bad row is reported with its file
+  line, column and reason, references that do not resolve included.
+- One pass does it: rows are parsed and written a batch at a time inside the caller's single
+  transaction; once a row is refused, writing stops, checking goes on to the end so every bad row
+  is reported, and the refusal rolls the transaction back. Reading twice (check, then write)
+  would cost a second parse of every row. A quick first read only settles day/month order when
+  the file has date columns. Memory stays flat however large the file is.
+- Deals go through `services.bulk`, which applies the probability and history rules of
+  `pipe add deal`.
+- Re-running an import changes nothing: rows match existing records on their external id (the
+  file's `id` column) or, without one, by `match` (email or name); a match is updated (only the
+  fields that differ), skipped, or refused, as `on_conflict` says.
+- `dry_run` does all of it, counts, and rolls back.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from pipecli.core import dates
+from pipecli.core.errors import EXIT_INVALID, Invalid, PipeError
+from pipecli.core.services import import_fields as fields
+from pipecli.core.services import import_write
+from pipecli.core.services.context import Ctx
+from pipecli.core.services.import_refs import Refs, Stages
+
+MATCHES = ("email", "name", "id")
+ON_CONFLICT = ("update", "skip", "fail")
+BATCH = 2000
+Progress = Callable[[str, int, int | None], None]  # (phase, rows done in this call, total)
+
+
+class Source(Protocol):
+    """Rows of a file: headers, and (line, column -> text) as often as asked."""
+
+    @property
+    def path(self) -> Path: ...
+    @property
+    def headers(self) -> list[str]: ...
+
+    def rows(self) -> Iterator[tuple[int, dict[str, str]]]: ...
+
+
+@dataclass
+class Options:
+    kind: str
+    map: str | None = None
+    stage_map: str | None = None
+    create_stages: bool = False
+    dry_run: bool = False
+    skip_invalid: bool = False
+    match: str | None = None
+    on_conflict: str = "update"
+    dayfirst: bool | None = None
+    pipeline: str | None = None
+    mapping: dict[str, str] | None = None  # field -> column, instead of `map` (presets)
+    create_refs: bool = True  # accounts/contacts named but not found are created
+    labels: dict[str, str] | None = None  # field -> the column name to show in errors
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    column: str
+    reason: str
+    exit_code: int = EXIT_INVALID  # 3 for a reference not found, 4 for a conflict
+
+    def __str__(self) -> str:
+        where = f", column {self.column!r}" if self.column else ""
+        return f"line {self.line}{where}: {self.reason}"
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    skipped: int = 0
+
+
+@dataclass
+class Result:
+    file: str
+    kind: str
+    rows: int = 0
+    counts: dict[str, Counts] = field(default_factory=dict)
+    errors: list[RowError] = field(default_factory=list)
+    rejects: str | None = None
+    created_stages: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    def count(self, kind: str) -> Counts:
+        return self.counts.setdefault(kind, Counts())
+
+
+class InvalidRows(Invalid):
+    """Some rows are invalid; `errors` lists them all. Nothing was written."""
+
+    def __init__(self, file: str, errors: list[RowError]) -> None:
+        first = errors[0]
+        super().__init__(
+            "file",
+            file,
+            f"has {len(errors)} invalid rows; nothing imported (first: {first}); "
+            "fix them or use --skip-invalid",
+        )
+        self.errors = errors
+        codes = {e.exit_code for e in errors}
+        self.exit_code = codes.pop() if len(codes) == 1 else EXIT_INVALID
+
+
+def parse_stage_map(text: str | None) -> dict[str, str]:
+    out = {}
+    for part in filter(str.strip, (text or "").split(",")):
+        if "=" not in part:
+            raise Invalid("stage-map", part, "must be 'File stage=pipecli stage'")
+        src, dst = (p.strip() for p in part.split("=", 1))
+        out[src] = dst
+    return out
+
+
+def check_options(opts: Options) -> None:
+    if opts.kind not in fields.KINDS:
+        raise Invalid("kind", opts.kind, "must be one of " + ", ".join(fields.KINDS))
+    if opts.match is not None and opts.match not in MATCHES:
+        raise Invalid("match", opts.match, "must be one of " + ", ".join(MATCHES))
+    if opts.on_conflict not in ON_CONFLICT:
+        raise Invalid("on-conflict", opts.on_conflict, "must be one of " + ", ".join(ON_CONFLICT))
+
+
+def import_source(
+    ctx: Ctx, source: Source, opts: Options, progress: Progress | None = None
+) -> Result:
+    """Import every row of `source` as records of `opts.kind` (see the module docstring)."""
+    check_options(opts)
+    mapping = opts.mapping or fields.parse_map(opts.map, opts.kind, source.headers)
+    stages = Stages(ctx, opts.pipeline, parse_stage_map(opts.stage_map), opts.create_stages)
+    parser = fields.Parser(
+        opts.kind, ctx.today, ctx.settings.currency, _dayfirst(source, mapping, opts), stages
+    )
+    result = Result(source.path.name, opts.kind, dry_run=opts.dry_run)
+    run = _Run(opts, mapping, result, import_write.Writer(ctx, opts, Refs(ctx), stages, result))
+    rejects = _Rejects(source) if opts.skip_invalid and not opts.dry_run else None
+    batch: list[tuple[int, dict[str, Any], dict[str, str]]] = []
+    for line, row in source.rows():
+        result.rows += 1
+        try:
+            batch.append((line, parser.parse(_fields_of(row, mapping)), row))
+        except PipeError as err:
+            run.reject(line, row, err, rejects)
+        if len(batch) >= BATCH:
+            run.write(batch, rejects, progress)
+            batch = []
+    run.write(batch, rejects, progress)
+    if rejects:
+        result.rejects = rejects.close()
+    if stages.unknown:
+        raise stages.refusal()
+    if result.errors and not opts.skip_invalid:
+        raise InvalidRows(source.path.name, result.errors)
+    result.created_stages = stages.created
+    for kind, n in run.writer.refs.created.items():
+        result.count(kind).created += n
+    if opts.dry_run:
+        ctx.session.rollback()
+        ctx._user = None
+    return result
+
+
+@dataclass
+class _Run:
+    """One import under way: rows are written a batch at a time as they are checked; once a row
+    is refused (and no `skip_invalid`), writing stops, checking goes on to report every bad
+    row, and the caller's transaction is rolled back by the refusal, so nothing is kept."""
+
+    opts: Options
+    mapping: dict[str, str]
+    result: Result
+    writer: import_write.Writer
+
+    def reject(self, line: int, row: dict[str, str], err: PipeError, rejects: Any) -> None:
+        fld = getattr(err, "field", "") or getattr(err, "kind", "")
+        column = (self.opts.labels or self.mapping).get(fld, fld)
+        reason = str(err).split(": ", 1)[-1] if fld else str(err)
+        text = f"{fld}: {reason}" if getattr(err, "field", "") else str(err)
+        self.result.errors.append(RowError(line, column, text, err.exit_code))
+        if rejects:
+            rejects.add(line, row, str(self.result.errors[-1]))
+
+    def write(
+        self,
+        batch: list[tuple[int, dict[str, Any], dict[str, str]]],
+        rejects: Any,
+        progress: Progress | None,
+    ) -> None:
+        if self.result.errors and not self.opts.skip_invalid:
+            return
+        rows = {line: row for line, _, row in batch}
+        for line, err in self.writer.write([(line, vals) for line, vals, _ in batch]):
+            self.reject(line, rows[line], err, rejects)
+        if progress:
+            progress("import", len(batch), None)
+
+
+def _fields_of(row: dict[str, str], mapping: dict[str, str]) -> dict[str, str]:
+    return {f: row.get(col, "") for f, col in mapping.items()}
+
+
+def _dayfirst(source: Source, mapping: dict[str, str], opts: Options) -> dict[str, bool]:
+    """Day/month order per date column: `opts.dayfirst`, else guessed from the whole column
+    (one quick read of the file before the import)."""
+    date_fields = [f for f in fields.DATE_FIELDS if f in mapping]
+    if opts.dayfirst is not None or not date_fields:
+        return dict.fromkeys(date_fields, bool(opts.dayfirst))
+    out = dict.fromkeys(date_fields, False)
+    for _, row in source.rows():
+        for f in date_fields:
+            if not out[f] and dates.guess_dayfirst([row.get(mapping[f], "")]):
+                out[f] = True
+    return out
+
+
+class _Rejects:
+    """`<input>.rejects.csv`: the refused rows as they were, with their line and the reason."""
+
+    def __init__(self, source: Source) -> None:
+        self.path = source.path.with_name(source.path.name + ".rejects.csv")
+        self.headers = source.headers
+        self.fh: Any = None
+
+    def add(self, line: int, row: dict[str, str], reason: str) -> None:
+        if self.fh is None:
+            self.fh = self.path.open("w", encoding="utf-8", newline="")
+            self.writer = csv.writer(self.fh)
+            self.writer.writerow(["line", "error", *self.headers])
+        self.writer.writerow([line, reason, *(row.get(h, "") for h in self.headers)])
+
+    def close(self) -> str | None:
+        if self.fh is None:
+            return None
+        self.fh.close()
+        return str(self.path)
+
+
+def import_file(
+    ctx: Ctx,
+    path: str | Path,
+    opts: Options,
+    encoding: str | None = None,
+    progress: Progress | None = None,
+) -> Result:
+    """Import the records in the file at `path` (format from its name; see core.io.readers)."""
+    from pipecli.core.io.readers import open_table
+
+    check_options(opts)
+    return import_source(ctx, open_table(path, encoding=encoding), opts, progress)
+
+
+def summary(results: list[Result]) -> list[dict[str, Any]]:
+    """Created/updated/skipped per kind over several imports (one line per kind, first seen)."""
+    total: dict[str, Counts] = {}
+    for res in results:
+        for kind, c in res.counts.items():
+            t = total.setdefault(kind, Counts())
+            t.created, t.updated, t.skipped = (
+                t.created + c.created, t.updated + c.updated, t.skipped + c.skipped
+            )  # fmt: skip
+    return [{"kind": k, **vars(c)} for k, c in total.items()]
