@@ -45,6 +45,9 @@ REGISTRY: dict[str, tuple[str, str, bool]] = {
     "merge": ("pipecli.commands.maintenance", "merge", False),
     "backup": ("pipecli.commands.maintenance", "backup", False),
     "restore": ("pipecli.commands.maintenance", "restore", False),
+    "report": ("pipecli.commands.report", "report_app", True),
+    "fx": ("pipecli.commands.report", "fx_app", True),
+    "demo": ("pipecli.commands.report", "demo", False),
 }
 
 

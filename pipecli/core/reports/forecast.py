@@ -1,0 +1,257 @@
+"""`pipe report forecast`: what should close per month or quarter, against a quota.
+
+Periods: --periods N months or (fiscal) quarters, starting with the one holding --from, or the
+as-of day. For each period: `closed_won` = deals won in the period (close date); open deals whose
+expected close falls in the period, split by their stage's forecast category into `commit`,
+`best_case` and `pipeline` (a stage in category `closed` counts as commit, `omitted` is left
+out), `open_total` = their sum, `weighted` = sum of amount × probability / 100. Open deals whose
+expected close is before the as-of day are `overdue`: a row of their own (period "overdue"),
+never inside a period. Open deals without an expected close or amount are not forecast.
+`attainment_pct` = closed_won / quota; `coverage` = open_total / (quota − closed_won), None when
+no quota is left. Amounts are converted into the report currency with the rates of the as-of day.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from sqlalchemy import and_, case, func, literal, select
+
+from pipecli.core import dates
+from pipecli.core.errors import Invalid
+from pipecli.core.reports import fx
+from pipecli.core.reports import scope as sc
+from pipecli.core.services import common
+from pipecli.core.services.context import Ctx
+
+MAX_PERIODS = 120
+CATEGORY = {
+    "commit": "commit",
+    "closed": "commit",
+    "best_case": "best_case",
+    "pipeline": "pipeline",
+}
+
+
+@dataclass(frozen=True)
+class Period:
+    label: str
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class ForecastRow:
+    group: str
+    period: str
+    start: date | None
+    end: date | None
+    closed_won: Decimal
+    commit: Decimal
+    best_case: Decimal
+    pipeline: Decimal
+    open_total: Decimal
+    weighted: Decimal
+    open_deals: int
+    won_deals: int
+    quota: Decimal | None
+    attainment_pct: Decimal | None
+    coverage: Decimal | None
+
+
+@dataclass(frozen=True)
+class Forecast:
+    head: sc.Head
+    period: str
+    by_owner: bool
+    rows: tuple[ForecastRow, ...]
+
+
+def periods(start: date, unit: str, count: int, fiscal_year_start: int = 1) -> list[Period]:
+    if unit not in ("month", "quarter"):
+        raise Invalid("by", unit, "must be month or quarter")
+    if not 1 <= count <= MAX_PERIODS:
+        raise Invalid("periods", count, f"must be 1..{MAX_PERIODS}")
+    out = []
+    for i in range(count):
+        if unit == "month":
+            first = start.replace(day=1) + relativedelta(months=i)
+            last = first + relativedelta(months=1, days=-1)
+            label = f"{first:%Y-%m}"
+        else:
+            first, last = dates.quarter_bounds(
+                start + relativedelta(months=3 * i), fiscal_year_start
+            )
+            fy_first, _ = dates.fiscal_year_bounds(first, fiscal_year_start)
+            number = (first.year - fy_first.year) * 4 + (first.month - fy_first.month) // 3 + 1
+            label = (
+                f"{fy_first.year}-Q{number}"
+                if fiscal_year_start == 1
+                else f"FY{fy_first.year}-Q{number}"
+            )
+        out.append(Period(label, first, last))
+    return out
+
+
+def _bucket(column: Any, spans: Sequence[Period], *, stamp: bool) -> Any:
+    """0-based index of the period holding `column` (callers keep it inside the periods)."""
+
+    def edge(d: date) -> Any:
+        return datetime.combine(d, time(), tzinfo=UTC) if stamp else d
+
+    whens = [(column < edge(p.start), i - 1) for i, p in enumerate(spans) if i > 0]
+    return case(*whens, else_=len(spans) - 1) if whens else literal(0)
+
+
+def _period_count(flt_to: date | None, first: date, unit: str, count: int | None, fys: int) -> int:
+    if count is not None:
+        return count
+    if flt_to is None:
+        return 4
+    n = 1
+    while periods(first, unit, n, fys)[-1].end < flt_to:
+        n += 1
+        if n > MAX_PERIODS:
+            raise Invalid("to", flt_to.isoformat(), f"is more than {MAX_PERIODS} periods away")
+    return n
+
+
+def build(
+    ctx: Ctx,
+    flt: sc.Filters,
+    unit: str = "quarter",
+    count: int | None = None,
+    by_owner: bool = False,
+    quota: str | Decimal | None = None,
+) -> Forecast:
+    scope = sc.resolve(ctx, flt)
+    quota_value = common.as_amount(quota, "quota") if quota is not None else None
+    first = scope.start or scope.day
+    fys = ctx.fiscal_year_start
+    spans = periods(first, unit, _period_count(scope.end, first, unit, count, fys), fys)
+    rows = _sums(ctx, scope, spans, by_owner)
+    open_rows = [(g, b, cat, *rest) for g, k, b, cat, *rest in rows if k == "open"]
+    overdue = [(g, *rest) for g, k, _, _, *rest in rows if k == "overdue"]
+    won = [(g, b, *rest) for g, k, b, _, *rest in rows if k == "won"]
+    conv = fx.Converter(ctx, scope.currency, scope.day)
+    conv.check({r[4] for r in rows})
+    labels = sc.names(ctx, "owner", {r[0] for r in rows}) if by_owner else {None: ""}
+    o, d, w = ([(labels[r[0]], *r[1:]) for r in part] for part in (open_rows, overdue, won))
+    head = sc.head(ctx, "forecast", scope, flt)
+    return compute(head, unit, spans, by_owner, o, d, w, conv.minor, quota_value)
+
+
+def _sums(
+    ctx: Ctx, scope: sc.Scope, spans: Sequence[Period], by_owner: bool
+) -> list[tuple[Any, ...]]:
+    """(owner or None, kind, period index, category, currency, deals, sum of minor units, sum of
+    minor units × probability), in one GROUP BY pass; kind is open (expected to close in a
+    period), overdue (bucket -1) or won (won in a period). Kind and period are computed in a
+    subquery so both backends can group by them."""
+    snap = sc.snapshot(scope)
+    lo, hi = spans[0].start, spans[-1].end
+    is_open = and_(snap.c.outcome == "open", snap.c.amount_minor.is_not(None))
+    span = sc.Scope(scope.day, scope.cutoff, lo, hi, None, None, scope.currency, None)
+    kind = case(
+        (and_(is_open, snap.c.expected_close < scope.day), "overdue"),
+        (and_(is_open, snap.c.expected_close >= lo, snap.c.expected_close <= hi), "open"),
+        (and_(snap.c.outcome == "won", *span.ts_in_range(snap.c.entered_at)), "won"),
+    )
+    bucket = case(
+        (snap.c.outcome == "won", _bucket(snap.c.entered_at, spans, stamp=True)),
+        (snap.c.expected_close < scope.day, -1),
+        else_=_bucket(snap.c.expected_close, spans, stamp=False),
+    )
+    owner = snap.c.owner_id if by_owner else literal(None)
+    base = select(
+        owner.label("grp"), kind.label("kind"), bucket.label("bucket"), snap.c.category,
+        snap.c.currency, snap.c.amount_minor, snap.c.probability,
+    ).subquery("base")  # fmt: skip
+    keys = [base.c[n] for n in ("grp", "kind", "bucket", "category", "currency")]
+    query = (
+        select(
+            *keys,
+            func.count(),
+            func.coalesce(func.sum(base.c.amount_minor), 0),
+            func.coalesce(func.sum(base.c.amount_minor * base.c.probability), 0),
+        )
+        .where(base.c.kind.is_not(None))
+        .group_by(*keys)
+    )
+    return [tuple(r) for r in ctx.session.execute(query).all()]
+
+
+Convert = Callable[[int | Decimal, str], Decimal]
+
+
+def compute(
+    head: sc.Head,
+    unit: str,
+    spans: Sequence[Period],
+    by_owner: bool,
+    open_rows: Sequence[tuple[Any, ...]],
+    overdue: Sequence[tuple[Any, ...]],
+    won: Sequence[tuple[Any, ...]],
+    convert: Convert,
+    quota: Decimal | None,
+) -> Forecast:
+    """open_rows: (group, bucket, category, currency, deals, sum minor, sum minor × probability);
+    overdue: (group, currency, deals, sum, weighted); won: (group, bucket, currency, deals,
+    sum, _)."""
+    cur = head.currency
+    acc: dict[tuple[str, int], dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for g, b, cat, currency, n, total, weighted in open_rows:
+        slot = acc[(g, int(b))]
+        if cat in CATEGORY:
+            slot[CATEGORY[cat]] += convert(int(total), currency)
+            slot["weighted"] += convert(Decimal(int(weighted)) / 100, currency)
+            slot["open_deals"] += n
+    for g, currency, n, total, weighted in overdue:
+        slot = acc[(g, -1)]
+        slot["pipeline"] += convert(int(total), currency)
+        slot["weighted"] += convert(Decimal(int(weighted)) / 100, currency)
+        slot["open_deals"] += n
+    for g, b, currency, n, total, _ in won:
+        slot = acc[(g, int(b))]
+        slot["closed_won"] += convert(int(total or 0), currency)
+        slot["won_deals"] += n
+    rows = []
+    for g in sorted({k[0] for k in acc}) or [""]:
+        if (g, -1) in acc:
+            rows.append(_row(g, "overdue", None, None, acc[(g, -1)], cur, None))
+        for i, p in enumerate(spans):
+            rows.append(_row(g, p.label, p.start, p.end, acc.get((g, i), {}), cur, quota))
+    return Forecast(head, unit, by_owner, tuple(rows))
+
+
+def _row(
+    g: str,
+    label: str,
+    start: date | None,
+    end: date | None,
+    s: Any,
+    cur: str,
+    quota: Decimal | None,
+) -> ForecastRow:
+    q = sc.money_of
+    closed = q(s.get("closed_won", Decimal(0)), cur)
+    parts = [q(s.get(k, Decimal(0)), cur) for k in ("commit", "best_case", "pipeline")]
+    open_total = sum(parts, Decimal(0))
+    attainment = coverage = None
+    if quota:
+        attainment = (closed * 100 / quota).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        left = quota - closed
+        coverage = (
+            (open_total / left).quantize(Decimal("0.01"), ROUND_HALF_UP) if left > 0 else None
+        )
+    return ForecastRow(
+        g, label, start, end, closed, parts[0], parts[1], parts[2], open_total,
+        q(s.get("weighted", Decimal(0)), cur),
+        int(s.get("open_deals", 0)), int(s.get("won_deals", 0)), quota, attainment, coverage,
+    )  # fmt: skip

@@ -1,0 +1,92 @@
+"""`pipe report stale`: open deals that need attention.
+
+A deal (open at the as-of moment) is *rotting* when it has sat in its stage for more days than
+the stage's rotting threshold (`rot_days`; days = as-of date − the UTC date it entered the
+stage), and *overdue* when its expected close date is before the as-of date. `reason` is
+"rotting", "overdue" or "rotting, overdue". --from/--to restrict by expected close date.
+Rows are sorted by days in stage, longest first. Amounts are shown in the deal's own currency
+(nothing is added up).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+
+from sqlalchemy import and_, or_, select
+
+from pipecli.core import money
+from pipecli.core.models import Stage
+from pipecli.core.reports import scope as sc
+from pipecli.core.services.context import Ctx
+
+
+@dataclass(frozen=True)
+class StaleRow:
+    deal_id: int
+    title: str
+    stage: str
+    days_in_stage: int
+    rot_days: int | None
+    expected_close: date | None
+    days_overdue: int | None
+    reason: str
+    amount: Decimal | None
+    currency: str
+
+
+@dataclass(frozen=True)
+class Stale:
+    head: sc.Head
+    rows: tuple[StaleRow, ...]
+
+
+def build(ctx: Ctx, flt: sc.Filters) -> Stale:
+    scope = sc.resolve(ctx, flt)
+    snap = sc.snapshot(scope)
+    day_start = datetime.combine(scope.day, time(), tzinfo=UTC)
+    st = Stage.__table__.c  # type: ignore[attr-defined]
+    stages = ctx.session.execute(select(st.id, st.rot_days).where(st.rot_days.is_not(None))).all()
+    rotting = [
+        and_(snap.c.stage_id == sid, snap.c.entered_at < day_start - timedelta(days=rot))
+        for sid, rot in stages
+    ]
+    query = select(
+        snap.c.deal_id, snap.c.title, snap.c.stage, snap.c.entered_at, snap.c.rot_days,
+        snap.c.expected_close, snap.c.amount_minor, snap.c.currency,
+    ).where(
+        snap.c.outcome == "open",
+        or_(snap.c.expected_close < scope.day, *rotting),
+        *scope.in_range(snap.c.expected_close),
+    )  # fmt: skip
+    rows = [tuple(r) for r in ctx.session.execute(query).all()]
+    return compute(sc.head(ctx, "stale", scope, flt), scope.day, rows)
+
+
+def compute(head: sc.Head, day: date, rows: list[tuple[object, ...]]) -> Stale:
+    """rows: (id, title, stage, entered_at, rot_days, expected_close, amount_minor, currency)."""
+    out = []
+    for deal_id, title, stage, entered, rot, close, minor, cur in rows:
+        assert isinstance(entered, datetime) and isinstance(cur, str)
+        days = (day - entered.astimezone(UTC).date()).days
+        late = (day - close).days if isinstance(close, date) and close < day else None
+        reasons = [r for r, hit in (("rotting", rot is not None and days > int(str(rot))),
+                                    ("overdue", late is not None)) if hit]  # fmt: skip
+        amount = None if minor is None else money.from_minor(int(str(minor)), cur)
+        out.append(
+            StaleRow(
+                int(str(deal_id)),
+                str(title),
+                str(stage),
+                days,
+                None if rot is None else int(str(rot)),
+                close if isinstance(close, date) else None,
+                late,
+                ", ".join(reasons),
+                amount,
+                cur,
+            )
+        )
+    out.sort(key=lambda r: (-r.days_in_stage, r.deal_id))
+    return Stale(head, tuple(out))

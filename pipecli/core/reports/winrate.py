@@ -1,0 +1,120 @@
+"""`pipe report winrate`: won / (won + lost) over deals closed in the range, by count and value.
+
+A deal counts when, at the as-of moment, it is won or lost and its close date (when it entered
+that stage) is inside --from/--to. `win_rate_pct` = won / (won + lost) by count;
+`value_win_rate_pct` the same by amount, converted into the report currency with the rates of the
+as-of day (deals without an amount count by number only). --by owner|source|pipeline gives a row
+per group (empty group = none set); products do not exist yet, so --by product is refused.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, literal, select
+
+from pipecli.core.errors import Invalid
+from pipecli.core.reports import fx
+from pipecli.core.reports import scope as sc
+from pipecli.core.services.context import Ctx
+
+BY = ("owner", "source", "pipeline")
+
+
+@dataclass(frozen=True)
+class WinRateRow:
+    group: str
+    won: int
+    lost: int
+    win_rate_pct: Decimal | None
+    won_value: Decimal
+    lost_value: Decimal
+    value_win_rate_pct: Decimal | None
+
+
+@dataclass(frozen=True)
+class WinRate:
+    head: sc.Head
+    by: str | None
+    rows: tuple[WinRateRow, ...]
+
+
+def check_by(by: str | None) -> None:
+    if by == "product":
+        raise Invalid("by", by, "is not available yet: pipecli has no products")
+    if by is not None and by not in BY:
+        raise Invalid("by", by, "must be one of: " + ", ".join(BY))
+
+
+def _key(snap: Any, by: str | None) -> Any:
+    column = {"owner": snap.c.owner_id, "source": snap.c.source, "pipeline": snap.c.pipeline_id}
+    return column[by] if by else literal(None)
+
+
+def closed_sums(ctx: Ctx, scope: sc.Scope, by: str | None) -> list[tuple[Any, ...]]:
+    """(group key, outcome, currency, deals, sum of minor units) of deals closed in range."""
+    snap = sc.snapshot(scope)
+    base = (
+        select(_key(snap, by).label("grp"), snap.c.outcome, snap.c.currency, snap.c.amount_minor)
+        .where(*sc.closed_in_range(scope, snap))
+        .subquery("closed")
+    )
+    keys = [base.c.grp, base.c.outcome, base.c.currency]
+    query = select(*keys, func.count(), func.coalesce(func.sum(base.c.amount_minor), 0)).group_by(
+        *keys
+    )
+    return [tuple(r) for r in ctx.session.execute(query).all()]
+
+
+def build(ctx: Ctx, flt: sc.Filters, by: str | None = None) -> WinRate:
+    check_by(by)
+    scope = sc.resolve(ctx, flt)
+    rows = closed_sums(ctx, scope, by)
+    conv = fx.Converter(ctx, scope.currency, scope.day)
+    conv.check({r[2] for r in rows})
+    labels = sc.names(ctx, by or "", {r[0] for r in rows}) if by else {None: ""}
+    named = [(labels[r[0]], *r[1:]) for r in rows]
+    return compute(sc.head(ctx, "winrate", scope, flt), by, named, conv.minor)
+
+
+def compute(
+    head: sc.Head,
+    by: str | None,
+    rows: Sequence[tuple[str, str, str, int, int]],
+    convert: Callable[[int | Decimal, str], Decimal],
+) -> WinRate:
+    """rows: (group, outcome, currency, deals, sum of minor units)."""
+    count: dict[tuple[str, str], int] = defaultdict(int)
+    value: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for group, outcome, currency, n, total in rows:
+        count[(group, outcome)] += n
+        value[(group, outcome)] += convert(int(total), currency)
+    out = []
+    for g in sorted({r[0] for r in rows}):
+        won_v = sc.money_of(value[(g, "won")], head.currency)
+        lost_v = sc.money_of(value[(g, "lost")], head.currency)
+        won, lost = count[(g, "won")], count[(g, "lost")]
+        out.append(
+            WinRateRow(
+                g,
+                won,
+                lost,
+                sc.pct(won, won + lost),
+                won_v,
+                lost_v,
+                _pct(won_v, won_v + lost_v),
+            )
+        )
+    return WinRate(head, by, tuple(out))
+
+
+def _pct(part: Decimal, whole: Decimal) -> Decimal | None:
+    from decimal import ROUND_HALF_UP
+
+    if not whole:
+        return None
+    return (part * 100 / whole).quantize(Decimal("0.1"), ROUND_HALF_UP)

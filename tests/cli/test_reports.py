@@ -1,0 +1,134 @@
+"""`pipe report ...` and `pipe fx ...` through the CLI: exit codes, --json, --csv, --svg, --html.
+
+The numbers themselves are worked out in tests/core/test_reports.py; here a small history is
+built through `pipe` at different PIPE_NOW moments and the outputs are checked for shape.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from tests.cli.helpers import add_deal, csv_rows, data, ok, refused
+
+REPORTS = [
+    "funnel", "forecast", "forecast-accuracy", "winrate", "cycle", "velocity", "stale",
+    "slipped", "calibrate",
+]  # fmt: skip
+
+
+def row_fields(name: str) -> list[str]:
+    from pipecli.core.reports import (
+        accuracy,
+        calibrate,
+        cycle,
+        forecast,
+        funnel,
+        slipped,
+        stale,
+        velocity,
+        winrate,
+    )
+
+    types = {
+        "funnel": funnel.FunnelRow, "forecast": forecast.ForecastRow,
+        "forecast-accuracy": accuracy.AccuracyRow, "winrate": winrate.WinRateRow,
+        "cycle": cycle.CycleRow, "stale": stale.StaleRow, "slipped": slipped.SlipRow,
+        "calibrate": calibrate.CalibrateRow, "velocity": velocity.Velocity,
+    }  # fmt: skip
+    return [f.name for f in dataclasses.fields(types[name]) if f.name != "head"]
+
+
+@pytest.fixture
+def deals(pipe) -> None:
+    add_deal(pipe, "A", "--amount", "1000", "--close", "2026-11-30")
+    add_deal(pipe, "B", "--amount", "2000", "--close", "2026-10-01")
+    ok(pipe("move", "1", "negotiation"))
+    ok(pipe("win", "2"))
+    ok(pipe("edit", "deal", "1", "--close", "2026-12-15"))
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_each_report_as_json_csv_svg_and_html(pipe, deals, tmp_path, name):
+    doc = data(pipe("report", name, "--json"))
+    assert doc["report"] == name and doc["as_of"] == "2026-11-23" and doc["currency"] == "USD"
+    assert list(doc)[:7] == [
+        "report", "as_of", "date_from", "date_to", "pipeline", "owner", "currency",
+    ]  # fmt: skip
+    rows = csv_rows(pipe("report", name, "--csv"))
+    assert rows[0] == row_fields(name)
+    if "rows" in doc:
+        assert len(rows) - 1 == len(doc["rows"])
+        assert all(list(r) == row_fields(name) for r in doc["rows"])
+    svg, html = tmp_path / "r.svg", tmp_path / "r.html"
+    r = ok(pipe("report", name, "--svg", str(svg), "--html", str(html)))
+    assert r.stdout.strip()  # the table and chart
+    assert svg.read_text().lstrip().startswith("<svg")
+    assert "<html" in html.read_text()
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_each_report_on_no_data_is_an_empty_table(pipe, name):
+    r = ok(pipe("report", name))
+    assert r.stdout.strip()
+    assert ok(pipe("report", name, "--csv")).stdout.splitlines()[0] == ",".join(row_fields(name))
+
+
+def test_report_values_through_the_cli(pipe, deals):
+    funnel = data(pipe("report", "funnel", "--json"))
+    assert [r["deals"] for r in funnel["rows"]] == [2, 2, 2, 2, 1]  # A skipped to Negotiation
+    seq = data(pipe("report", "funnel", "--mode", "sequential", "--json"))
+    assert [r["deals"] for r in seq["rows"]] == [2, 0, 0, 0, 0]
+    (q4,) = data(pipe("report", "forecast", "--periods", "1", "--quota", "5000", "--json"))["rows"]
+    assert (q4["closed_won"], q4["commit"], q4["weighted"]) == ("2000.00", "1000.00", "800.00")
+    assert (q4["attainment_pct"], q4["coverage"]) == ("40.0", "0.33")  # 1000 / (5000 − 2000)
+    slips = data(pipe("report", "slipped", "--json"))
+    assert (slips["slips"], slips["rows"][0]["days_pushed"]) == (1, 15)
+    before = data(pipe("report", "winrate", "--as-of", "2026-11-22", "--json"))
+    assert before["rows"] == []
+
+
+def test_report_refusals(pipe, deals, snapshot):
+    before = snapshot()
+    refused(pipe("report", "funnel", "--mode", "all"), 2, "mode", "'all'")
+    refused(pipe("report", "winrate", "--by", "product"), 2, "by", "product")
+    refused(pipe("report", "forecast", "--by", "week"), 2, "by", "week")
+    refused(pipe("report", "calibrate", "--pipeline", "nope"), 3, "pipeline", "nope")
+    refused(pipe("report", "cycle", "--as-of", "2027-01-01"), 2, "as-of", "future")
+    refused(pipe("report", "stale", "--from", "2026-02-01", "--to", "2026-01-01"), 2, "to")
+    refused(pipe("report", "forecast", "--currency", "EUR"), 3, "USD/EUR")
+    assert snapshot() == before
+
+
+def test_fx_set_list_and_conversion(pipe, deals):
+    refused(pipe("report", "winrate", "--currency", "CNY"), 3, "USD/CNY", "pipe fx set")
+    assert ok(pipe("fx", "set", "USD", "CNY", "7.12", "--date", "2026-11-01")).stdout == (
+        "1 USD = 7.12 CNY from 2026-11-01\n"
+    )
+    assert data(pipe("fx", "list", "--json")) == [
+        {"base": "USD", "quote": "CNY", "rate": "7.12", "valid_from": "2026-11-01"}
+    ]
+    assert csv_rows(pipe("fx", "list", "--csv"))[1] == ["USD", "CNY", "7.12", "2026-11-01"]
+    (row,) = data(pipe("report", "winrate", "--currency", "CNY", "--json"))["rows"]
+    assert row["won_value"] == "14240.00"  # 2000 × 7.12
+    refused(pipe("fx", "set", "USD", "CNY", "zero"), 2, "rate", "zero")
+
+
+def test_report_help_does_not_load_the_store() -> None:
+    from tests.test_import_hygiene import HEAVY, _modules_after
+
+    code = (
+        "import sys\nsys.argv = ['pipe', 'report', 'forecast', '--help']\n"
+        "from pipecli.main import main\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+    )
+    loaded = _modules_after(code)
+    assert "pipecli.commands.report" in loaded
+    assert sorted(m for m in loaded if m.split(".")[0] in HEAVY) == []
+
+
+def test_demo(pipe):
+    r = ok(pipe("demo", "--deals", "60"))
+    assert "created 60 demo deals" in r.stderr
+    assert data(pipe("report", "funnel", "--json"))["cohort"] == 60
+    refused(pipe("demo"), 4, "60 deals already")

@@ -1,0 +1,468 @@
+"""Reports on hand-made pipelines: every expected number is worked out by hand below.
+
+Default pipeline: Prospecting 10 (rots after 14 days) / Qualification 20 (14) / Proposal 50
+best case (21) / Negotiation 80 commit (14) / Won / Lost. Funnel bits: P=1 Q=2 Pr=4 N=8 Won=16.
+
+History scenario (2026, all USD, owner Ann unless said; each step at 10:00 UTC):
+  D1 Alpha   1000  created Jan 5 -> Q Jan 10 -> Pr Jan 20 -> N Feb 1 -> won Feb 15     source web
+             cycle 41; stays P 5, Q 10, Pr 12, N 14; mask 31
+  D2 Beta    2000  created Jan 6 -> Pr Jan 8 (skips Q) -> lost Feb 20                   source web
+             cycle 45; stays P 2, Pr 43; mask 5
+  D3 Gamma    500  created Feb 1 -> N Feb 5 (skips) -> Q Feb 10 (backwards) -> won Mar 1
+             cycle 28; stays P 4, N 5, Q 19; mask 27                                source referral
+  D4 Delta    800  created Feb 2, close Mar 20 -> won Feb 3 (from P) -> reopened Mar 5 (to P)
+             -> close May 10 on Mar 10 (slip 51 days) -> close Jun 10 on Apr 10 (slip 31); mask 17
+  D5 Epsilon 3000  owner Bob, created Mar 1, close Dec 15 -> Q Mar 2 -> close Dec 1 on Jun 1
+             (pulled in: no slip) -> N Nov 20; mask 11
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from pipecli.core.errors import Invalid, NotFound
+from pipecli.core.reports import (
+    accuracy,
+    calibrate,
+    cycle,
+    forecast,
+    funnel,
+    fx,
+    slipped,
+    stale,
+    velocity,
+    winrate,
+)
+from pipecli.core.reports.scope import Filters, document
+from pipecli.core.services import deals
+from pipecli.core.services.deals import DealChanges, DealInput
+
+D = Decimal
+
+
+def at(month: int, day: int, year: int = 2026) -> datetime:
+    return datetime(year, month, day, 10, tzinfo=UTC)
+
+
+def create(make_ctx, when: datetime, title: str, **fields) -> int:
+    with make_ctx(now=when) as ctx:
+        deal_id = deals.create(ctx, DealInput(title, **fields)).id
+    assert deal_id is not None
+    return deal_id
+
+
+def act(make_ctx, when: datetime, fn, *args) -> None:
+    with make_ctx(now=when) as ctx:
+        fn(ctx, *args)
+
+
+def edit(make_ctx, when: datetime, deal_id: int, **changes) -> None:
+    with make_ctx(now=when) as ctx:
+        deals.edit(ctx, deal_id, DealChanges(**changes))
+
+
+def report(make_ctx, build, *args, now: datetime | None = None, **filters):
+    with make_ctx(**({"now": now} if now else {})) as ctx:
+        return build(ctx, Filters(**filters), *args)
+
+
+@pytest.fixture
+def history(make_ctx) -> dict[str, int]:
+    usd = {"currency": "USD"}
+    d1 = create(make_ctx, at(1, 5), "Alpha", amount="1000", close="2026-03-31", source="web", **usd)
+    d2 = create(make_ctx, at(1, 6), "Beta", amount="2000", close="2026-04-30", source="web", **usd)
+    act(make_ctx, at(1, 8), deals.move, d2, "proposal")
+    act(make_ctx, at(1, 10), deals.move, d1, "qualification")
+    act(make_ctx, at(1, 20), deals.move, d1, "proposal")
+    d3 = create(make_ctx, at(2, 1), "Gamma", amount="500", close="2026-03-15", source="referral",
+                **usd)  # fmt: skip
+    act(make_ctx, at(2, 1), deals.move, d1, "negotiation")
+    d4 = create(make_ctx, at(2, 2), "Delta", amount="800", close="2026-03-20", **usd)
+    act(make_ctx, at(2, 3), deals.win, d4)
+    act(make_ctx, at(2, 5), deals.move, d3, "negotiation")
+    act(make_ctx, at(2, 10), deals.move, d3, "qualification")
+    act(make_ctx, at(2, 15), deals.win, d1)
+    act(make_ctx, at(2, 20), deals.lose, d2, "price")
+    d5 = create(make_ctx, at(3, 1), "Epsilon", amount="3000", close="2026-12-15", owner="Bob",
+                **usd)  # fmt: skip
+    act(make_ctx, at(3, 1), deals.win, d3)
+    act(make_ctx, at(3, 2), deals.move, d5, "qualification")
+    act(make_ctx, at(3, 5), deals.reopen, d4)
+    edit(make_ctx, at(3, 10), d4, close="2026-05-10")
+    edit(make_ctx, at(4, 10), d4, close="2026-06-10")
+    edit(make_ctx, at(6, 1), d5, close="2026-12-01")
+    act(make_ctx, at(11, 20), deals.move, d5, "negotiation")
+    return {"d1": d1, "d2": d2, "d3": d3, "d4": d4, "d5": d5}
+
+
+def steps(result) -> list[tuple[str, int, Decimal | None, Decimal | None]]:
+    return [(r.stage, r.deals, r.conversion_pct, r.from_first_pct) for r in result.rows]
+
+
+# --- funnel ------------------------------------------------------------------------------
+
+
+def test_funnel_reached_counts_later_stages_and_keeps_lost_deals(make_ctx, history):
+    result = report(make_ctx, funnel.build, "reached", currency="USD")
+    assert (result.cohort, result.lost) == (5, 1)
+    assert steps(result) == [
+        ("Prospecting", 5, None, None),
+        ("Qualification", 5, D("100.0"), D("100.0")),  # D2 and D4 skipped it but went later
+        ("Proposal", 5, D("100.0"), D("100.0")),
+        ("Negotiation", 4, D("80.0"), D("80.0")),  # D2 (lost from Proposal) stops here
+        ("Won", 2, D("50.0"), D("40.0")),  # D1 and D3; D4 was won but is reopened
+    ]
+
+
+def test_funnel_sequential_drops_deals_that_skipped_a_stage(make_ctx, history):
+    result = report(make_ctx, funnel.build, "sequential")
+    assert steps(result) == [
+        ("Prospecting", 5, None, None),
+        ("Qualification", 3, D("60.0"), D("60.0")),  # D1, D3, D5
+        ("Proposal", 1, D("33.3"), D("20.0")),  # D1 only
+        ("Negotiation", 1, D("100.0"), D("20.0")),
+        ("Won", 1, D("100.0"), D("20.0")),
+    ]
+
+
+def test_funnel_as_of_rebuilds_the_past(make_ctx, history):
+    # Feb 16: D5 not created; D2 still open in Proposal; D3 open in Qualification; D4 won
+    result = report(make_ctx, funnel.build, "reached", as_of="2026-02-16")
+    assert [r.deals for r in result.rows] == [4, 4, 4, 3, 2]
+    assert (result.cohort, result.lost) == (4, 0)
+
+
+def test_funnel_cohort_by_creation_date_and_by_owner(make_ctx, history):
+    feb = report(make_ctx, funnel.build, date_from="2026-02-01", date_to="2026-02-28")
+    assert [r.deals for r in feb.rows] == [2, 2, 2, 2, 1]  # D3 (won) and D4 (reopened)
+    by_owner = report(make_ctx, funnel.build, "reached", "owner")
+    assert [(r.group, r.deals) for r in by_owner.rows if r.stage in ("Negotiation", "Won")] == [
+        ("Ann", 3), ("Ann", 2), ("Bob", 1), ("Bob", 0),
+    ]  # fmt: skip
+
+
+def test_funnel_refuses_a_bad_mode(make_ctx, history):
+    with pytest.raises(Invalid, match="mode: 'all'"):
+        report(make_ctx, funnel.build, "all")
+
+
+# --- win rate, cycle, velocity -------------------------------------------------------------
+
+
+def test_winrate_by_count_and_by_value(make_ctx, history):
+    (row,) = report(make_ctx, winrate.build, currency="USD").rows
+    # won D1 1000 + D3 500, lost D2 2000; D4 reopened is open
+    assert (row.won, row.lost, row.win_rate_pct) == (2, 1, D("66.7"))
+    assert (row.won_value, row.lost_value, row.value_win_rate_pct) == (
+        D("1500.00"), D("2000.00"), D("42.9"),
+    )  # fmt: skip
+
+
+def test_winrate_range_as_of_and_groups(make_ctx, history):
+    (feb,) = report(make_ctx, winrate.build, date_from="2026-02-01", date_to="2026-02-28").rows
+    assert (feb.won, feb.lost, feb.win_rate_pct, feb.value_win_rate_pct) == (
+        1, 1, D("50.0"), D("33.3"),
+    )  # fmt: skip
+    (then,) = report(make_ctx, winrate.build, as_of="2026-02-16").rows
+    assert (then.won, then.lost, then.won_value) == (2, 0, D("1800.00"))  # D1 and D4 (won then)
+    by_source = report(make_ctx, winrate.build, "source").rows
+    assert [(r.group, r.won, r.lost, r.win_rate_pct) for r in by_source] == [
+        ("referral", 1, 0, D("100.0")), ("web", 1, 1, D("50.0")),
+    ]  # fmt: skip
+    with pytest.raises(Invalid, match="product"):
+        report(make_ctx, winrate.build, "product")
+
+
+def test_cycle_times_and_time_in_stage(make_ctx, history):
+    rows = {(r.section, r.name): r for r in report(make_ctx, cycle.build).rows}
+
+    def stats(key: tuple[str, str]):
+        r = rows[key]
+        return (r.count, r.mean_days, r.median_days, r.p90_days)
+
+    assert stats(("cycle", "won")) == (2, D("34.5"), D("34.5"), 41)  # 41, 28
+    assert stats(("cycle", "lost")) == (1, D("45.0"), D("45.0"), 45)
+    assert stats(("cycle", "all")) == (3, D("38.0"), D("41.0"), 45)
+    assert stats(("stage", "Prospecting")) == (3, D("3.7"), D("4.0"), 5)  # 5, 2, 4
+    assert stats(("stage", "Qualification")) == (2, D("14.5"), D("14.5"), 19)  # 10, 19
+    assert stats(("stage", "Proposal")) == (2, D("27.5"), D("27.5"), 43)  # 12, 43
+    assert stats(("stage", "Negotiation")) == (2, D("9.5"), D("9.5"), 14)  # 14, 5
+    assert [k[1] for k in rows if k[0] == "stage"] == [
+        "Prospecting", "Qualification", "Proposal", "Negotiation",
+    ]  # fmt: skip
+
+
+def test_cycle_stats_on_a_histogram():
+    assert cycle.stats([(10, 1), (20, 1), (30, 1), (40, 1)]) == (4, D("25.0"), D("25.0"), 40)
+    assert cycle.stats([(1, 9), (100, 1)]) == (10, D("10.9"), D("1.0"), 1)
+    assert cycle.stats([]) == (0, None, None, None)
+
+
+def test_velocity(make_ctx, history):
+    v = report(make_ctx, velocity.build)
+    # qualified open: D5 (Negotiation); D4 sits in Prospecting. 1 × 2/3 × 750 / 34.5
+    assert (v.qualified_deals, v.won, v.lost, v.win_rate_pct) == (1, 2, 1, D("66.7"))
+    assert (v.average_won, v.average_cycle_days) == (D("750.00"), D("34.5"))
+    assert (v.per_day, v.per_month) == (D("14.49"), D("434.78"))
+
+
+# --- stale, slipped, calibrate -------------------------------------------------------------
+
+
+def test_stale_rotting_and_overdue(make_ctx, history):
+    (row,) = report(make_ctx, stale.build).rows
+    # D4: in Prospecting since Mar 5 (263 days > 14), close Jun 10 (166 days ago)
+    assert (row.deal_id, row.stage, row.days_in_stage, row.rot_days) == (
+        history["d4"], "Prospecting", 263, 14,
+    )  # fmt: skip
+    assert (row.expected_close, row.days_overdue, row.reason) == (
+        date(2026, 6, 10), 166, "rotting, overdue",
+    )  # fmt: skip
+    assert (row.amount, row.currency) == (D("800.00"), "USD")
+
+
+def test_stale_as_of(make_ctx, history):
+    assert report(make_ctx, stale.build, as_of="2026-03-12").rows == ()
+    rows = report(make_ctx, stale.build, as_of="2026-03-25").rows
+    # D5 in Qualification since Mar 2 (23 days), D4 in Prospecting since Mar 5 (20 days)
+    assert [(r.deal_id, r.days_in_stage, r.reason) for r in rows] == [
+        (history["d5"], 23, "rotting"), (history["d4"], 20, "rotting"),
+    ]  # fmt: skip
+
+
+def test_slipped(make_ctx, history):
+    result = report(make_ctx, slipped.build)
+    assert (result.deals, result.slips, result.average_days_per_slip) == (1, 2, D("41.0"))
+    (row,) = result.rows
+    assert (row.deal_id, row.slips, row.days_pushed, row.expected_close) == (
+        history["d4"], 2, 82, date(2026, 6, 10),
+    )  # fmt: skip
+    april = report(make_ctx, slipped.build, date_from="2026-04-01")
+    assert [(r.slips, r.days_pushed) for r in april.rows] == [(1, 31)]
+
+
+def test_calibrate(make_ctx, history):
+    rows = report(make_ctx, calibrate.build).rows
+    # closed: D1 won (P Q Pr N), D2 lost (P Pr), D3 won (P N Q)
+    assert [(r.stage, r.configured_pct, r.closed, r.won, r.observed_pct, r.difference_pts)
+            for r in rows] == [
+        ("Prospecting", 10, 3, 2, D("66.7"), D("56.7")),
+        ("Qualification", 20, 2, 2, D("100.0"), D("80.0")),
+        ("Proposal", 50, 2, 1, D("50.0"), D("0.0")),
+        ("Negotiation", 80, 2, 2, D("100.0"), D("20.0")),
+    ]  # fmt: skip
+
+
+def test_owner_filter(make_ctx, history):
+    result = report(make_ctx, funnel.build, owner="Bob")
+    assert result.cohort == 1
+    assert report(make_ctx, winrate.build, owner="Bob").rows == ()
+
+
+# --- forecast ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def pipeline(make_ctx) -> dict[str, int]:
+    """Forecast scenario, all created Sep 1 2026, USD:
+    F1 10000 close Nov 30, Negotiation (commit 80) Sep 5; amount 12000 on Oct 10
+    F2  5000 close Dec 20, Proposal (best case 50) Sep 5; probability 60 by hand on Oct 5
+    F3  2000 close 2027-02-15, Qualification (pipeline 20) Sep 5; owner Bob
+    F4  3000 close Nov 10, won Oct 15
+    F5  1000 close Oct 31, Prospecting (10): overdue now
+    F6  7000 close Nov 15, lost Oct 20
+    F7  no amount, close Dec 1: never forecast
+    """
+    sep1, sep5 = at(9, 1), at(9, 5)
+    ids = {}
+    for name, amount, close, owner in [
+        ("F1", "10000", "2026-11-30", None), ("F2", "5000", "2026-12-20", None),
+        ("F3", "2000", "2027-02-15", "Bob"), ("F4", "3000", "2026-11-10", None),
+        ("F5", "1000", "2026-10-31", None), ("F6", "7000", "2026-11-15", None),
+        ("F7", None, "2026-12-01", None),
+    ]:  # fmt: skip
+        ids[name] = create(make_ctx, sep1, name, amount=amount, close=close, owner=owner,
+                           currency="USD")  # fmt: skip
+    act(make_ctx, sep5, deals.move, ids["F1"], "negotiation")
+    act(make_ctx, sep5, deals.move, ids["F2"], "proposal")
+    act(make_ctx, sep5, deals.move, ids["F3"], "qualification")
+    edit(make_ctx, at(10, 5), ids["F2"], probability="60")
+    edit(make_ctx, at(10, 10), ids["F1"], amount="12000")
+    act(make_ctx, at(10, 15), deals.win, ids["F4"])
+    act(make_ctx, at(10, 20), deals.lose, ids["F6"])
+    return ids
+
+
+def money_cols(row) -> tuple[Decimal, ...]:
+    return (row.closed_won, row.commit, row.best_case, row.pipeline, row.open_total, row.weighted)
+
+
+def test_forecast_by_quarter_with_quota(make_ctx, pipeline):
+    result = report(make_ctx, forecast.build, "quarter", 2, False, "20000", currency="USD")
+    overdue, q4, q1 = result.rows
+    assert (overdue.period, overdue.pipeline, overdue.weighted, overdue.open_deals) == (
+        "overdue", D("1000.00"), D("100.00"), 1,
+    )  # fmt: skip
+    assert (q4.period, q4.start, q4.end) == ("2026-Q4", date(2026, 10, 1), date(2026, 12, 31))
+    # closed F4; commit F1 12000 (×0.8 = 9600); best case F2 5000 (×0.6 = 3000)
+    assert money_cols(q4) == (D("3000.00"), D("12000.00"), D("5000.00"), D(0), D("17000.00"),
+                              D("12600.00"))  # fmt: skip
+    assert (q4.open_deals, q4.won_deals) == (2, 1)
+    assert (q4.attainment_pct, q4.coverage) == (D("15.0"), D("1.00"))  # 17000 / (20000 − 3000)
+    assert money_cols(q1) == (D(0), D(0), D(0), D("2000.00"), D("2000.00"), D("400.00"))
+    assert (q1.attainment_pct, q1.coverage) == (D("0.0"), D("0.10"))
+
+
+def test_forecast_as_of_uses_the_history(make_ctx, pipeline):
+    (q4,) = report(make_ctx, forecast.build, "quarter", 1, as_of="2026-10-01").rows
+    # Oct 1: F1 still 10000; F2 at the stage's 50%; F4, F5, F6 open in Prospecting (10%)
+    assert money_cols(q4) == (D(0), D("10000.00"), D("5000.00"), D("11000.00"), D("26000.00"),
+                              D("11600.00"))  # fmt: skip
+
+
+def test_forecast_by_month_and_by_owner(make_ctx, pipeline):
+    months = report(make_ctx, forecast.build, "month", 2).rows
+    assert [(r.period, r.closed_won, r.open_total) for r in months] == [
+        ("overdue", D(0), D("1000.00")),
+        ("2026-11", D(0), D("12000.00")),  # F4 was won in October
+        ("2026-12", D(0), D("5000.00")),
+    ]
+    owners = report(make_ctx, forecast.build, "quarter", 2, True).rows
+    assert [(r.group, r.period, r.open_total) for r in owners] == [
+        ("Ann", "overdue", D("1000.00")), ("Ann", "2026-Q4", D("17000.00")),
+        ("Ann", "2027-Q1", D(0)), ("Bob", "2026-Q4", D(0)), ("Bob", "2027-Q1", D("2000.00")),
+    ]  # fmt: skip
+
+
+def test_forecast_quarters_follow_the_fiscal_year(make_ctx):
+    spans = forecast.periods(date(2026, 11, 23), "quarter", 2, fiscal_year_start=4)
+    assert [(p.label, p.start, p.end) for p in spans] == [
+        ("FY2026-Q3", date(2026, 10, 1), date(2026, 12, 31)),
+        ("FY2026-Q4", date(2027, 1, 1), date(2027, 3, 31)),
+    ]
+
+
+def test_forecast_accuracy(make_ctx, pipeline):
+    result = report(make_ctx, accuracy.build, 1, now=at(1, 5, 2027))
+    (row,) = result.rows
+    assert (row.period, row.forecast_commit, row.forecast_open, row.forecast_weighted) == (
+        "2026-Q4", D("10000.00"), D("26000.00"), D("11600.00"),
+    )  # fmt: skip
+    assert (row.actual_won, row.accuracy_pct) == (D("3000.00"), D("25.9"))  # 3000 / 11600
+
+
+# --- currencies ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_currencies(make_ctx) -> None:
+    for cur in ("USD", "EUR"):
+        deal_id = create(make_ctx, at(9, 1), cur, amount="1000", currency=cur, close="2026-12-01")
+        act(make_ctx, at(9, 1), deals.move, deal_id, "negotiation")
+
+
+def test_reports_refuse_to_add_currencies_without_a_rate(make_ctx, two_currencies):
+    with pytest.raises(fx.MissingRate, match="EUR/USD") as err:
+        report(make_ctx, forecast.build, currency="USD")
+    assert "2026-11-23" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_rates_by_date_and_inverse(make_ctx, two_currencies):
+    with make_ctx() as ctx:
+        fx.set_rate(ctx, "eur", "USD", "1.05", "2026-06-01")
+        fx.set_rate(ctx, "EUR", "USD", "1.10", "2026-11-01")
+    (q4,) = report(make_ctx, forecast.build, "quarter", 1, currency="USD").rows
+    assert q4.commit == D("2100.00")  # 1000 + 1000 × 1.10
+    (then,) = report(
+        make_ctx, forecast.build, "quarter", 1, currency="USD", as_of="2026-10-01"
+    ).rows
+    assert then.commit == D("2050.00")  # the rate valid on Oct 1
+    (eur,) = report(make_ctx, forecast.build, "quarter", 1, currency="EUR").rows
+    assert eur.commit == D("1909.09")  # 1000 + 1000 / 1.10
+
+
+def test_fx_set_replaces_the_same_day_and_validates(make_ctx):
+    with make_ctx() as ctx:
+        fx.set_rate(ctx, "USD", "CNY", "7.10")
+        fx.set_rate(ctx, "USD", "CNY", "7.12")
+        assert fx.list_rates(ctx) == [
+            {"base": "USD", "quote": "CNY", "rate": D("7.12"), "valid_from": date(2026, 11, 23)}
+        ]
+        with pytest.raises(Invalid, match="rate: 'abc'"):
+            fx.set_rate(ctx, "USD", "CNY", "abc")
+        with pytest.raises(Invalid, match="rate: '-1'"):
+            fx.set_rate(ctx, "USD", "CNY", "-1")
+        with pytest.raises(Invalid, match="quote: 'usd'"):
+            fx.set_rate(ctx, "USD", "usd", "1")
+
+
+# --- empty data and bad filters -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "build", [funnel.build, forecast.build, winrate.build, cycle.build, velocity.build,
+              stale.build, slipped.build, calibrate.build, accuracy.build],
+)  # fmt: skip
+def test_reports_on_an_empty_database(make_ctx, build):
+    result = report(make_ctx, build)
+    doc = document(result)
+    assert doc["as_of"] == date(2026, 11, 23)
+    for row in getattr(result, "rows", ()):
+        assert getattr(row, "deals", 0) == 0 and getattr(row, "closed_won", D(0)) == 0
+
+
+def test_filters_are_checked(make_ctx):
+    with pytest.raises(Invalid, match="as-of: '2026-12-01' is in the future"):
+        report(make_ctx, funnel.build, as_of="2026-12-01")
+    with pytest.raises(Invalid, match="to: '2026-01-01' is before --from 2026-02-01"):
+        report(make_ctx, winrate.build, date_from="2026-02-01", date_to="2026-01-01")
+    with pytest.raises(NotFound, match="pipeline 'nope'"):
+        report(make_ctx, calibrate.build, pipeline="nope")
+
+
+def test_snapshot_at_now_matches_the_deals_table(make_ctx, history):
+    from sqlmodel import select
+
+    from pipecli.core.models import Deal
+    from pipecli.core.reports.scope import resolve, snapshot
+
+    with make_ctx() as ctx:
+        snap = snapshot(resolve(ctx, Filters()), from_history=True)
+        rows = ctx.session.execute(
+            select(
+                snap.c.deal_id,
+                snap.c.stage_id,
+                snap.c.entered_at,
+                snap.c.amount_minor,
+                snap.c.expected_close,
+                snap.c.probability,
+            )
+        ).all()
+        deals = ctx.session.exec(select(Deal)).all()
+    assert {r[0]: tuple(r[1:]) for r in rows} == {
+        d.id: (d.stage_id, d.stage_entered_at, d.amount_minor, d.expected_close, d.probability)
+        for d in deals
+    }
+
+
+@pytest.mark.parametrize(
+    "build",
+    [forecast.build, winrate.build, cycle.build, velocity.build, stale.build, slipped.build],
+)
+def test_as_of_today_from_history_equals_the_deals_table(make_ctx, history, build):
+    """Without --as-of reports read the deals table; --as-of today rebuilds from history."""
+    assert document(report(make_ctx, build)) == document(
+        report(make_ctx, build, as_of="2026-11-23")
+    )
+
+
+def test_forecast_period_limits(make_ctx):
+    with pytest.raises(Invalid, match=r"periods: 0 must be 1\.\.120"):
+        report(make_ctx, forecast.build, "month", 0)
+    with pytest.raises(Invalid, match="to: '2040-01-01' is more than 120 periods away"):
+        report(make_ctx, forecast.build, "month", date_to="2040-01-01")
+    spans = report(make_ctx, forecast.build, "month", date_to="2027-02-10").rows
+    assert [r.period for r in spans] == ["2026-11", "2026-12", "2027-01", "2027-02"]
