@@ -7,14 +7,14 @@ Rich decides on colour itself: none when stdout is not a terminal or NO_COLOR is
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, time
-from decimal import Decimal
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
+
+from pipecli.core.io.writers import jsonable, write
 
 Row = dict[str, Any]
 
@@ -27,20 +27,6 @@ class Fmt(StrEnum):
 
 def fmt_of(as_json: bool, as_csv: bool) -> Fmt:
     return Fmt.json if as_json else Fmt.csv if as_csv else Fmt.table
-
-
-def jsonable(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        from pipecli.core.money import to_json
-
-        return to_json(value)
-    if isinstance(value, datetime | date | time):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {k: jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    return value
 
 
 def emit_json(data: Any) -> None:
@@ -59,10 +45,8 @@ def _cell(value: Any) -> str:
 
 
 def emit_csv(rows: Iterable[Row], fields: Sequence[str]) -> None:
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(fields)
-    for row in rows:
-        writer.writerow([_cell(row.get(f)) for f in fields])
+    """CSV as `pipe export` writes it: the same cells, formula-looking ones made inert."""
+    write("csv", rows, fields, sys.stdout)
 
 
 def message(text: str) -> None:
