@@ -19,6 +19,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
@@ -147,6 +148,8 @@ def _cell(value: Any) -> str:
         return value.date().isoformat() if value.time() == time(0) else value.isoformat()
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value, "f")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, dict | list):
@@ -156,19 +159,73 @@ def _cell(value: Any) -> str:
 
 def _json_rows(table: Table) -> Iterator[tuple[int, Row]]:
     with _text(table) as fh:
-        try:
-            data = json.load(fh)
-        except json.JSONDecodeError as err:
-            raise Invalid("file", table.path.name, f"is not JSON: {err}") from None
+        items = _json_items(fh, table.path.name)
+        for i, item in enumerate(items, start=1):
+            if not isinstance(item, dict):
+                raise Invalid("file", table.path.name, f"item {i} is not a JSON object")
+            yield i, {str(k): _cell(v) for k, v in item.items()}
+
+
+_DECODER = json.JSONDecoder(parse_float=Decimal)  # numbers never pass through float
+_CHUNK = 1 << 16
+
+
+def _json_items(fh: IO[str], name: str) -> Iterator[Any]:
+    """The items of a top-level JSON list, decoded one at a time from 64 KiB chunks, so memory
+    stays flat however long the list; a top-level object ({"deals": [...]}, or one record) is
+    read whole."""
+    head = fh.read(_CHUNK)
+    if head.lstrip(" \t\r\n\ufeff").startswith("["):
+        yield from _stream_list(fh, head, name)
+        return
+    try:
+        data = _DECODER.decode(head + fh.read())
+    except json.JSONDecodeError as err:
+        raise Invalid("file", name, f"is not JSON: {err}") from None
     if isinstance(data, dict):  # {"deals": [...]} or one record
         lists = [v for v in data.values() if isinstance(v, list)]
         data = lists[0] if len(lists) == 1 else [data]
     if not isinstance(data, list):
-        raise Invalid("file", table.path.name, "is not a JSON list of records")
-    for i, item in enumerate(data, start=1):
-        if not isinstance(item, dict):
-            raise Invalid("file", table.path.name, f"item {i} is not a JSON object")
-        yield i, {str(k): _cell(v) for k, v in item.items()}
+        raise Invalid("file", name, "is not a JSON list of records")
+    yield from data
+
+
+def _stream_list(fh: IO[str], buf: str, name: str) -> Iterator[Any]:
+    pos = buf.index("[") + 1
+    while True:
+        buf, pos = _skip_space(fh, buf, pos)
+        if pos >= len(buf):
+            raise Invalid("file", name, "is not JSON: the list never ends")
+        if buf[pos] == "]":
+            return
+        while True:
+            try:
+                item, pos = _DECODER.raw_decode(buf, pos)
+                break
+            except json.JSONDecodeError as err:
+                chunk = fh.read(_CHUNK)
+                if not chunk:
+                    raise Invalid("file", name, f"is not JSON: {err}") from None
+                buf, pos = buf[pos:] + chunk, 0
+        yield item
+        buf, pos = _skip_space(fh, buf, pos)
+        if pos < len(buf) and buf[pos] == ",":
+            pos += 1
+        elif pos >= len(buf) or buf[pos] != "]":
+            raise Invalid("file", name, "is not JSON: expected ',' or ']' after a record")
+
+
+def _skip_space(fh: IO[str], buf: str, pos: int) -> tuple[str, int]:
+    """Past white space, reading on (and dropping what was read) when the buffer runs out."""
+    while True:
+        while pos < len(buf) and buf[pos] in " \t\r\n":
+            pos += 1
+        if pos < len(buf):
+            return buf, pos
+        chunk = fh.read(_CHUNK)
+        if not chunk:
+            return buf, pos
+        buf, pos = chunk, 0
 
 
 def _jsonl_rows(table: Table) -> Iterator[tuple[int, Row]]:
@@ -177,7 +234,7 @@ def _jsonl_rows(table: Table) -> Iterator[tuple[int, Row]]:
             if not line.strip():
                 continue
             try:
-                item = json.loads(line)
+                item = _DECODER.decode(line)
             except json.JSONDecodeError as err:
                 raise Invalid("file", f"{table.path.name}:{line_no}", f"bad JSON: {err}") from None
             if isinstance(item, dict):
