@@ -8,13 +8,16 @@ render_reports draws it.
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from pipecli import render
 from pipecli.commands import options as o
-from pipecli.commands._run import session
+from pipecli.commands._run import State, session
 
 if TYPE_CHECKING:
     from pipecli.core.reports.scope import Filters
@@ -229,13 +232,36 @@ def fx_list(as_json: Json = False, as_csv: Csv = False) -> None:
         render.console().print(tbl)
 
 
+@contextmanager
+def _demo_progress(total: int) -> Iterator[Callable[[int], None] | None]:
+    """A Rich progress bar on stderr when it is a terminal; otherwise no reporting at all."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("writing demo deals", total=total)
+        yield lambda n: bar.update(task, advance=n)
+
+
 def demo(
     deals: Annotated[int, typer.Option("--deals", help="How many deals to make up.")] = 200,
     seed: Annotated[int, typer.Option(help="Random seed: the same seed, the same data.")] = 1,
+    force: Annotated[
+        bool, typer.Option("--force", help="Add to a database that already holds records.")
+    ] = False,
+    db: Annotated[
+        str | None, typer.Option("--db", help="Database to fill (as the global --db).")
+    ] = None,
 ) -> None:
-    """Fill an empty database with a year of made-up deals and history, to try the reports."""
+    """Fill an empty database with a year of made-up accounts, contacts, deals, tasks and
+    activities, to try the reports."""
     from pipecli.core.services import demo as gen
 
-    with session() as ctx:
-        made = gen.create(ctx, deals, seed)
+    if db is not None:
+        State.db = db
+    with session() as ctx, _demo_progress(deals) as progress:
+        made = gen.create(ctx, deals, seed, progress=progress, force=force)
     render.message(f"created {made} demo deals; try `pipe report funnel`")

@@ -129,6 +129,27 @@ def test_report_help_does_not_load_the_store() -> None:
 
 def test_demo(pipe):
     r = ok(pipe("demo", "--deals", "60"))
-    assert "created 60 demo deals" in r.stderr
+    assert "created 60 demo deals" in r.stderr and "20 accounts" in r.stderr
+    assert r.stdout == ""  # no progress bar without a terminal, nothing on stdout
     assert data(pipe("report", "funnel", "--json"))["cohort"] == 60
-    refused(pipe("demo"), 4, "60 deals already")
+    assert data(pipe("report", "slipped", "--json"))["deals"] > 0
+    accounts = data(pipe("list", "accounts", "--json"))
+    assert len(accounts) == 20 and all(a["domain"] for a in accounts)
+    refused(pipe("demo"), 4, "60 deals, 20 accounts", "--force")
+    ok(pipe("demo", "--deals", "30", "--seed", "2", "--force"))
+    assert data(pipe("report", "funnel", "--json"))["cohort"] == 90
+
+
+def test_demo_into_another_database(pipe, tmp_path):
+    first, second = tmp_path / "a.db", tmp_path / "b.db"
+    ok(pipe("--db", str(first), "demo", "--deals", "40", "--seed", "7"))
+    ok(pipe("demo", "--deals", "40", "--seed", "7", "--db", str(second)))
+    for db in (first, second):
+        assert data(pipe("--db", str(db), "report", "funnel", "--json"))["cohort"] == 40
+    assert data(pipe("report", "funnel", "--json"))["cohort"] == 0  # PIPE_DB untouched
+    deals = [data(pipe("--db", str(db), "list", "deals", "--json")) for db in (first, second)]
+    drop = {"uuid"}
+    assert [{k: v for k, v in d.items() if k not in drop} for d in deals[0]] == [
+        {k: v for k, v in d.items() if k not in drop} for d in deals[1]
+    ]
+    refused(pipe("demo", "--db", str(first)), 4, "40 deals")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+import pytest
+
 from pipecli.core.models import Deal
 from pipecli.core.services import bulk, deals, pipelines
 
@@ -56,3 +58,52 @@ def test_bulk_deals_and_history(make_ctx: Any) -> None:
         first = deals.history(ctx, ids[0])[0]
         assert first.to_stage_id == qual.id and first.probability == 20
         assert deals.history(ctx, ids[3])[-1].note == "price"
+
+
+def test_bulk_close_date_changes(make_ctx: Any) -> None:
+    """Close changes become `close_date` rows in time order; each row carries the close date of
+    its moment, so the slipped report sees the pushes."""
+    from pipecli.core.reports import slipped
+    from pipecli.core.reports.scope import Filters
+
+    with make_ctx() as ctx:
+        qual, prop, won = (_stage(ctx, n) for n in ("Qualification", "Proposal", "Won"))
+        pid = qual.pipeline_id
+        recs = [
+            bulk.DealRecord("Slipped", pid, won.id, "USD", _t(1), closed_at=_t(20),
+                            expected_close=date(2026, 4, 30), opening_close=date(2026, 3, 10),
+                            events=[bulk.StageEvent(_t(1), qual.id),
+                                    bulk.StageEvent(_t(5), prop.id)],
+                            close_changes=[bulk.CloseChange(_t(10), date(2026, 3, 31)),
+                                           bulk.CloseChange(_t(20), date(2026, 4, 30))]),
+            bulk.DealRecord("Plain", pid, prop.id, "USD", _t(1),
+                            expected_close=date(2026, 5, 1), updated_at=_t(2)),
+        ]  # fmt: skip
+        ids = bulk.write_deals(ctx, recs)
+        change = bulk.CloseChange(_t(2), date(2026, 4, 1))
+        bad = bulk.DealRecord(
+            "Bad",
+            pid,
+            prop.id,
+            "USD",
+            _t(1),
+            expected_close=date(2026, 5, 1),
+            close_changes=[change],
+        )
+        with pytest.raises(ValueError, match="last close change"):
+            bulk.write_deals(ctx, [bad])
+    with make_ctx() as ctx:
+        h = [
+            (r.change, r.at.day, r.expected_close.day, r.to_stage_id)
+            for r in deals.history(ctx, ids[0])
+        ]
+        assert h == [
+            ("create", 1, 10, qual.id), ("move", 5, 10, prop.id), ("close_date", 10, 31, prop.id),
+            ("close_date", 20, 30, prop.id), ("win", 20, 30, won.id),
+        ]  # fmt: skip
+        d = ctx.session.get(Deal, ids[0])
+        assert d.stage_entered_at == _t(20) and d.expected_close == date(2026, 4, 30)
+        assert ctx.session.get(Deal, ids[1]).updated_at == _t(2)
+        assert [h.expected_close for h in deals.history(ctx, ids[1])] == [date(2026, 5, 1)]
+        report = slipped.build(ctx, Filters())
+    assert [(r.deal_id, r.slips, r.days_pushed) for r in report.rows] == [(ids[0], 2, 51)]

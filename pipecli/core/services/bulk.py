@@ -10,6 +10,9 @@ History rules (each deal gets a history consistent with its dates):
   stage, else its current stage);
 - one row per later stage event (move, win, lose, reopen) at its time;
 - a closed deal always ends with a win/lose row at `closed_at` in its won/lost stage;
+- one `close_date` row per `CloseChange` (an expected close date set or moved, e.g. a slip), in
+  the stage the deal was in then; rows before the first change carry `opening_close`, later
+  rows the value set, and the last change's value is the deal's `expected_close`;
 - `created_at` later than `closed_at` (bulk-loaded exports) is pulled back to `closed_at`, and
   event times are clamped between the two, so no history row predates the deal's creation.
 """
@@ -39,6 +42,14 @@ class StageEvent:
     stage_id: int
 
 
+@dataclass(frozen=True)
+class CloseChange:
+    """The deal's expected close date was set to `expected_close` at `at`."""
+
+    at: datetime
+    expected_close: date | None
+
+
 @dataclass
 class DealRecord:
     """One deal to write, everything already resolved to ids and typed values."""
@@ -61,7 +72,11 @@ class DealRecord:
     source: str | None = None
     notes: str | None = None
     lost_reason: str | None = None
+    updated_at: datetime | None = None  # default: ctx.now
     events: list[StageEvent] = field(default_factory=list)
+    # with close_changes: the expected close at creation, then each change in time order
+    opening_close: date | None = None
+    close_changes: list[CloseChange] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -169,6 +184,7 @@ class _Step:
     from_stage_id: int | None
     to_stage_id: int
     probability: int
+    expected_close: date | None = None
 
 
 @dataclass
@@ -202,7 +218,55 @@ def _plan(rec: DealRecord, stages: dict[int, _StageInfo]) -> _Plan:
         else:
             steps.append(_step(closed, change_kind(final, final), current, current, stages, None))
     manual = final == "open" and rec.probability is not None
-    return _Plan(created, closed, steps, steps[-1].probability, manual)
+    return _Plan(
+        created,
+        closed,
+        _with_close_dates(rec, steps, created, closed),
+        steps[-1].probability,
+        manual,
+    )
+
+
+def _with_close_dates(
+    rec: DealRecord, steps: list[_Step], created: datetime, closed: datetime | None
+) -> list[_Step]:
+    """`steps` with each row's expected close, and a `close_date` row per CloseChange merged in
+    by time (after a stage step at the same moment, before a win or loss)."""
+    if not rec.close_changes:
+        for s in steps:
+            s.expected_close = rec.expected_close
+        return steps
+    if rec.close_changes[-1].expected_close != rec.expected_close:
+        raise ValueError("the last close change must set the deal's expected_close")
+    changes = sorted(rec.close_changes, key=lambda c: c.at)
+    out: list[_Step] = []
+    close, i = rec.opening_close, 0
+    for step in steps:
+        while (
+            i < len(changes)
+            and (
+                changes[i].at < step.at
+                or (changes[i].at == step.at and step.change in ("win", "lose"))
+            )
+            and out
+        ):
+            close = changes[i].expected_close
+            prev = out[-1]
+            at = min(max(changes[i].at, created), closed) if closed else max(changes[i].at, created)
+            out.append(
+                _Step(at, "close_date", prev.to_stage_id, prev.to_stage_id, prev.probability, close)
+            )
+            i += 1
+        step.expected_close = close
+        out.append(step)
+    for c in changes[i:]:
+        close = c.expected_close
+        prev = out[-1]
+        at = min(max(c.at, created), closed) if closed else max(c.at, created)
+        out.append(
+            _Step(at, "close_date", prev.to_stage_id, prev.to_stage_id, prev.probability, close)
+        )
+    return out
 
 
 def _step(
@@ -219,7 +283,7 @@ def _step(
 
 
 def _deal_row(ctx: Ctx, rec: DealRecord, plan: _Plan) -> dict[str, Any]:
-    entered = plan.steps[-1].at  # every step after `create` enters a stage
+    entered = next(s.at for s in reversed(plan.steps) if s.change != "close_date")
     return {
         "uuid": rec.uuid or new_uuid(),
         "external_id": rec.external_id,
@@ -241,7 +305,7 @@ def _deal_row(ctx: Ctx, rec: DealRecord, plan: _Plan) -> dict[str, Any]:
         "notes": rec.notes,
         "stage_entered_at": entered,
         "created_at": plan.created_at,
-        "updated_at": ctx.now,
+        "updated_at": rec.updated_at or ctx.now,
         "closed_at": plan.closed_at,
         "archived_at": None,
     }
@@ -258,7 +322,7 @@ def _history_row(deal_id: int, rec: DealRecord, step: _Step, user_id: int | None
         "to_stage_id": step.to_stage_id,
         "amount_minor": rec.amount_minor,
         "currency": rec.currency,
-        "expected_close": rec.expected_close,
+        "expected_close": step.expected_close,
         "probability": step.probability,
         "note": rec.lost_reason if step.change == "lose" else None,
     }
