@@ -41,7 +41,7 @@ def _pair(cmd: list[str], floor: list[str], runs: int, env: dict[str, str]) -> t
     return statistics.median(ours), statistics.median(base)
 
 
-def _compile_bytecode() -> None:
+def compile_bytecode() -> None:
     """Compile pipecli's modules as `pip install` does for an installed package: an editable
     install (or PYTHONDONTWRITEBYTECODE=1) would otherwise compile every module from source on
     every run, which no user's installed `pipe` does. The floors' packages are compiled already."""
@@ -56,7 +56,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=21)
     args = parser.parse_args()
-    _compile_bytecode()
+    compile_bytecode()
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(
             os.environ, PIPE_DB=str(Path(tmp) / "bench.db"), PIPE_CONFIG=str(Path(tmp) / "c.toml")

@@ -113,7 +113,7 @@ def test_funnel_reached_counts_later_stages_and_keeps_lost_deals(make_ctx, histo
         ("Qualification", 5, D("100.0"), D("100.0")),  # D2 and D4 skipped it but went later
         ("Proposal", 5, D("100.0"), D("100.0")),
         ("Negotiation", 4, D("80.0"), D("80.0")),  # D2 (lost from Proposal) stops here
-        ("Won", 2, D("50.0"), D("40.0")),  # D1 and D3; D4 was won but is reopened
+        ("Won", 3, D("75.0"), D("60.0")),  # D1, D3 and D4 (won, later reopened: it reached Won)
     ]
 
 
@@ -137,10 +137,10 @@ def test_funnel_as_of_rebuilds_the_past(make_ctx, history):
 
 def test_funnel_cohort_by_creation_date_and_by_owner(make_ctx, history):
     feb = report(make_ctx, funnel.build, date_from="2026-02-01", date_to="2026-02-28")
-    assert [r.deals for r in feb.rows] == [2, 2, 2, 2, 1]  # D3 (won) and D4 (reopened)
+    assert [r.deals for r in feb.rows] == [2, 2, 2, 2, 2]  # D3 (won) and D4 (won, reopened)
     by_owner = report(make_ctx, funnel.build, "reached", "owner")
     assert [(r.group, r.deals) for r in by_owner.rows if r.stage in ("Negotiation", "Won")] == [
-        ("Ann", 3), ("Ann", 2), ("Bob", 1), ("Bob", 0),
+        ("Ann", 3), ("Ann", 3), ("Bob", 1), ("Bob", 0),
     ]  # fmt: skip
 
 
@@ -466,3 +466,37 @@ def test_forecast_period_limits(make_ctx):
         report(make_ctx, forecast.build, "month", date_to="2040-01-01")
     spans = report(make_ctx, forecast.build, "month", date_to="2027-02-10").rows
     assert [r.period for r in spans] == ["2026-11", "2026-12", "2027-01", "2027-02"]
+
+
+@pytest.mark.parametrize("mode", ["reached", "sequential"])
+@pytest.mark.parametrize("by", [None, "owner"])
+def test_funnel_now_equals_funnel_as_of_today(make_ctx, history, mode, by):
+    """The current funnel reads visited stages with one GROUP BY; --as-of today rebuilds the
+    state from history with window functions: the two must agree."""
+    now = report(make_ctx, funnel.build, mode, by)
+    today = report(make_ctx, funnel.build, mode, by, as_of="2026-11-23")  # conftest NOW
+    assert (now.cohort, now.lost, now.rows) == (today.cohort, today.lost, today.rows)
+
+
+def test_funnel_counts_a_deal_created_straight_into_lost(make_ctx, history):
+    create(make_ctx, at(3, 3), "Zeta", stage="lost", currency="USD")
+    result = report(make_ctx, funnel.build, "reached")
+    assert (result.cohort, result.lost) == (6, 2)
+    assert [r.deals for r in result.rows] == [6, 5, 5, 4, 3]
+
+
+def test_forecast_overdue_row_is_split_by_category(make_ctx, history):
+    """At Jul 1, D4 (reopened into Prospecting, pipeline, 800, expected Jun 10) is overdue; a
+    deal in Negotiation (commit) expected Jun 20 is overdue too; an omitted stage's is left out."""
+    create(make_ctx, at(6, 1), "Eta", amount="6000", close="2026-06-20", stage="negotiation",
+           currency="USD")  # fmt: skip
+    with make_ctx() as ctx:
+        from pipecli.core.services import pipelines
+
+        pipelines.add_stage(ctx, pipelines.NewStage("Parked", probability=5, category="omitted"))
+    create(make_ctx, at(6, 2), "Theta", amount="999", close="2026-06-25", stage="parked",
+           currency="USD")  # fmt: skip
+    result = report(make_ctx, forecast.build, "month", 1, now=at(7, 1))
+    late = next(r for r in result.rows if r.period == "overdue")
+    assert (late.commit, late.pipeline, late.open_deals) == (D("6000.00"), D("800.00"), 2)
+    assert late.weighted == D("4880.00")  # 6000 × 80 % + 800 × 10 %

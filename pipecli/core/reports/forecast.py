@@ -137,7 +137,7 @@ def build(
     spans = periods(first, unit, _period_count(scope.end, first, unit, count, fys), fys)
     rows = _sums(ctx, scope, spans, by_owner)
     open_rows = [(g, b, cat, *rest) for g, k, b, cat, *rest in rows if k == "open"]
-    overdue = [(g, *rest) for g, k, _, _, *rest in rows if k == "overdue"]
+    overdue = [(g, cat, *rest) for g, k, _, cat, *rest in rows if k == "overdue"]
     won = [(g, b, *rest) for g, k, b, _, *rest in rows if k == "won"]
     conv = fx.Converter(ctx, scope.currency, scope.day)
     conv.check({r[4] for r in rows})
@@ -202,21 +202,17 @@ def compute(
     quota: Decimal | None,
 ) -> Forecast:
     """open_rows: (group, bucket, category, currency, deals, sum minor, sum minor × probability);
-    overdue: (group, currency, deals, sum, weighted); won: (group, bucket, currency, deals,
-    sum, _)."""
+    overdue: (group, category, currency, deals, sum, weighted), split by category like the
+    periods (omitted left out); won: (group, bucket, currency, deals, sum, _)."""
     cur = head.currency
     acc: dict[tuple[str, int], dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    for g, b, cat, currency, n, total, weighted in open_rows:
+    late = [(g, -1, *rest) for g, *rest in overdue]
+    for g, b, cat, currency, n, total, weighted in [*open_rows, *late]:
         slot = acc[(g, int(b))]
         if cat in CATEGORY:
             slot[CATEGORY[cat]] += convert(int(total), currency)
             slot["weighted"] += convert(Decimal(int(weighted)) / 100, currency)
             slot["open_deals"] += n
-    for g, currency, n, total, weighted in overdue:
-        slot = acc[(g, -1)]
-        slot["pipeline"] += convert(int(total), currency)
-        slot["weighted"] += convert(Decimal(int(weighted)) / 100, currency)
-        slot["open_deals"] += n
     for g, b, currency, n, total, _ in won:
         slot = acc[(g, int(b))]
         slot["closed_won"] += convert(int(total or 0), currency)

@@ -4,8 +4,10 @@ Cohort: deals of one pipeline (the default unless --pipeline) created inside --f
 they stood at the as-of moment. A deal *reached* a stage if its history shows it in that stage or
 in any later one (a win counts as later than every open stage); lost deals stay in every stage
 they reached. *Sequential* mode counts a deal at a stage only if its history shows it in every
-earlier open stage too (skipping a stage drops it from there on). The Won row counts deals that
-are won at the as-of moment (in sequential mode: and that passed every open stage).
+earlier open stage too (skipping a stage drops it from there on). The Won row counts deals whose
+history shows a win, reopened ones included (in sequential mode: that passed every open stage
+too). Every deal of the cohort counts at the first stage, even one created straight into a
+closing stage (an imported lost deal), so lost deals stay in the funnel.
 `conversion_pct` is deals at this row / deals at the row above; `from_first_pct` / the first row.
 
 SQL: each deal's visited stages are folded into a bit mask (a power of two per stage, summed over
@@ -65,7 +67,7 @@ def build(ctx: Ctx, flt: sc.Filters, mode: str = "reached", by: str | None = Non
     bits = {common.id_of(s): 1 << i for i, s in enumerate(stages)}
     won = [s for s in pipelines.stages_of(ctx, scope.pipeline_id) if s.outcome == "won"]
     bits.update({common.id_of(s): 1 << len(stages) for s in won})
-    snap = sc.snapshot(scope, bits)
+    snap = sc.snapshot(scope, bits) if scope.as_of is not None else sc.visited_now(scope, bits)
     keys = ([snap.c.owner_id] if by == "owner" else []) + [snap.c.outcome, snap.c.mask]
     query = select(*keys, func.count()).where(*scope.ts_in_range(snap.c.created_at))
     rows = ctx.session.execute(query.group_by(*keys)).all()
@@ -98,18 +100,22 @@ def compute(
 
 
 def _at_stage(counts: Sequence[tuple[str, str, int, int]], i: int, mode: str) -> int:
+    """Every deal of the cohort entered the funnel (bit 0), even one created straight into
+    a closing stage, as an imported lost deal may be."""
     if mode == "reached":
-        return sum(n for _, _, mask, n in counts if mask >> i)
+        return sum(n for _, _, mask, n in counts if (mask | 1) >> i)
     full = (1 << (i + 1)) - 1
-    return sum(n for _, _, mask, n in counts if mask & full == full)
+    return sum(n for _, _, mask, n in counts if (mask | 1) & full == full)
 
 
 def _won(counts: Sequence[tuple[str, str, int, int]], n_open: int, mode: str) -> int:
+    """Deals whose history shows a win (reopened ones too: they reached Won); sequential mode
+    also needs every open stage before it."""
     full = (1 << n_open) - 1
     return sum(
         n
         for _, outcome, mask, n in counts
-        if outcome == "won" and (mode == "reached" or mask & full == full)
+        if mask >> n_open and (mode == "reached" or (mask | 1) & full == full)
     )
 
 

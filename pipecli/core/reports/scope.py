@@ -185,6 +185,33 @@ def snapshot(scope: Scope, bits: dict[int, int] | None = None, from_history: boo
     return query.subquery("snap")
 
 
+def visited_now(scope: Scope, bits: dict[int, int]) -> Any:
+    """Subquery: one row per deal in scope at ctx.now with owner_id, created_at, outcome (now)
+    and `mask` (as in `snapshot`). For reports at the current moment, which need the stages a
+    deal's history visited but not its past state: one GROUP BY over the history's
+    (deal_id, at) index instead of window functions that sort the whole history."""
+    sc = StageChange.__table__.c  # type: ignore[attr-defined]
+    by_bit: dict[int, list[int]] = {}
+    for sid, bit in bits.items():
+        by_bit.setdefault(bit, []).append(sid)
+    mask: Any = literal(0)
+    for bit, ids in sorted(by_bit.items()):
+        mask = mask + func.max(case((sc.to_stage_id.in_(ids), bit), else_=0))
+    per_deal = select(sc.deal_id, mask.label("mask")).group_by(sc.deal_id).subquery("visited")
+    d, st = Deal.__table__.c, Stage.__table__.c  # type: ignore[attr-defined]
+    query = (
+        select(d.id.label("deal_id"), d.owner_id, d.created_at, st.outcome, per_deal.c.mask)
+        .join(per_deal, per_deal.c.deal_id == d.id)
+        .join(Stage.__table__, st.id == d.stage_id)  # type: ignore[attr-defined]
+        .where(d.archived_at.is_(None), d.created_at <= scope.cutoff)
+    )
+    if scope.pipeline_id is not None:
+        query = query.where(d.pipeline_id == scope.pipeline_id)
+    if scope.owner_id is not None:
+        query = query.where(d.owner_id == scope.owner_id)
+    return query.subquery("snap")
+
+
 def _current(scope: Scope) -> Any:
     """The snapshot's columns, read from the deals table (the state at ctx.now)."""
     deal_t, stage_t = Deal.__table__, Stage.__table__  # type: ignore[attr-defined]
