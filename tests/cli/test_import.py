@@ -385,3 +385,13 @@ def test_on_conflict_and_match(pipe: Any, tmp_path: Path, snapshot: Any) -> None
     assert data(pipe("list", "accounts", "--json"))[0]["industry"] == "banking"
     r = pipe("import", "accounts", changed, "--match", "phone")
     assert r.exit_code == 2 and "match: 'phone'" in r.stderr
+
+
+def test_reimport_that_closes_a_deal_keeps_the_files_close_date(pipe: Any, tmp_path: Path) -> None:
+    first = "id,title,stage,amount,created\nX1,Acme,Proposal,1000,2026-10-01\n"
+    ok(pipe("import", "deals", _write(tmp_path, "a.csv", first)))
+    later = "id,title,stage,amount,created,closed\nX1,Acme,Won,1000,2026-10-01,2026-11-02\n"
+    ok(pipe("import", "deals", _write(tmp_path, "b.csv", later), "--on-conflict", "update"))
+    deal = data(pipe("show", "deal", "1", "--json"))
+    assert (deal["status"], deal["closed_at"][:10]) == ("won", "2026-11-02")
+    assert [(h["change"], h["at"][:10]) for h in deal["history"]][-1] == ("win", "2026-11-02")

@@ -8,7 +8,7 @@ other matched records get only the fields that differ.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
@@ -224,6 +224,20 @@ class Writer:
             deals.edit(self.ctx, rid, ch)
         if v["stage"] != deal.stage_id:
             stage = next(s for s in self.stages.stages if s.id == v["stage"])
-            deals.move(self.ctx, rid, stage.name)
+            on = self._close_day(deal, v.get("closed"))
+            if stage.outcome == "won":
+                deals.win(self.ctx, rid, on=on)
+            elif stage.outcome == "lost":
+                deals.lose(self.ctx, rid, reason=v.get("lost_reason"), on=on)
+            else:
+                deals.move(self.ctx, rid, stage.name)
             changed = True
         return changed
+
+    def _close_day(self, deal: Deal, closed: datetime | None) -> date | None:
+        """The file's close date for a win or loss, when it can stand in the deal's history
+        (not before the deal entered its current stage, not in the future); else None (now)."""
+        day = closed.date() if closed else None
+        if day and deal.stage_entered_at.date() <= day <= self.ctx.today:
+            return day
+        return None
