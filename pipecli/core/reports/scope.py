@@ -172,6 +172,7 @@ def snapshot(scope: Scope, bits: dict[int, int] | None = None, from_history: boo
             ranked.c.expected_close,
             ranked.c.probability,
             ranked.c.entered_at,
+            ranked.c.entered_at.label("closed_at"),  # read only for won/lost deals
             mask.label("mask"),
         )
         .join(deal_t, d.id == ranked.c.deal_id)
@@ -236,6 +237,7 @@ def _current(scope: Scope) -> Any:
             d.expected_close,
             d.probability,
             d.stage_entered_at.label("entered_at"),
+            d.closed_at,  # equals entered_at for won/lost deals; indexed, for close ranges
             literal(0).label("mask"),
         )
         .join(stage_t, st.id == d.stage_id)
@@ -285,7 +287,7 @@ def days_between(ctx: Ctx, start: Any, end: Any) -> ColumnElement[int]:
 
 def closed_in_range(scope: Scope, snap: Any) -> list[ColumnElement[bool]]:
     """Deals won or lost (as of the cutoff) whose close date is inside --from/--to."""
-    return [snap.c.outcome != "open", *scope.ts_in_range(snap.c.entered_at)]
+    return [snap.c.outcome != "open", *scope.ts_in_range(snap.c.closed_at)]
 
 
 def names(ctx: Ctx, by: str, keys: set[Any]) -> dict[Any, str]:
