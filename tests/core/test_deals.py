@@ -313,7 +313,7 @@ def test_win_and_lose_on_a_past_date(make_ctx):
 
 def test_win_before_the_deal_entered_its_stage_is_refused(make_ctx):
     deal = new_deal(make_ctx, now=datetime(2026, 11, 20, 9, 0, tzinfo=UTC), title="A")
-    refused = pytest.raises(Invalid, match=r"before the deal entered its stage \(2026-11-20\)")
+    refused = pytest.raises(Invalid, match=r"before the deal's last change \(2026-11-20\)")
     with refused, make_ctx() as ctx:
         deals.win(ctx, deal.id, on="2026-11-19")
     assert fetch(make_ctx, deal.id).closed_at is None
@@ -682,3 +682,18 @@ def test_search_treats_percent_and_underscore_literally(make_ctx):
         und = [r["title"] for r in listing.list_deals(ctx, Filter(search="a_b")).rows]
     assert pct == ["50% off"]
     assert und == ["a_b"]
+
+
+def test_win_back_dated_behind_a_later_edit_is_refused(make_ctx):
+    """History stays in time order: a win cannot be dated before the deal's last change."""
+    deal = new_deal(make_ctx, now=datetime(2026, 11, 2, 9, 0, tzinfo=UTC), title="A", amount="500")
+    with make_ctx(now=datetime(2026, 11, 5, 9, 0, tzinfo=UTC)) as ctx:
+        deals.edit(ctx, deal.id, DealChanges(amount="900"))
+    with pytest.raises(Invalid, match=r"last change \(2026-11-05\)"), make_ctx() as ctx:
+        deals.win(ctx, deal.id, on="2026-11-03")
+    with make_ctx() as ctx:
+        deals.win(ctx, deal.id, on="2026-11-05")
+    with make_ctx() as ctx:
+        rows = deals.history(ctx, deal.id)
+    assert [r.change for r in rows] == ["create", "amount", "win"]
+    assert rows[2].at == datetime(2026, 11, 5, 12, 0, tzinfo=UTC)

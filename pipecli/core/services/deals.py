@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
+from sqlalchemy import func
 from sqlmodel import col, select
 
 from pipecli.core.errors import Conflict, Invalid
@@ -161,17 +162,25 @@ def record(
 
 
 def _closed_at(ctx: Ctx, deal: Deal, on: str | date | None) -> datetime:
-    """When a win or loss happened: now, or a past day (back-dated, at noon UTC)."""
+    """When a win or loss happened: now, or a past day (back-dated, at noon UTC).
+
+    Not before the deal's last recorded change: history stays in time order, so a report
+    `--as-of` any day shows the deal as it then stood (a win back-dated behind a later amount
+    edit would show the edited amount on days before the edit)."""
     if on is None:
         return ctx.now
     day = common.as_date(ctx, on, "date")
     assert day is not None
     if day > ctx.today:
         raise Invalid("date", str(on), "is in the future; a deal closes today or earlier")
-    entered = deal.stage_entered_at.date()
-    if day < entered:
-        raise Invalid("date", str(on), f"is before the deal entered its stage ({entered})")
-    return datetime.combine(day, time(12), tzinfo=UTC) if day != ctx.today else ctx.now
+    last = ctx.session.exec(
+        select(func.max(StageChange.at)).where(StageChange.deal_id == deal.id)
+    ).one() or deal.stage_entered_at
+    if day < last.date():
+        raise Invalid("date", str(on), f"is before the deal's last change ({last.date()})")
+    if day == ctx.today:
+        return ctx.now
+    return max(datetime.combine(day, time(12), tzinfo=UTC), last)
 
 
 def _enter(ctx: Ctx, deal: Deal, stage: Stage, when: datetime) -> str:
