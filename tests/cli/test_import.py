@@ -395,3 +395,17 @@ def test_reimport_that_closes_a_deal_keeps_the_files_close_date(pipe: Any, tmp_p
     deal = data(pipe("show", "deal", "1", "--json"))
     assert (deal["status"], deal["closed_at"][:10]) == ("won", "2026-11-02")
     assert [(h["change"], h["at"][:10]) for h in deal["history"]][-1] == ("win", "2026-11-02")
+
+
+def test_reimport_that_closes_and_changes_amount(pipe: Any, tmp_path: Path) -> None:
+    first = "id,title,stage,amount,created\nX1,Acme,Proposal,1000,2026-10-01\n"
+    ok(pipe("import", "deals", _write(tmp_path, "a.csv", first)))
+    later = "id,title,stage,amount,created,closed\nX1,Acme,Won,1500,2026-10-01,2026-11-02\n"
+    ok(pipe("import", "deals", _write(tmp_path, "b.csv", later), "--on-conflict", "update"))
+    deal = data(pipe("show", "deal", "1", "--json"))
+    assert (deal["status"], deal["amount"], deal["closed_at"][:10]) == (
+        "won",
+        "1500.00",
+        "2026-11-02",
+    )
+    assert [h["change"] for h in deal["history"]][-2:] == ["win", "amount"]

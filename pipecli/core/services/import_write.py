@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 
 from pipecli.core.errors import Conflict, PipeError
-from pipecli.core.models import Account, Contact, Deal, Lead, Task, new_uuid
+from pipecli.core.models import Account, Contact, Deal, Lead, StageChange, Task, new_uuid
 from pipecli.core.services import bulk, common, deals, pipelines
 from pipecli.core.services.context import Ctx
 from pipecli.core.services.import_fields import REQUIRED
@@ -219,25 +219,28 @@ class Writer:
             ch.account = v["account_id"]
         if v.get("contact_id") not in (None, deal.contact_id):
             ch.contact = v["contact_id"]
-        changed = ch != deals.DealChanges()
-        if changed:
-            deals.edit(self.ctx, rid, ch)
-        if v["stage"] != deal.stage_id:
-            stage = next(s for s in self.stages.stages if s.id == v["stage"])
+        stage = next(s for s in self.stages.stages if s.id == v["stage"])
+        moved = stage.id != deal.stage_id
+        if moved and stage.outcome != "open":  # a win at the file's past date precedes edits
             on = self._close_day(deal, v.get("closed"))
             if stage.outcome == "won":
                 deals.win(self.ctx, rid, on=on)
-            elif stage.outcome == "lost":
-                deals.lose(self.ctx, rid, reason=v.get("lost_reason"), on=on)
             else:
-                deals.move(self.ctx, rid, stage.name)
-            changed = True
-        return changed
+                deals.lose(self.ctx, rid, reason=v.get("lost_reason"), on=on)
+        edited = ch != deals.DealChanges()
+        if edited:
+            deals.edit(self.ctx, rid, ch)
+        if moved and stage.outcome == "open":
+            deals.move(self.ctx, rid, stage.name)
+        return moved or edited
 
     def _close_day(self, deal: Deal, closed: datetime | None) -> date | None:
         """The file's close date for a win or loss, when it can stand in the deal's history
-        (not before the deal entered its current stage, not in the future); else None (now)."""
+        (not before its last recorded change, not in the future); else None (now)."""
         day = closed.date() if closed else None
-        if day and deal.stage_entered_at.date() <= day <= self.ctx.today:
-            return day
-        return None
+        if day is None or day > self.ctx.today:
+            return None
+        last = self.ctx.session.execute(
+            select(func.max(StageChange.at)).where(StageChange.deal_id == deal.id)  # type: ignore[arg-type]
+        ).scalar()
+        return day if last is None or last.date() <= day else None
