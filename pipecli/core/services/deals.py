@@ -173,9 +173,12 @@ def _closed_at(ctx: Ctx, deal: Deal, on: str | date | None) -> datetime:
     assert day is not None
     if day > ctx.today:
         raise Invalid("date", str(on), "is in the future; a deal closes today or earlier")
-    last = ctx.session.exec(
-        select(func.max(StageChange.at)).where(StageChange.deal_id == deal.id)
-    ).one() or deal.stage_entered_at
+    last = (
+        ctx.session.exec(
+            select(func.max(StageChange.at)).where(StageChange.deal_id == deal.id)
+        ).one()
+        or deal.stage_entered_at
+    )
     if day < last.date():
         raise Invalid("date", str(on), f"is before the deal's last change ({last.date()})")
     if day == ctx.today:
