@@ -8,7 +8,17 @@ import typer
 
 from pipecli import render
 from pipecli.commands import options as o
-from pipecli.commands._run import session
+from pipecli.commands._run import fail, session
+
+
+def _require_change(kind: str, changes: object) -> None:
+    """`pipe edit KIND ID` with no option would change nothing: say so (exit 2) instead."""
+    from dataclasses import fields
+
+    given = [f.name for f in fields(changes) if getattr(changes, f.name) not in (None, "", [])]  # type: ignore[arg-type]
+    if not given:
+        raise fail(f"edit: nothing to change; see `pipe edit {kind} --help` for the fields")
+
 
 app = typer.Typer(help="Change fields of a record.", no_args_is_help=True)
 Id = Annotated[str, typer.Argument(help="Record id.")]
@@ -43,6 +53,7 @@ def edit_deal(
         close=close, owner=owner, probability=probability, source=source, notes=notes,
         tags=tag or [], untags=untag or [],
     )  # fmt: skip
+    _require_change("deal", ch)
     with session() as ctx:
         row = listing.get_row(ctx, "deal", deals.edit(ctx, record_id, ch))
     render.created("deal", row, render.fmt_of(as_json, as_csv), verb="updated")
@@ -75,6 +86,7 @@ def edit_lead(
         value=value, currency=currency, status=status, owner=owner, notes=notes,
         tags=tag or [], untags=untag or [],
     )  # fmt: skip
+    _require_change("lead", inp)
     with session() as ctx:
         row = listing.get_row(ctx, "lead", leads.edit(ctx, record_id, inp))
     render.created("lead", row, render.fmt_of(as_json, as_csv), verb="updated")
@@ -107,6 +119,7 @@ def edit_account(
         address=address, region=region, employees=employees, source=source, owner=owner,
         notes=notes, tags=tag or [], untags=untag or [],
     )  # fmt: skip
+    _require_change("account", inp)
     with session() as ctx:
         row = listing.get_row(ctx, "account", accounts.edit(ctx, record_id, inp))
     render.created("account", row, render.fmt_of(as_json, as_csv), verb="updated")
@@ -137,6 +150,7 @@ def edit_contact(
         birthday=birthday, source=source, owner=owner, notes=notes, tags=tag or [],
         untags=untag or [],
     )  # fmt: skip
+    _require_change("contact", inp)
     with session() as ctx:
         row = listing.get_row(ctx, "contact", contacts.edit(ctx, record_id, inp))
     render.created("contact", row, render.fmt_of(as_json, as_csv), verb="updated")
@@ -165,6 +179,7 @@ def edit_task(
         title=title or "", due=due, kind=kind, priority=priority, repeat=repeat, deal=deal,
         owner=owner, notes=notes, tags=tag or [], untags=untag or [],
     )  # fmt: skip
+    _require_change("task", inp)
     with session() as ctx:
         row = listing.get_row(ctx, "task", tasks.edit(ctx, record_id, inp))
     render.created("task", row, render.fmt_of(as_json, as_csv), verb="updated")
