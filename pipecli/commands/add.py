@@ -16,20 +16,20 @@ app = typer.Typer(
 
 Name = Annotated[str, typer.Argument(help="Name.")]
 Title = Annotated[str, typer.Argument(help="Title.")]
-Account = Annotated[str | None, typer.Option("--account", help="Account name or id.")]
+Account = o.AccountRef
 
 
 @app.command("lead")
 def add_lead(
     name: Name,
-    company: Annotated[str | None, typer.Option(help="Company name.")] = None,
+    company: o.Company = None,
     email: o.Email = None,
     phone: o.Phone = None,
-    title: Annotated[str | None, typer.Option(help="Job title.")] = None,
+    title: o.JobTitle = None,
     source: o.Source = None,
-    value: Annotated[str | None, typer.Option(help="Estimated value.")] = None,
+    value: o.Value = None,
     currency: o.Currency = None,
-    status: Annotated[str | None, typer.Option(help="new, contacted, qualified...")] = None,
+    status: o.LeadStatus = None,
     owner: o.Owner = None,
     notes: o.Notes = None,
     tag: o.Tags = None,
@@ -51,13 +51,13 @@ def add_lead(
 @app.command("account")
 def add_account(
     name: Name,
-    domain: Annotated[str | None, typer.Option(help="Web domain, e.g. acme.example.")] = None,
-    industry: Annotated[str | None, typer.Option(help="Industry.")] = None,
-    website: Annotated[str | None, typer.Option(help="Web site.")] = None,
+    domain: o.Domain = None,
+    industry: o.Industry = None,
+    website: o.Website = None,
     phone: o.Phone = None,
-    address: Annotated[str | None, typer.Option(help="Postal address.")] = None,
-    region: Annotated[str | None, typer.Option(help="Region or country.")] = None,
-    employees: Annotated[str | None, typer.Option(help="Head count.")] = None,
+    address: o.Address = None,
+    region: o.Region = None,
+    employees: o.Employees = None,
     source: o.Source = None,
     owner: o.Owner = None,
     notes: o.Notes = None,
@@ -87,8 +87,8 @@ def add_contact(
     account: Account = None,
     email: o.Email = None,
     phone: o.Phone = None,
-    title: Annotated[str | None, typer.Option(help="Job title.")] = None,
-    birthday: Annotated[str | None, typer.Option(help="Birthday, e.g. 1988-03-14.")] = None,
+    title: o.JobTitle = None,
+    birthday: o.Birthday = None,
     source: o.Source = None,
     owner: o.Owner = None,
     notes: o.Notes = None,
@@ -112,7 +112,7 @@ def add_contact(
 def add_deal(
     title: Title,
     account: Account = None,
-    contact: Annotated[str | None, typer.Option(help="Contact name or id.")] = None,
+    contact: o.ContactRef = None,
     amount: Annotated[str | None, typer.Option(help="Deal value, e.g. 12000 or 12k.")] = None,
     currency: o.Currency = None,
     close: Annotated[str | None, typer.Option(help="Expected close: 2026-12-20, eoq...")] = None,
@@ -145,12 +145,12 @@ def add_task(
     due: Annotated[
         str | None, typer.Option(help="Due: fri 10am, tomorrow, +3d, 2026-12-01.")
     ] = None,
-    priority: Annotated[str | None, typer.Option(help="low, normal, high, urgent.")] = None,
-    kind: Annotated[str | None, typer.Option("--type", help="todo, call, email, meeting.")] = None,
+    priority: o.Priority = None,
+    kind: o.TaskType = None,
     repeat: Annotated[str | None, typer.Option(help="e.g. 'every 2 weeks'.")] = None,
-    deal: Annotated[str | None, typer.Option(help="Deal id.")] = None,
+    deal: o.DealRef = None,
     lead: Annotated[str | None, typer.Option(help="Lead id or name.")] = None,
-    contact: Annotated[str | None, typer.Option(help="Contact id or name.")] = None,
+    contact: o.ContactRef = None,
     account: Account = None,
     owner: o.Owner = None,
     notes: o.Notes = None,

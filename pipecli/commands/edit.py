@@ -24,7 +24,7 @@ app = typer.Typer(help="Change fields of a record.", no_args_is_help=True)
 Id = Annotated[str, typer.Argument(help="Record id.")]
 Name = Annotated[str | None, typer.Option("--name", help="New name.")]
 Title = Annotated[str | None, typer.Option("--title", help="New title.")]
-Account = Annotated[str | None, typer.Option("--account", help="Account name or id.")]
+Account = o.AccountRef
 
 
 @app.command("deal")
@@ -32,7 +32,7 @@ def edit_deal(
     record_id: Id,
     title: Title = None,
     account: Account = None,
-    contact: Annotated[str | None, typer.Option(help="Contact name or id.")] = None,
+    contact: o.ContactRef = None,
     amount: Annotated[str | None, typer.Option(help="Deal value.")] = None,
     currency: o.Currency = None,
     close: Annotated[str | None, typer.Option(help="Expected close date.")] = None,
@@ -63,14 +63,14 @@ def edit_deal(
 def edit_lead(
     record_id: Id,
     name: Name = None,
-    company: Annotated[str | None, typer.Option(help="Company.")] = None,
+    company: o.Company = None,
     email: o.Email = None,
     phone: o.Phone = None,
-    title: Annotated[str | None, typer.Option(help="Job title.")] = None,
+    title: o.JobTitle = None,
     source: o.Source = None,
-    value: Annotated[str | None, typer.Option(help="Estimated value.")] = None,
+    value: o.Value = None,
     currency: o.Currency = None,
-    status: Annotated[str | None, typer.Option(help="new, contacted, qualified...")] = None,
+    status: o.LeadStatus = None,
     owner: o.Owner = None,
     notes: o.Notes = None,
     tag: o.Tags = None,
@@ -96,13 +96,13 @@ def edit_lead(
 def edit_account(
     record_id: Id,
     name: Name = None,
-    domain: Annotated[str | None, typer.Option(help="Web domain.")] = None,
-    industry: Annotated[str | None, typer.Option(help="Industry.")] = None,
-    website: Annotated[str | None, typer.Option(help="Web site.")] = None,
+    domain: o.Domain = None,
+    industry: o.Industry = None,
+    website: o.Website = None,
     phone: o.Phone = None,
-    address: Annotated[str | None, typer.Option(help="Postal address.")] = None,
-    region: Annotated[str | None, typer.Option(help="Region.")] = None,
-    employees: Annotated[str | None, typer.Option(help="Head count.")] = None,
+    address: o.Address = None,
+    region: o.Region = None,
+    employees: o.Employees = None,
     source: o.Source = None,
     owner: o.Owner = None,
     notes: o.Notes = None,
@@ -132,8 +132,8 @@ def edit_contact(
     account: Account = None,
     email: o.Email = None,
     phone: o.Phone = None,
-    title: Annotated[str | None, typer.Option(help="Job title.")] = None,
-    birthday: Annotated[str | None, typer.Option(help="Birthday.")] = None,
+    title: o.JobTitle = None,
+    birthday: o.Birthday = None,
     source: o.Source = None,
     owner: o.Owner = None,
     notes: o.Notes = None,
@@ -161,10 +161,10 @@ def edit_task(
     record_id: Id,
     title: Title = None,
     due: Annotated[str | None, typer.Option(help="Due date and time.")] = None,
-    priority: Annotated[str | None, typer.Option(help="low, normal, high, urgent.")] = None,
-    kind: Annotated[str | None, typer.Option("--type", help="todo, call, email, meeting.")] = None,
+    priority: o.Priority = None,
+    kind: o.TaskType = None,
     repeat: Annotated[str | None, typer.Option(help="Repeat rule, or `none`.")] = None,
-    deal: Annotated[str | None, typer.Option(help="Deal id.")] = None,
+    deal: o.DealRef = None,
     owner: o.Owner = None,
     notes: o.Notes = None,
     tag: o.Tags = None,

@@ -23,3 +23,24 @@ Currency = Annotated[
 Limit = Annotated[int, typer.Option("--limit", "-n", help="Show at most N rows (0 = all).", min=0)]
 Search = Annotated[str | None, typer.Option("--search", "-s", help="Text search.")]
 Archived = Annotated[bool, typer.Option("--archived", help="List deleted (archived) records.")]
+
+# record fields shared by `add` and `edit` (and the tag filter of `list`)
+Tag = Annotated[str | None, typer.Option("--tag", help="Tag.")]
+JobTitle = Annotated[str | None, typer.Option("--title", help="Job title.")]
+Company = Annotated[str | None, typer.Option("--company", help="Company name.")]
+Value = Annotated[str | None, typer.Option("--value", help="Estimated value.")]
+LeadStatus = Annotated[
+    str | None, typer.Option("--status", help="new, contacted, qualified, disqualified.")
+]
+Domain = Annotated[str | None, typer.Option("--domain", help="Web domain, e.g. acme.example.")]
+Industry = Annotated[str | None, typer.Option("--industry", help="Industry.")]
+Website = Annotated[str | None, typer.Option("--website", help="Web site.")]
+Address = Annotated[str | None, typer.Option("--address", help="Postal address.")]
+Region = Annotated[str | None, typer.Option("--region", help="Region or country.")]
+Employees = Annotated[str | None, typer.Option("--employees", help="Head count.")]
+Birthday = Annotated[str | None, typer.Option("--birthday", help="Birthday, e.g. 1988-03-14.")]
+AccountRef = Annotated[str | None, typer.Option("--account", help="Account name or id.")]
+ContactRef = Annotated[str | None, typer.Option("--contact", help="Contact name or id.")]
+DealRef = Annotated[str | None, typer.Option("--deal", help="Deal id or title.")]
+Priority = Annotated[str | None, typer.Option("--priority", help="low, normal, high, urgent.")]
+TaskType = Annotated[str | None, typer.Option("--type", help="todo, call, email, meeting.")]

@@ -56,8 +56,8 @@ def list_deals(
     pipeline: Annotated[str | None, typer.Option(help="Pipeline name.")] = None,
     status: Status = None,
     owner: o.Owner = None,
-    tag: Annotated[str | None, typer.Option(help="Tag.")] = None,
-    account: Annotated[str | None, typer.Option(help="Account name or id.")] = None,
+    tag: o.Tag = None,
+    account: o.AccountRef = None,
     close_from: Annotated[str | None, typer.Option("--close-from", help="Close on/after.")] = None,
     close_to: Annotated[str | None, typer.Option("--close-to", help="Close on/before.")] = None,
     search: o.Search = None,
@@ -77,7 +77,7 @@ def list_deals(
 def list_leads(
     status: Status = None,
     owner: o.Owner = None,
-    tag: Annotated[str | None, typer.Option(help="Tag.")] = None,
+    tag: o.Tag = None,
     created_from: From = None,
     created_to: To = None,
     search: o.Search = None,
@@ -95,7 +95,7 @@ def list_leads(
 @list_app.command("accounts")
 def list_accounts(
     owner: o.Owner = None,
-    tag: Annotated[str | None, typer.Option(help="Tag.")] = None,
+    tag: o.Tag = None,
     search: o.Search = None,
     limit: o.Limit = 50,
     archived: o.Archived = False,
@@ -109,9 +109,9 @@ def list_accounts(
 
 @list_app.command("contacts")
 def list_contacts(
-    account: Annotated[str | None, typer.Option(help="Account name or id.")] = None,
+    account: o.AccountRef = None,
     owner: o.Owner = None,
-    tag: Annotated[str | None, typer.Option(help="Tag.")] = None,
+    tag: o.Tag = None,
     search: o.Search = None,
     limit: o.Limit = 50,
     archived: o.Archived = False,
@@ -133,7 +133,7 @@ def list_tasks(
     due_to: To = None,
     status: Annotated[str | None, typer.Option(help="open (default), done or all.")] = None,
     owner: o.Owner = None,
-    tag: Annotated[str | None, typer.Option(help="Tag.")] = None,
+    tag: o.Tag = None,
     search: o.Search = None,
     limit: o.Limit = 50,
     archived: o.Archived = False,
