@@ -2,29 +2,66 @@
 
 `pipe --version` is answered before anything else is imported; every other run goes to the
 Typer app. An unexpected failure becomes one line on stderr (PIPE_DEBUG=1 shows the traceback).
+
+Start-up is most of the time a short command takes, so the entry point does two things a
+long-running program would not:
+- the cyclic garbage collector is paused while modules load: importing SQLAlchemy, SQLModel and
+  the models allocates hundreds of thousands of objects that live as long as the process, and
+  scanning them over and over is wasted work. `commands/_run.py` freezes them and turns the
+  collector back on as soon as the store is open, before any command does real work;
+- the process leaves with `os._exit` once the command is done, its store disposed (committed,
+  connections closed) and its output flushed: tearing down a few thousand modules one by one
+  would only delay the shell prompt. Nothing pipecli needs runs at interpreter exit.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import sys
+from typing import NoReturn
 
 
-def main(argv: list[str] | None = None) -> None:
-    args = sys.argv[1:] if argv is None else argv
+def main(argv: list[str] | None = None) -> NoReturn:
+    """The console script: run one command, then leave at once with its exit status."""
+    gc.disable()
+    _leave(execute(sys.argv[1:] if argv is None else argv))
+
+
+def execute(args: list[str]) -> object:
+    """Run one command line and return its exit status (what `sys.exit` would take)."""
     if args in (["--version"], ["-V"]):
         from pipecli import __version__
 
         print(f"pipe {__version__}")
-        return
+        return 0
     from pipecli.cli import run
 
     try:
         run(args)
+    except SystemExit as exc:
+        return exc.code
     except Exception as exc:  # the last guard: no traceback reaches a user
         if os.environ.get("PIPE_DEBUG"):
             raise
         first = (str(exc).strip().splitlines() or [""])[0]
         sys.stderr.write(f"pipe: internal error: {type(exc).__name__}: {first}\n")
         sys.stderr.write("pipe: run again with PIPE_DEBUG=1 for details\n")
-        sys.exit(1)
+        return 1
+    return 0
+
+
+def _leave(code: object) -> NoReturn:
+    """Flush what was written and end the process with `code`, as `sys.exit(code)` would."""
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:  # sys.exit("text"): the text goes to stderr, status 1
+        sys.stderr.write(f"{code}\n")
+        status = 1
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(BrokenPipeError, ValueError):  # the reader went away
+            stream.flush()
+    os._exit(status)

@@ -8,6 +8,7 @@ inside functions, so that `pipe --help` and `pipe --version` never load SQLModel
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -55,6 +56,7 @@ def session() -> Iterator[Ctx]:
         settings = load_settings(State.db)
         moment = now()
         store = open_store(settings.db_url, moment)
+        _collect_from_here()
         with store.session() as s:
             ctx = Ctx(session=s, settings=settings, now=moment)
             yield ctx
@@ -69,6 +71,14 @@ def session() -> Iterator[Ctx]:
     finally:
         if store is not None:
             store.dispose()
+
+
+def _collect_from_here() -> None:
+    """Turn the garbage collector back on if the entry point paused it for start-up (main.py).
+    Everything loaded so far lives until exit, so it is frozen out of later collections."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 def fail(text: str, code: int = 2) -> typer.Exit:

@@ -73,3 +73,32 @@ def test_piped_tables_are_not_wrapped(tmp_path: Path) -> None:
     r = subprocess.run([*PIPE, "list", "deals"], env=env, capture_output=True, text=True)
     row = r.stdout.splitlines()[2]
     assert title in row and "1,250,000.50 USD" in row
+
+
+def _run(argv: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*PIPE, *argv], env=env, capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL)  # fmt: skip
+
+
+def test_output_is_complete_and_status_kept_when_the_process_leaves(tmp_path: Path) -> None:
+    """main() ends the process with os._exit: what was written must still arrive, whole,
+    what was committed must be there for the next process, and errors keep their exit code."""
+    env = _env(str(tmp_path / "p.db"))
+    assert _run(["demo", "--deals", "300"], env).returncode == 0
+    out = _run(["list", "deals", "-n", "0", "--status", "all", "--json"], env)
+    assert out.returncode == 0 and len(json.loads(out.stdout)) == 300  # > one pipe buffer
+    missing = _run(["show", "deal", "99999"], env)
+    assert (missing.returncode, missing.stdout) == (3, "")
+    assert missing.stderr.startswith("pipe: ") and "99999" in missing.stderr
+
+
+def test_a_reader_that_goes_away_gets_no_traceback(tmp_path: Path) -> None:
+    env = _env(str(tmp_path / "p.db"))
+    subprocess.run([*PIPE, "demo", "--deals", "300"], env=env, capture_output=True, check=True)
+    proc = subprocess.Popen([*PIPE, "list", "deals", "-n", "0", "--json"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.read(10)
+    proc.stdout.close()  # like `pipe list deals | head -c 10`
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) in (0, 1) and "Traceback" not in err and "Exception" not in err

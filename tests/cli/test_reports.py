@@ -118,10 +118,7 @@ def test_fx_set_list_and_conversion(pipe, deals):
 def test_report_help_does_not_load_the_store() -> None:
     from tests.test_import_hygiene import HEAVY, _modules_after
 
-    code = (
-        "import sys\nsys.argv = ['pipe', 'report', 'forecast', '--help']\n"
-        "from pipecli.main import main\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
-    )
+    code = "from pipecli.main import execute\nexecute(['report', 'forecast', '--help'])\n"
     loaded = _modules_after(code)
     assert "pipecli.commands.report" in loaded
     assert sorted(m for m in loaded if m.split(".")[0] in HEAVY) == []
