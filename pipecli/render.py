@@ -207,8 +207,9 @@ def table(kind: str, rows: Sequence[Row], title: str | None = None) -> Any:
     return tbl
 
 
-def rows(kind: str, data: Sequence[Row], fmt: Fmt, *, more: int = 0) -> None:
-    """A list of records in the chosen format; `more` = how many the limit left out."""
+def rows(kind: str, data: Sequence[Row], fmt: Fmt, *, more: int = 0, note: str = "") -> None:
+    """A list of records in the chosen format; `more` = how many the limit left out; `note`, a
+    hint for people (stderr, table output only)."""
     from pipecli.core.schema import field_names
 
     if fmt is Fmt.json:
@@ -221,6 +222,8 @@ def rows(kind: str, data: Sequence[Row], fmt: Fmt, *, more: int = 0) -> None:
         console().print(table(kind, data))
     if more > 0:
         message(f"… and {more} more (use --limit N, or --limit 0 for all)")
+    if note and fmt is Fmt.table:
+        message(note)
 
 
 def record(kind: str, row: Row, fmt: Fmt) -> None:

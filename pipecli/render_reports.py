@@ -85,20 +85,142 @@ def _cell(name: str, value: Any, row: Any, currency: str) -> str:
 
 
 def table(report: Any, row_type: type | None) -> Any:
-    from rich.table import Table
-
+    """The report's rows as a table that fits the width it is printed at (see FitTable)."""
     head = report.head
     fields = TABLE_FIELDS.get(head.report) or _fields(report, row_type)
     grouped = any(getattr(r, "group", "") for r in _rows(report))
     fields = [f for f in fields if f != "group" or grouped]
-    tbl = Table(title=_title(report), show_edge=False, header_style="bold", pad_edge=False)
+    rows = _rows(report)
+    columns = []
     for name in fields:
         numeric = name in MONEY or name.endswith(("_pct", "_days", "_pts")) or name == "amount"
         header = name.replace("_pct", " %").replace("_", " ")
-        tbl.add_column(header, justify="right" if numeric else "left")
-    for row in _rows(report):
-        tbl.add_row(*(_cell(f, getattr(row, f), row, head.currency) for f in fields))
-    return tbl
+        cells = [_cell(name, getattr(row, name), row, head.currency) for row in rows]
+        columns.append(_Column(name, header, cells, name in TEXT_FIELDS, numeric))
+    return FitTable(_title(report), columns, NARROW_DROP.get(head.report, []))
+
+
+# Text columns (names, titles, reasons) wrap when the table is too wide; every other column
+# (amounts, counts, percentages, days, dates, ids, periods) is printed whole, on one line.
+TEXT_FIELDS = {"group", "title", "stage", "reason", "section", "name"}
+TEXT_MIN = 10  # text columns are not squeezed narrower than this (or than their natural width)
+GAP = 3  # between two columns: padding, rule, padding
+# Columns given up, in this order, when even wrapped headers and text do not fit the width:
+# first those empty in every row, then these, then the others from the right (never the first).
+NARROW_DROP = {
+    "forecast": ["quota", "coverage", "pipeline", "best_case", "attainment_pct", "commit"],
+    "stale": ["rot_days", "expected_close", "stage", "days_in_stage", "reason", "days_overdue"],
+    "forecast-accuracy": ["forecast_open", "forecast_commit"],
+}  # fmt: skip
+
+
+@dataclasses.dataclass(frozen=True)
+class _Column:
+    name: str
+    header: str
+    cells: list[str]
+    text: bool
+    right: bool
+
+    @property
+    def natural(self) -> int:
+        """Width with nothing wrapped."""
+        from rich.cells import cell_len
+
+        return max(map(cell_len, [self.header, *self.cells]))
+
+    @property
+    def word(self) -> int:
+        """The longest word of the header or a cell: narrower than this, words fold."""
+        from rich.cells import cell_len
+
+        return max(cell_len(w) for text in [self.header, *self.cells] for w in text.split() or [""])
+
+    @property
+    def minimum(self) -> int:
+        """Narrowest allowed: a text column's TEXT_MIN; for the others every cell whole and
+        the header wrapped between words."""
+        from rich.cells import cell_len
+
+        if self.text:
+            return min(self.natural, TEXT_MIN)
+        return max(map(cell_len, [*self.header.split(), *self.cells]))
+
+
+class FitTable:
+    """A report table laid out for the width it is rendered at: the terminal's, unlimited when
+    piped (render.console), 120 for --svg/--html. When the natural layout is too wide, the
+    headers of number columns wrap first, then text columns give way (the widest first, down
+    to TEXT_MIN); if that is still too wide, whole columns are left out (NARROW_DROP) and the
+    caption names those that held data. Numbers, amounts and dates are never cut or wrapped."""
+
+    def __init__(self, title: str, columns: list[_Column], drop: list[str]) -> None:
+        self.title, self.columns, self.drop = title, columns, drop
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        yield self.layout(options.max_width)
+
+    def shown(self, width: int) -> list[_Column]:
+        """The columns kept at `width`, in their order."""
+        shown = list(self.columns)
+        first = shown[0].name if shown else None
+        empty = [c.name for c in shown if not any(c.cells)]
+        order = [*empty, *self.drop, *(c.name for c in reversed(shown))]
+        for name in order:
+            if sum(c.minimum + GAP for c in shown) - GAP <= width:
+                break
+            if name != first:
+                shown = [c for c in shown if c.name != name]
+        return shown
+
+    def layout(self, width: int) -> Any:
+        from rich.table import Table
+
+        shown = self.shown(width)
+        widths = _squeeze(shown, width)
+        hidden = [c.header for c in self.columns if c not in shown and any(c.cells)]
+        caption = f"not shown at this width: {', '.join(hidden)}" if hidden else None
+        tbl = Table(
+            title=self.title, caption=caption, show_edge=False, header_style="bold",
+            pad_edge=False,
+        )  # fmt: skip
+        for c, w in zip(shown, widths, strict=True):
+            # w is never below a number column's widest cell: only its header can wrap
+            tbl.add_column(
+                c.header, justify="right" if c.right else "left", width=w, overflow="fold"
+            )
+        for i in range(len(shown[0].cells) if shown else 0):
+            tbl.add_row(*(c.cells[i] for c in shown))
+        return tbl
+
+
+def _squeeze(shown: list[_Column], width: int) -> list[int | None]:
+    """Column widths for `width`: None (natural) when everything fits unwrapped. Otherwise,
+    one cell at a time until it fits: number columns wrap their headers (most slack first),
+    then text columns give way, the widest first, down to their longest word, then to
+    TEXT_MIN (folding words)."""
+    widths = [c.natural for c in shown]
+    excess = sum(widths) + GAP * (len(shown) - 1) - width
+    if excess <= 0:
+        return [None] * len(shown)
+    steps = [
+        (False, [c.minimum for c in shown]),
+        (True, [max(c.minimum, c.word) for c in shown]),
+        (True, [c.minimum for c in shown]),
+    ]
+    for text, floor in steps:
+        while excess > 0:
+            slack = [
+                (widths[i] if text else widths[i] - floor[i], -i)
+                for i, c in enumerate(shown)
+                if c.text is text and widths[i] > floor[i]
+            ]
+            if not slack:
+                break
+            i = -max(slack)[1]
+            widths[i] -= 1
+            excess -= 1
+    return list(widths)
 
 
 def _title(report: Any) -> str:

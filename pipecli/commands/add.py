@@ -121,6 +121,7 @@ def add_deal(
     probability: Annotated[str | None, typer.Option(help="Percent; default follows stage.")] = None,
     owner: o.Owner = None,
     source: o.Source = None,
+    product: o.Product = None,
     notes: o.Notes = None,
     tag: o.Tags = None,
     as_json: o.Json = False,
@@ -132,7 +133,7 @@ def add_deal(
     inp = deals.DealInput(
         title=title, account=account, contact=contact, amount=amount, currency=currency,
         close=close, stage=stage, pipeline=pipeline, owner=owner, probability=probability,
-        source=source, notes=notes, tags=tag or [],
+        source=source, product=product, notes=notes, tags=tag or [],
     )  # fmt: skip
     with session() as ctx:
         row = listing.get_row(ctx, "deal", deals.create(ctx, inp))

@@ -39,6 +39,7 @@ def edit_deal(
     probability: Annotated[str | None, typer.Option(help="Percent, or `auto`.")] = None,
     owner: o.Owner = None,
     source: o.Source = None,
+    product: o.Product = None,
     notes: o.Notes = None,
     tag: o.Tags = None,
     untag: o.Untags = None,
@@ -50,7 +51,8 @@ def edit_deal(
 
     ch = deals.DealChanges(
         title=title, account=account, contact=contact, amount=amount, currency=currency,
-        close=close, owner=owner, probability=probability, source=source, notes=notes,
+        close=close, owner=owner, probability=probability, source=source, product=product,
+        notes=notes,
         tags=tag or [], untags=untag or [],
     )  # fmt: skip
     _require_change("deal", ch)

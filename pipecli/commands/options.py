@@ -15,6 +15,9 @@ Notes = Annotated[str | None, typer.Option("--notes", help="Free text.")]
 Source = Annotated[
     str | None, typer.Option("--source", help="Where it came from (web, referral...).")
 ]
+Product = Annotated[
+    str | None, typer.Option("--product", help="What the deal sells (product or product line).")
+]
 Email = Annotated[str | None, typer.Option("--email", help="E-mail address.")]
 Phone = Annotated[str | None, typer.Option("--phone", help="Phone number.")]
 Currency = Annotated[

@@ -39,7 +39,15 @@ def _list(kind: str, flt: object, fmt: render.Fmt, /, **extra: object) -> None:
     fn = getattr(listing, f"list_{'activities' if kind == 'activity' else kind + 's'}")
     with session() as ctx:
         page = fn(ctx, flt, **extra)
-    render.rows(kind, page.rows, fmt, more=page.more)
+    render.rows(kind, page.rows, fmt, more=page.more, note=_hidden_note(kind, page.hidden))
+
+
+def _hidden_note(kind: str, hidden: int) -> str:
+    """Say what the default filter left out (leads: converted ones), so nobody thinks them lost."""
+    if kind != "lead" or hidden <= 0:
+        return ""
+    leads = "lead" if hidden == 1 else "leads"
+    return f"{hidden} converted {leads} not shown (--status converted or all)"
 
 
 def _filter(**kw: object) -> object:
@@ -52,7 +60,9 @@ def _filter(**kw: object) -> object:
 
 @list_app.command("deals")
 def list_deals(
-    stage: Annotated[str | None, typer.Option(help="Stage name.")] = None,
+    stage: Annotated[
+        str | None, typer.Option(help="Stage name, in every pipeline unless --pipeline.")
+    ] = None,
     pipeline: Annotated[str | None, typer.Option(help="Pipeline name.")] = None,
     status: Status = None,
     owner: o.Owner = None,

@@ -99,23 +99,31 @@ def forecast(
 
 @report_app.command("forecast-accuracy")
 def forecast_accuracy(
-    periods: Annotated[int, typer.Option(help="How many past quarters.")] = 4,
-    pipeline: Pipeline = None, owner: o.Owner = None, as_of: AsOf = None,
-    currency: Currency = None, as_json: Json = False, as_csv: Csv = False,
+    periods: Annotated[
+        int | None,
+        typer.Option(help="How many past quarters, back from --to (default 4; not with --from)."),
+    ] = None,
+    date_from: From = None, date_to: To = None, pipeline: Pipeline = None, owner: o.Owner = None,
+    as_of: AsOf = None, currency: Currency = None, as_json: Json = False, as_csv: Csv = False,
     svg: Svg = None, html: Html = None,
 ) -> None:  # fmt: skip
-    """Past quarters: the forecast on their first day against what actually closed."""
+    """Past quarters: the forecast on their first day against what actually closed.
+
+    Only complete quarters (before the one holding the as-of day) are evaluated. --from/--to
+    pick the quarters whose first day lies in the range; without --from, --periods counts back
+    from the last quarter starting on or before --to (default: the last complete one).
+    """
     from pipecli.core.reports import accuracy as rep
 
     with session() as ctx:
-        flt = _filters(None, None, pipeline, owner, as_of, currency)
+        flt = _filters(date_from, date_to, pipeline, owner, as_of, currency)
         result = rep.build(ctx, flt, periods)
     _show(result, rep.AccuracyRow, as_json, as_csv, svg, html)
 
 
 @report_app.command("winrate")
 def winrate(
-    by: Annotated[str | None, typer.Option("--by", help="owner, source or pipeline.")] = None,
+    by: Annotated[str | None, typer.Option(help="owner, source, product or pipeline.")] = None,
     date_from: From = None, date_to: To = None, pipeline: Pipeline = None, owner: o.Owner = None,
     as_of: AsOf = None, currency: Currency = None, as_json: Json = False, as_csv: Csv = False,
     svg: Svg = None, html: Html = None,

@@ -230,6 +230,7 @@ class Deal(Table, table=True):
     probability_manual: bool = False
     expected_close: date | None = None
     source: str | None = None
+    product: str | None = Field(default=None, max_length=200)
     lost_reason: str | None = None
     lost_note: str | None = None
     notes: str | None = None

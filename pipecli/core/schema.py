@@ -56,6 +56,7 @@ contact_id | integer? | primary contact id
 owner | string? | owner name
 owner_id | integer? | owner id
 source | string? | where the deal came from
+product | string? | what is being sold (product or product line)
 lost_reason | string? | why it was lost
 lost_note | string? | more on the loss
 lead_id | integer? | the lead it was converted from

@@ -178,6 +178,8 @@ CASES: dict[str, list[tuple]] = {
         ("schema-kind", ["schema", "widget"], 2, "kind:", "'widget'"),
         ("purge-unconfirmed", ["delete", "deal", "1", "--purge"], 2, "--yes"),
         ("lose-future", ["lose", "1", "--date", "+3d"], 2, "date:", "'+3d'"),
+        ("product-long", ["add", "deal", "X", "--product", "P" * 201], 2, "product:", "200"),
+        ("product-long-edit", ["edit", "deal", "1", "--product", "P" * 201], 2, "product:"),
     ],
     "conflicts": [
         ("conflict-same-stage", ["move", "1", "prospecting"], 4, "deal 1", "Prospecting"),

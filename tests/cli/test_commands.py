@@ -86,6 +86,14 @@ def test_add_deal_with_tags_owner_and_probability(pipe):
     )  # fmt: skip
 
 
+def test_deal_product_is_set_edited_and_cleaned(pipe):
+    deal = add_deal(pipe, "X", "--product", "  CRM   Suite ")
+    assert deal["product"] == "CRM Suite"
+    edited = data(pipe("edit", "deal", str(deal["id"]), "--product", "Analytics", "--json"))
+    assert edited["product"] == "Analytics" and edited["title"] == "X"
+    assert data(pipe("show", "deal", str(deal["id"]), "--json"))["product"] == "Analytics"
+
+
 def test_add_task_due_friday_10am(pipe):
     deal = add_deal(pipe)
     task = data(pipe("add", "task", "Call Li about pricing", "--deal", str(deal["id"]),

@@ -261,6 +261,13 @@ def test_salesforce_sample(pipe: Any, snapshot: Any) -> None:
     won = sum(Decimal(d["amount"]) for d in deals if d["status"] == "won")
     assert won == Decimal("10542562.98")
     assert all(d["account"] for d in deals)
+    # won/lost per Product__c, counted from StageName in Opportunity.csv
+    by_product = data(pipe("report", "winrate", "--by", "product", "--json"))["rows"]
+    assert {r["group"]: (r["won"], r["lost"]) for r in by_product} == {
+        "Business Checking Account": (4, 1), "Business Credit Card": (1, 0),
+        "Business Loans": (2, 0), "Business Savings Account": (3, 0),
+        "Merchant Services": (2, 2),
+    }  # fmt: skip
     for d in deals:  # closed deals: history from create to the win/loss, never backwards
         if d["status"] != "open":
             hist = data(pipe("show", "deal", str(d["id"]), "--json"))["history"]

@@ -69,10 +69,12 @@ def test_owner(deals):
     assert titles(deals, "--owner", "bob") == ["Bravo"]
 
 
-def test_unknown_owner_is_an_empty_success_and_creates_nobody(deals, snapshot):
+def test_unknown_owner_is_an_empty_success_with_a_notice_and_creates_nobody(deals, snapshot):
     before = snapshot()
     r = ok(deals("list", "deals", "--owner", "Nobody", "--json"))
-    assert r.json == [] and r.stderr == ""
+    assert r.json == [] and r.stderr == "owner: no user is named 'Nobody', so nothing matches\n"
+    report = ok(deals("report", "winrate", "--owner", "Nobody", "--json"))
+    assert report.json["rows"] == [] and "'Nobody'" in report.stderr
     assert snapshot() == before
 
 
@@ -255,3 +257,110 @@ def test_empty_csv_is_the_header_only(pipe, args):
 def test_empty_table_is_success_with_a_note_on_stderr(pipe):
     r = ok(pipe("list", "deals"))
     assert r.stdout == "" and r.stderr.strip() == "no deals"
+
+
+# --- --stage across pipelines ----------------------------------------------------------------
+
+
+@pytest.fixture
+def two_pipelines(pipe, make_ctx):
+    """Default and Renewals (standard stages plus Legal review), each with a Proposal deal."""
+    from pipecli.core.services import deals, pipelines
+
+    with make_ctx() as ctx:
+        pipelines.add_pipeline(ctx, "Renewals")
+        pipelines.add_stage(ctx, pipelines.NewStage("Legal review", "Renewals", probability=60))
+        for title, pipeline, stage in [
+            ("Acme", None, "proposal"),
+            ("Beta", "Renewals", "proposal"),
+            ("Core", None, "prospecting"),
+            ("Dune", "Renewals", "legal review"),
+        ]:
+            deals.create(ctx, deals.DealInput(title=title, pipeline=pipeline, stage=stage))
+    return pipe
+
+
+def test_stage_without_pipeline_lists_every_pipeline(two_pipelines):
+    rows = data(two_pipelines("list", "deals", "--stage", "proposal", "--json"))
+    assert [(d["title"], d["pipeline"], d["stage"]) for d in rows] == [
+        ("Acme", "Default", "Proposal"),
+        ("Beta", "Renewals", "Proposal"),
+    ]
+    assert titles(two_pipelines, "--stage", "propos") == ["Acme", "Beta"]
+    assert titles(two_pipelines, "--stage", "legal") == ["Dune"]  # Renewals only
+    r = ok(two_pipelines("list", "deals", "--stage", "Proposal"))  # the table, for people
+    assert "Acme" in r.stdout and "Beta" in r.stdout and "Core" not in r.stdout
+    assert r.stderr == ""
+
+
+def test_stage_with_pipeline_stays_in_that_pipeline(two_pipelines):
+    assert titles(two_pipelines, "--stage", "proposal", "--pipeline", "renewals") == ["Beta"]
+    assert titles(two_pipelines, "--stage", "proposal", "--pipeline", "default") == ["Acme"]
+    refused(two_pipelines("list", "deals", "--stage", "legal", "--pipeline", "Default"), 2,
+            "stage", "'legal'", "'Default'")  # fmt: skip
+
+
+def test_unknown_stage_is_one_line_naming_the_field(two_pipelines):
+    refused(two_pipelines("list", "deals", "--stage", "signed"), 2,
+            "stage: 'signed'", "any pipeline", "Legal review")  # fmt: skip
+    refused(two_pipelines("list", "deals", "--stage", "signed", "--json"), 2, "stage: 'signed'")
+
+
+def test_unknown_stage_with_one_pipeline_is_refused_as_before(pipe):
+    refused(pipe("list", "deals", "--stage", "signed"), 2,
+            "stage: 'signed'", "pipeline 'Default'")  # fmt: skip
+
+
+def test_stage_ambiguous_within_a_pipeline_is_a_conflict(two_pipelines, snapshot):
+    refused(two_pipelines("list", "deals", "--stage", "pro"), 4, "Prospecting, Proposal")
+    ok(two_pipelines("stage", "add", "Legal sign-off", "--pipeline", "Renewals",
+                     "--probability", "70"))  # fmt: skip
+    before = snapshot()
+    refused(two_pipelines("list", "deals", "--stage", "legal"), 4,
+            "Legal review, Legal sign-off", "'Renewals'")  # fmt: skip
+    assert snapshot() == before
+
+
+# --- leads: the converted ones a default list leaves out -------------------------------------
+
+HIDDEN_3 = "3 converted leads not shown (--status converted or all)\n"
+
+
+@pytest.fixture
+def converted(pipe, make_ctx):
+    """Leads Ann (open), Bo, Cy and Di (converted), Ed (disqualified)."""
+    from pipecli.core.services import leads
+
+    with make_ctx() as ctx:
+        for name in ("Ann", "Bo", "Cy", "Di", "Ed"):
+            leads.create(ctx, leads.LeadInput(name=name))
+        for lead_id in (2, 3, 4):
+            leads.convert(ctx, lead_id)
+        leads.edit(ctx, 5, leads.LeadInput(name="Ed", status="disqualified"))
+    return pipe
+
+
+def test_converted_leads_left_out_are_mentioned_on_stderr(converted):
+    r = ok(converted("list", "leads"))
+    assert "Ann" in r.stdout and "Bo" not in r.stdout and "converted" not in r.stdout
+    assert r.stderr == HIDDEN_3
+    assert ok(converted("list", "leads", "--status", "open")).stderr == HIDDEN_3
+    r = ok(converted("list", "leads", "--search", "bo"))
+    assert r.stderr == "no leads\n1 converted lead not shown (--status converted or all)\n"
+
+
+def test_converted_note_is_not_in_json_or_csv(converted):
+    r = ok(converted("list", "leads", "--json"))
+    assert [d["name"] for d in r.json] == ["Ann"] and r.stderr == ""
+    r = converted("list", "leads", "--csv")
+    header, *rows = csv_rows(r)
+    assert [row[header.index("name")] for row in rows] == ["Ann"] and r.stderr == ""
+
+
+def test_no_note_when_nothing_converted_is_hidden(converted):
+    for status in ("converted", "all"):
+        r = ok(converted("list", "leads", "--status", status))
+        assert "Bo" in r.stdout and r.stderr == ""
+    ok(converted("add", "lead", "Flo"))
+    r = ok(converted("list", "leads", "--search", "flo"))
+    assert "Flo" in r.stdout and r.stderr == ""

@@ -7,6 +7,7 @@ built through `pipe` at different PIPE_NOW moments and the outputs are checked f
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
 
@@ -92,7 +93,7 @@ def test_report_values_through_the_cli(pipe, deals):
 def test_report_refusals(pipe, deals, snapshot):
     before = snapshot()
     refused(pipe("report", "funnel", "--mode", "all"), 2, "mode", "'all'")
-    refused(pipe("report", "winrate", "--by", "product"), 2, "by", "product")
+    refused(pipe("report", "winrate", "--by", "region"), 2, "by", "region")
     refused(pipe("report", "forecast", "--by", "week"), 2, "by", "week")
     refused(pipe("report", "calibrate", "--pipeline", "nope"), 3, "pipeline", "nope")
     refused(pipe("report", "cycle", "--as-of", "2027-01-01"), 2, "as-of", "future")
@@ -150,3 +151,111 @@ def test_demo_into_another_database(pipe, tmp_path):
         {k: v for k, v in d.items() if k not in drop} for d in deals[1]
     ]
     refused(pipe("demo", "--db", str(first)), 4, "40 deals")
+
+
+def test_forecast_accuracy_takes_a_range(pipe):
+    """Deal created Jun 1 in Negotiation (80 %), 1000, close Aug 15, won Aug 1. As of Jul 1 the
+    2026-Q3 forecast was 1000 commit, 800 weighted; 1000 won: 125 %. Q4 holds NOW: not complete."""
+    june = "2026-06-01T10:00:00+00:00"
+    deal = data(pipe("add", "deal", "A", "--amount", "1000", "--close", "2026-08-15", "--stage",
+                     "negotiation", "--json", now=june))  # fmt: skip
+    ok(pipe("win", str(deal["id"]), now="2026-08-01T10:00:00+00:00"))
+    doc = data(pipe("report", "forecast-accuracy", "--from", "2026-04-01", "--to", "eoy", "--json"))
+    assert (doc["date_from"], doc["date_to"]) == ("2026-04-01", "2026-12-31")
+    assert [(r["period"], r["forecast_weighted"], r["actual_won"], r["accuracy_pct"])
+            for r in doc["rows"]] == [
+        ("2026-Q2", "0.00", "0.00", None), ("2026-Q3", "800.00", "1000.00", "125.0"),
+    ]  # fmt: skip
+    (q3,) = data(pipe("report", "forecast-accuracy", "--from", "2026-07-01", "--json"))["rows"]
+    assert q3["period"] == "2026-Q3"
+    rows = data(pipe("report", "forecast-accuracy", "--to", "2026-09-30", "--periods", "3",
+                     "--json"))["rows"]  # fmt: skip
+    assert [r["period"] for r in rows] == ["2026-Q1", "2026-Q2", "2026-Q3"]
+    table = ok(pipe("report", "forecast-accuracy", "--from", "2026-07-01")).stdout
+    assert "2026-07-01 – …" in table and "125.0%" in table
+    refused(pipe("report", "forecast-accuracy", "--from", "someday"), 2, "from", "someday")
+    refused(pipe("report", "forecast-accuracy", "--to", "2026-02-30"), 2, "to", "2026-02-30")
+    refused(pipe("report", "forecast-accuracy", "--from", "2026-09-01", "--to", "2026-01-01"), 2,
+            "to", "before --from")  # fmt: skip
+    refused(pipe("report", "forecast-accuracy", "--from", "2026-01-01", "--periods", "2"), 2,
+            "periods", "--from")  # fmt: skip
+
+
+# --- tables at terminal widths --------------------------------------------------------------
+
+
+@pytest.fixture
+def big_deals(pipe) -> None:
+    """Amounts in the tens of millions, long titles and owner names: too wide for 80 columns."""
+    june = "2026-06-01T10:00:00+00:00"
+    for title, amount, close, stage, owner in [
+        ("Commit", "48250000", "2026-12-15", "negotiation", "Ann"),
+        ("Best case", "7654321.98", "2026-12-20", "proposal", "Bartholomew Featherstonehaugh"),
+        ("Pipeline", "31415926.53", "2027-02-10", "qualification", "Ann"),
+        ("Overdue", "2718281.83", "2026-11-01", None, "Ann"),
+        ("Greenfield Digital Transformation Consultancy – 4,000 seats enterprise renewal",
+         "98765432.10", "2026-09-30", "negotiation", "Ann"),
+        ("安信传媒集团有限公司 – 40 个席位 年度续约", "1234567.89", "2026-12-31", "proposal",
+         "Ann"),
+    ]:  # fmt: skip
+        opts = ["--amount", amount, "--close", close, "--owner", owner]
+        opts += ["--stage", stage] if stage else []
+        data(pipe("add", "deal", title, *opts, "--json", now=june))
+    won = add_deal(pipe, "Won", "--amount", "12345678.90", "--close", "2026-11-10")
+    ok(pipe("win", str(won["id"])))
+
+
+def _hidden(out: str) -> list[str]:
+    """Headers the table left out, from its caption."""
+    for line in out.splitlines():
+        if "not shown at this width:" in line:
+            return [h.strip() for h in line.split(":", 1)[1].split(",")]
+    return []
+
+
+@pytest.mark.parametrize("width", [80, 100])
+@pytest.mark.parametrize(
+    "args",
+    [("forecast", "--by", "quarter", "--quota", "50m"), ("forecast", "--by-owner"), ("stale",)],
+)
+def test_report_tables_fit_the_terminal_and_never_cut_amounts(pipe, big_deals, width, args):
+    from decimal import Decimal
+
+    from rich.cells import cell_len
+
+    from pipecli.core.money import format_amount
+    from pipecli.render_reports import MONEY, TABLE_FIELDS
+
+    out = ok(pipe("report", *args, env={"COLUMNS": str(width)})).stdout
+    assert max(cell_len(line) for line in out.splitlines()) <= width
+    assert re.search(r"\d…|…\d", out) is None
+    rows = data(pipe("report", *args, "--json"))["rows"]
+    assert rows
+    hidden = _hidden(out)
+    money = [f for f in TABLE_FIELDS[args[0]] if f in MONEY or f == "amount"]
+    must_show = {"forecast": ["closed_won", "weighted"], "stale": ["amount"]}[args[0]]
+    seen = 0
+    for field in money:
+        header = field.replace("_", " ")
+        assert field not in must_show or header not in hidden
+        if header in hidden:
+            continue
+        for row in rows:
+            if row[field] is None:
+                continue
+            cur = row.get("currency", "USD")
+            shown = format_amount(Decimal(row[field]), cur)
+            assert (f"{shown} {cur}" if field == "amount" else shown) in out, (field, shown)
+            seen += 1
+    assert seen >= len(rows) * len(must_show)
+    if "stale" in args:
+        assert "98,765,432.10 USD" in out and "1,234,567.89 USD" in out
+    else:
+        assert "48,250,000.00" in out and "12,345,678.90" in out
+
+
+def test_report_tables_piped_are_not_narrowed(pipe, big_deals, monkeypatch):
+    monkeypatch.delenv("COLUMNS", raising=False)  # pytest-xdist workers set COLUMNS=80
+    out = ok(pipe("report", "stale")).stdout  # no terminal, no COLUMNS: unlimited width
+    assert "not shown" not in out
+    assert "Greenfield Digital Transformation Consultancy – 4,000 seats enterprise renewal" in out

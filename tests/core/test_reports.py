@@ -172,8 +172,18 @@ def test_winrate_range_as_of_and_groups(make_ctx, history):
     assert [(r.group, r.won, r.lost, r.win_rate_pct) for r in by_source] == [
         ("referral", 1, 0, D("100.0")), ("web", 1, 1, D("50.0")),
     ]  # fmt: skip
-    with pytest.raises(Invalid, match="product"):
-        report(make_ctx, winrate.build, "product")
+    with pytest.raises(Invalid, match="by: 'region'"):
+        report(make_ctx, winrate.build, "region")
+
+
+def test_winrate_by_product(make_ctx, history):
+    for key, product in (("d1", "CRM"), ("d2", "CRM"), ("d3", "Analytics")):
+        edit(make_ctx, at(3, 2), history[key], product=product)
+    rows = report(make_ctx, winrate.build, "product").rows
+    assert [(r.group, r.won, r.lost, r.win_rate_pct, r.won_value) for r in rows] == [
+        ("Analytics", 1, 0, D("100.0"), D("500.00")),
+        ("CRM", 1, 1, D("50.0"), D("1000.00")),
+    ]  # fmt: skip
 
 
 def test_cycle_times_and_time_in_stage(make_ctx, history):
@@ -352,6 +362,100 @@ def test_forecast_accuracy(make_ctx, pipeline):
         "2026-Q4", D("10000.00"), D("26000.00"), D("11600.00"),
     )  # fmt: skip
     assert (row.actual_won, row.accuracy_pct) == (D("3000.00"), D("25.9"))  # 3000 / 11600
+
+
+@pytest.fixture
+def quarters(make_ctx) -> None:
+    """Forecast-accuracy scenario over 2026 (USD, owner Ann); the report runs on 2027-01-05.
+    G1 4000 created Mar 1, close May 15, Negotiation (commit 80) Mar 20, won May 10
+    G2 6000 created Mar 2 in Proposal (best case 50), close Jun 30, lost Jun 20
+    G3 2000 created Jun 1 in Qualification (pipeline 20), close Aug 31; Oct 15 on Aug 20; won Oct 10
+    G4 1500 created Jul 10, close Sep 30, won Aug 1 (never in a quarter-start forecast)
+    G5 5000 created Sep 15 in Negotiation, close Dec 15, won Dec 1
+    """
+    usd = {"currency": "USD"}
+    g1 = create(make_ctx, at(3, 1), "G1", amount="4000", close="2026-05-15", **usd)
+    g2 = create(make_ctx, at(3, 2), "G2", amount="6000", close="2026-06-30", stage="proposal",
+                **usd)  # fmt: skip
+    act(make_ctx, at(3, 20), deals.move, g1, "negotiation")
+    act(make_ctx, at(5, 10), deals.win, g1)
+    g3 = create(make_ctx, at(6, 1), "G3", amount="2000", close="2026-08-31",
+                stage="qualification", **usd)  # fmt: skip
+    act(make_ctx, at(6, 20), deals.lose, g2, "price")
+    g4 = create(make_ctx, at(7, 10), "G4", amount="1500", close="2026-09-30", **usd)
+    act(make_ctx, at(8, 1), deals.win, g4)
+    edit(make_ctx, at(8, 20), g3, close="2026-10-15")
+    g5 = create(make_ctx, at(9, 15), "G5", amount="5000", close="2026-12-15", stage="negotiation",
+                **usd)  # fmt: skip
+    act(make_ctx, at(10, 10), deals.win, g3)
+    act(make_ctx, at(12, 1), deals.win, g5)
+
+
+# (period, forecast_commit, forecast_open, forecast_weighted, actual_won, accuracy_pct)
+QUARTERS = {
+    "2026-Q1": ("2026-Q1", D(0), D(0), D(0), D(0), None),  # Jan 1: no deal yet
+    # Apr 1: G1 commit 4000 (× 0.8 = 3200), G2 best case 6000 (× 0.5 = 3000); won G1
+    "2026-Q2": ("2026-Q2", D("4000.00"), D("10000.00"), D("6200.00"), D("4000.00"), D("64.5")),
+    # Jul 1: G3 pipeline 2000 (× 0.2 = 400); won G4, created after Jul 1: 1500 / 400
+    "2026-Q3": ("2026-Q3", D(0), D("2000.00"), D("400.00"), D("1500.00"), D("375.0")),
+    # Oct 1: G3 2000 (400, its close moved into Q4), G5 commit 5000 (4000); won G3 + G5
+    "2026-Q4": ("2026-Q4", D("5000.00"), D("7000.00"), D("4400.00"), D("7000.00"), D("159.1")),
+}
+
+
+def accuracy_rows(make_ctx, count=None, **filters) -> list[tuple[object, ...]]:
+    result = report(make_ctx, accuracy.build, count, now=at(1, 5, 2027), **filters)
+    return [
+        (r.period, r.forecast_commit, r.forecast_open, r.forecast_weighted, r.actual_won,
+         r.accuracy_pct)
+        for r in result.rows
+    ]  # fmt: skip
+
+
+def expect(*periods: str) -> list[tuple[object, ...]]:
+    return [QUARTERS[p] for p in periods]
+
+
+def test_forecast_accuracy_over_the_last_quarters(make_ctx, quarters):
+    # 2027-Q1 holds the as-of day: not complete, never evaluated
+    assert accuracy_rows(make_ctx) == expect("2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4")
+    assert accuracy_rows(make_ctx, 2) == expect("2026-Q3", "2026-Q4")
+
+
+def test_forecast_accuracy_range_picks_quarters_by_their_first_day(make_ctx, quarters):
+    q2_q3 = accuracy_rows(make_ctx, date_from="2026-04-01", date_to="2026-09-30")
+    assert q2_q3 == expect("2026-Q2", "2026-Q3")
+    # Apr 1 is before --from; the range runs on to the last complete quarter
+    assert accuracy_rows(make_ctx, date_from="2026-04-02") == expect("2026-Q3", "2026-Q4")
+    # --to alone: the latest quarter starts on or before it, --periods counts back from there
+    assert accuracy_rows(make_ctx, 2, date_to="2026-08-15") == expect("2026-Q2", "2026-Q3")
+    assert [r[0] for r in accuracy_rows(make_ctx, date_to="2026-08-15")] == [
+        "2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3",
+    ]  # fmt: skip
+    # a --to past the current quarter's start stops at the last complete quarter
+    assert accuracy_rows(make_ctx, 1, date_to="2027-03-31") == expect("2026-Q4")
+    # no quarter starts inside the range: nothing to evaluate
+    assert accuracy_rows(make_ctx, date_from="2026-05-01", date_to="2026-06-30") == []
+    assert accuracy_rows(make_ctx, date_from="2027-01-01") == []
+    # as of Aug 10: 2026-Q3 is the current quarter; Q2's actual is what was won by then
+    assert accuracy_rows(make_ctx, date_from="2026-01-01", as_of="2026-08-10") == expect(
+        "2026-Q1", "2026-Q2"
+    )
+    head = report(make_ctx, accuracy.build, None, now=at(1, 5, 2027), date_from="2026-04-01").head
+    assert (head.date_from, head.date_to) == (date(2026, 4, 1), None)
+
+
+def test_forecast_accuracy_refusals(make_ctx):
+    with pytest.raises(Invalid, match="periods: 2 cannot be combined with --from"):
+        report(make_ctx, accuracy.build, 2, date_from="2026-01-01")
+    with pytest.raises(Invalid, match=r"periods: 0 must be 1\.\.120"):
+        report(make_ctx, accuracy.build, 0)
+    with pytest.raises(Invalid, match="from: 'someday'"):
+        report(make_ctx, accuracy.build, date_from="someday")
+    with pytest.raises(Invalid, match="to: '2026-13-01'"):
+        report(make_ctx, accuracy.build, date_to="2026-13-01")
+    with pytest.raises(Invalid, match="from: '1990-01-01' is more than 120 quarters back"):
+        report(make_ctx, accuracy.build, date_from="1990-01-01")
 
 
 # --- currencies ----------------------------------------------------------------------------

@@ -109,7 +109,7 @@ def _entry(sc: Any) -> ColumnElement[bool]:
 def snapshot(scope: Scope, bits: dict[int, int] | None = None, from_history: bool = False) -> Any:
     """Subquery: one row per deal in scope, as it stood at `scope.cutoff`.
 
-    Columns: deal_id, title, pipeline_id, owner_id, source, created_at, stage_id, stage,
+    Columns: deal_id, title, pipeline_id, owner_id, source, product, created_at, stage_id, stage,
     position, outcome, category, stage_probability, rot_days, amount_minor, currency,
     expected_close, probability, entered_at (when it entered its stage; the close moment of a
     won or lost deal), and `mask`: the sum of `bits[stage_id]` over the distinct stages the
@@ -159,6 +159,7 @@ def snapshot(scope: Scope, bits: dict[int, int] | None = None, from_history: boo
             d.pipeline_id,
             d.owner_id,
             d.source,
+            d.product,
             d.created_at,
             ranked.c.to_stage_id.label("stage_id"),
             st.name.label("stage"),
@@ -224,6 +225,7 @@ def _current(scope: Scope) -> Any:
             d.pipeline_id,
             d.owner_id,
             d.source,
+            d.product,
             d.created_at,
             d.stage_id,
             st.name.label("stage"),

@@ -3,8 +3,8 @@
 A deal counts when, at the as-of moment, it is won or lost and its close date (when it entered
 that stage) is inside --from/--to. `win_rate_pct` = won / (won + lost) by count;
 `value_win_rate_pct` the same by amount, converted into the report currency with the rates of the
-as-of day (deals without an amount count by number only). --by owner|source|pipeline gives a row
-per group (empty group = none set); products do not exist yet, so --by product is refused.
+as-of day (deals without an amount count by number only). --by owner|source|product|pipeline
+gives a row per group (empty group = none set); a deal's product is its `product` field.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from pipecli.core.reports import fx
 from pipecli.core.reports import scope as sc
 from pipecli.core.services.context import Ctx
 
-BY = ("owner", "source", "pipeline")
+BY = ("owner", "source", "product", "pipeline")
 
 
 @dataclass(frozen=True)
@@ -44,14 +44,17 @@ class WinRate:
 
 
 def check_by(by: str | None) -> None:
-    if by == "product":
-        raise Invalid("by", by, "is not available yet: pipecli has no products")
     if by is not None and by not in BY:
         raise Invalid("by", by, "must be one of: " + ", ".join(BY))
 
 
 def _key(snap: Any, by: str | None) -> Any:
-    column = {"owner": snap.c.owner_id, "source": snap.c.source, "pipeline": snap.c.pipeline_id}
+    column = {
+        "owner": snap.c.owner_id,
+        "source": snap.c.source,
+        "product": snap.c.product,
+        "pipeline": snap.c.pipeline_id,
+    }
     return column[by] if by else literal(None)
 
 

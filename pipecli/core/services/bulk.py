@@ -70,6 +70,7 @@ class DealRecord:
     external_id: str | None = None
     uuid: str | None = None
     source: str | None = None
+    product: str | None = None
     notes: str | None = None
     lost_reason: str | None = None
     updated_at: datetime | None = None  # default: ctx.now
@@ -300,6 +301,7 @@ def _deal_row(ctx: Ctx, rec: DealRecord, plan: _Plan) -> dict[str, Any]:
         "probability_manual": plan.manual,
         "expected_close": rec.expected_close,
         "source": rec.source,
+        "product": rec.product,
         "lost_reason": rec.lost_reason if plan.closed_at else None,
         "lost_note": None,
         "notes": rec.notes,

@@ -54,6 +54,14 @@ def clean(text: str | None) -> str | None:
     return text or None
 
 
+def bounded(text: str | None, field: str, limit: int) -> str | None:
+    """`clean`, refusing a text longer than its column holds (PostgreSQL would refuse it later)."""
+    value = clean(text)
+    if value is not None and len(value) > limit:
+        raise Invalid(field, value[:40] + "...", f"is longer than {limit} characters")
+    return value
+
+
 def required(text: str | None, field: str) -> str:
     value = clean(text)
     if value is None:
@@ -186,12 +194,18 @@ def resolve_owner(ctx: Ctx, owner: str | None) -> User:
 
 
 def owner_filter(ctx: Ctx, owner: str | None) -> int | None:
-    """For list filters: the owner's id; -1 (matches nothing) for an unknown name."""
+    """For list and report filters: the owner's id; -1 (matches nothing) for an unknown name,
+    with a notice on stderr, so that a typo does not pass for an owner without deals."""
     if owner is None:
         return None
-    name = ctx.settings.user_name if owner.strip().lower() == "me" else owner
+    me = owner.strip().lower() == "me"
+    name = ctx.settings.user_name if me else owner
     user = find_user(ctx.session, name)
-    return user.id if user and user.id is not None else -1
+    if user is None or user.id is None:
+        if not me:  # you are a user even before your first record
+            ctx.notice(f"owner: no user is named {name!r}, so nothing matches")
+        return -1
+    return user.id
 
 
 def touch(ctx: Ctx, obj: Any) -> None:

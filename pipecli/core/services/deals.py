@@ -23,6 +23,8 @@ from pipecli.core.services import common, pipelines
 from pipecli.core.services.accounts import account_for
 from pipecli.core.services.context import Ctx
 
+PRODUCT_MAX = 200  # characters; the column's length
+
 
 @dataclass
 class DealInput:
@@ -37,6 +39,7 @@ class DealInput:
     owner: str | None = None
     probability: str | int | None = None
     source: str | None = None
+    product: str | None = None
     notes: str | None = None
     tags: list[str] = field(default_factory=list)
     lead_id: int | None = None
@@ -55,6 +58,7 @@ class DealChanges:
     owner: str | None = None
     probability: str | int | None = None
     source: str | None = None
+    product: str | None = None
     notes: str | None = None
     tags: list[str] = field(default_factory=list)
     untags: list[str] = field(default_factory=list)
@@ -121,6 +125,7 @@ def create(ctx: Ctx, inp: DealInput) -> Deal:
         probability_manual=manual,
         expected_close=close,
         source=common.clean(inp.source),
+        product=common.bounded(inp.product, "product", PRODUCT_MAX),
         notes=inp.notes,
         stage_entered_at=ctx.now,
         created_at=ctx.now,
@@ -346,6 +351,8 @@ def _apply_links(
         deal.owner_id = owner.id
     if ch.source is not None:
         deal.source = common.clean(ch.source)
+    if ch.product is not None:
+        deal.product = common.bounded(ch.product, "product", PRODUCT_MAX)
     if ch.notes is not None:
         deal.notes = ch.notes or None
 

@@ -49,6 +49,8 @@ from pipecli.core.services.context import Ctx, ensure_user
 
 OWNERS = ("Ann Lee", "Bo Chen", "Carla Diaz", "Dev Patel", "王芳")
 SOURCES = ("web", "referral", "event", "partner", "outbound")
+PRODUCTS = ("Platform", "Analytics", "Integrations", "Support plan", "Training")
+PRODUCT_WEIGHTS = (45, 20, 15, 12, 8)
 SOURCE_WEIGHTS = (35, 15, 15, 10, 25)
 # share of deals of each source that are eventually won (won deals take longer, so among the
 # deals closed by today the win rate comes out a few points lower, near 25 %)
@@ -154,7 +156,7 @@ def generate(
     counts = Counts()
     book = _write_accounts(ctx, s, random.Random(f"{seed}/accounts"), count, counts)
     extra = random.Random(f"{seed}/tasks")
-    deals = _deals(random.Random(seed), s, book, count)
+    deals = _deals(random.Random(seed), s, book, count, random.Random(f"{seed}/products"))
     while chunk := list(islice(deals, bulk.BATCH)):
         ids = bulk.write_deals(ctx, [rec for rec, _ in chunk])
         tasks: list[dict[str, Any]] = []
@@ -310,9 +312,10 @@ def _contact(
 
 
 def _deals(
-    rng: random.Random, s: _Setup, book: _Book, count: int
+    rng: random.Random, s: _Setup, book: _Book, count: int, products: random.Random
 ) -> Iterator[tuple[bulk.DealRecord, _Who]]:
-    """`count` deals created over the year before the anchor, oldest first."""
+    """`count` deals created over the year before the anchor, oldest first. Products come from
+    their own generator, so that adding them left every other drawn value as it was."""
     starts = sorted(s.anchor - timedelta(days=365 * rng.random() ** 1.2) for _ in range(count))
     phase = {src: rng.random() for src in SOURCES}
     seen = dict.fromkeys(SOURCES, 0)
@@ -329,6 +332,7 @@ def _deals(
         rec = _deal(rng, s, start, won, source, owner)
         rec.account_id, rec.contact_id = acc_id, book.contact_ids[pick]
         rec.title = _title(rng, short, chinese, rec, s.currency)
+        rec.product = products.choices(PRODUCTS, PRODUCT_WEIGHTS)[0]
         yield rec, _Who(short, book.contact_names[pick])
 
 

@@ -20,14 +20,14 @@ from typing import Any
 
 from pipecli.core import dates, money
 from pipecli.core.errors import Invalid
-from pipecli.core.services import accounts, common, leads, pipelines, tasks
+from pipecli.core.services import accounts, common, deals, leads, pipelines, tasks
 
 KINDS = ("deal", "lead", "account", "contact", "task")
 
 _COMMON = ("id", "created", "owner", "source", "notes")
 FIELDS: dict[str, tuple[str, ...]] = {
     "deal": ("title", "account", "contact", "amount", "currency", "stage", "close",
-             "probability", "closed", "lost_reason", *_COMMON),
+             "probability", "closed", "lost_reason", "product", *_COMMON),
     "lead": ("name", "company", "email", "phone", "title", "value", "currency", "status",
              *_COMMON),
     "account": ("name", "domain", "industry", "website", "phone", "address", "region",
@@ -60,6 +60,7 @@ _ALIASES: dict[str, list[str]] = {
     "closed": ["closed", "closedat", "wontime", "losttime", "dealclosed", "实际成交日期",
                "成交日期"],
     "probability": ["probability", "winprobability", "赢率", "成交概率"],
+    "product": ["product", "productname", "productline", "productc", "产品", "产品名称"],
     "lost_reason": ["lostreason", "closedlostreason", "输单原因", "丢单原因"],
     "email": ["email", "e-mail", "emailaddress", "mail", "邮箱", "电子邮件", "邮件"],
     "phone": ["phone", "phonenumber", "mobile", "telephone", "tel", "电话", "手机", "联系电话"],
@@ -233,6 +234,7 @@ _HANDLERS: dict[str, Callable[[Parser, str], Any]] = {
     "probability": lambda p, t: pipelines.probability(t.split(".")[0]),
     "status": lambda p, t: leads.status(t),
     "stage": lambda p, t: p.stage_of(t),
+    "product": lambda p, t: common.bounded(t, "product", deals.PRODUCT_MAX),
     "priority": _priority,
     "type": _type,
 }

@@ -147,7 +147,7 @@ def _sf_opportunity(r: dict[str, str]) -> Fields | None:
         "amount": r.get("Amount", ""), "currency": r.get("CurrencyIsoCode", ""),
         "stage": r.get("StageName", ""), "close": r.get("CloseDate", ""),
         "source": r.get("LeadSource", ""), "notes": r.get("Description", ""),
-        "created": r.get("CreatedDate", ""),
+        "created": r.get("CreatedDate", ""), "product": r.get("Product__c", ""),
     }  # fmt: skip
 
 
@@ -239,7 +239,7 @@ _PIPEDRIVE = {
     "stage": ("Stage",), "status": ("Status",), "account": ("Organization",),
     "contact": ("Contact person",), "owner": ("Owner",), "close": ("Expected close date",),
     "created": ("Deal created",), "won": ("Won time",), "lost": ("Lost time",),
-    "lost_reason": ("Lost reason",), "source": ("Source",),
+    "lost_reason": ("Lost reason",), "source": ("Source",), "product": ("Product name",),
 }  # fmt: skip
 
 

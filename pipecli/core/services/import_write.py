@@ -181,6 +181,7 @@ class Writer:
             probability=v.get("probability"),
             external_id=v.get("id"),
             source=v.get("source"),
+            product=v.get("product"),
             notes=v.get("notes"),
             lost_reason=v.get("lost_reason"),
         )
@@ -219,6 +220,9 @@ class Writer:
             ch.account = v["account_id"]
         if v.get("contact_id") not in (None, deal.contact_id):
             ch.contact = v["contact_id"]
+        for text in ("source", "product", "notes"):
+            if v.get(text) not in (None, getattr(deal, text)):
+                setattr(ch, text, v[text])
         stage = next(s for s in self.stages.stages if s.id == v["stage"])
         moved = stage.id != deal.stage_id
         if moved and stage.outcome != "open":  # a win at the file's past date precedes edits

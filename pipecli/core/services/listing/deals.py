@@ -1,0 +1,179 @@
+"""Deal lists and the deal detail view (`pipe list deals`, `pipe show deal`), with stage history.
+
+One query joins the stage, pipeline, account, contact and owner names onto each deal. `--stage`
+without `--pipeline` matches the stage name in every (non-archived) pipeline.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select as sa_select  # any number of entities (sqlmodel's stops at 4)
+from sqlalchemy.orm import aliased
+from sqlmodel import col, select
+
+from pipecli.core.errors import Conflict, Invalid
+from pipecli.core.models import Account, Contact, Deal, Pipeline, Stage, StageChange, User
+from pipecli.core.services import common, pipelines
+from pipecli.core.services.context import Ctx
+from pipecli.core.services.listing.filters import (
+    Filter,
+    Page,
+    Row,
+    amount,
+    archived_cond,
+    date_range,
+    on_cond,
+    owner_cond,
+    page,
+    search_cond,
+    tag_cond,
+    tail,
+    where,
+)
+from pipecli.core.services.listing.work import list_activities, list_tasks
+
+DEAL_STATUSES = ("open", "won", "lost", "closed", "all")
+
+
+def deals_query() -> Any:
+    return (
+        sa_select(
+            Deal, Stage, col(Pipeline.name), col(Account.name), col(Contact.name), col(User.name)
+        )
+        .join(Stage, col(Stage.id) == Deal.stage_id)
+        .join(Pipeline, col(Pipeline.id) == Deal.pipeline_id)
+        .outerjoin(Account, col(Account.id) == Deal.account_id)
+        .outerjoin(Contact, col(Contact.id) == Deal.contact_id)
+        .outerjoin(User, col(User.id) == Deal.owner_id)
+    )
+
+
+def deal_row(r: Any, tags: list[str]) -> Row:
+    deal, stage, pipe_name, account, contact, owner = r
+    return {
+        "id": deal.id,
+        "uuid": deal.uuid,
+        "title": deal.title,
+        "pipeline": pipe_name,
+        "pipeline_id": deal.pipeline_id,
+        "stage": stage.name,
+        "stage_id": deal.stage_id,
+        "status": stage.outcome,
+        "probability": deal.probability,
+        "probability_manual": deal.probability_manual,
+        "amount": amount(deal.amount_minor, deal.currency),
+        "currency": deal.currency,
+        "close": deal.expected_close,
+        "account": account,
+        "account_id": deal.account_id,
+        "contact": contact,
+        "contact_id": deal.contact_id,
+        "owner": owner,
+        "owner_id": deal.owner_id,
+        "source": deal.source,
+        "product": deal.product,
+        "lost_reason": deal.lost_reason,
+        "lost_note": deal.lost_note,
+        "lead_id": deal.lead_id,
+        "stage_entered_at": deal.stage_entered_at,
+        "closed_at": deal.closed_at,
+    } | tail(deal, tags)
+
+
+def _status_cond(flt: Filter) -> Any | None:
+    status = (flt.status or "open").strip().lower()
+    if status not in DEAL_STATUSES:
+        raise Invalid("status", flt.status, "must be one of " + ", ".join(DEAL_STATUSES))
+    if status == "all":
+        return None
+    if status == "closed":
+        return col(Stage.outcome).in_(("won", "lost"))
+    return Stage.outcome == status
+
+
+def stage_ids(ctx: Ctx, ref: str, pipeline: str | None) -> list[int]:
+    """The stages `--stage ref` means: that stage of `pipeline` if given, else the stage of that
+    name in every non-archived pipeline, matched in each by `pipelines.find_stage` (exact name,
+    then unique prefix). A name ambiguous in any one pipeline is a Conflict; a name no pipeline
+    has is Invalid."""
+    pipes = [] if pipeline else pipelines.list_pipelines(ctx)
+    if len(pipes) <= 1:  # --pipeline, or only one: that pipeline's stage and messages, as ever
+        pipe = pipelines.get_pipeline(ctx, pipeline)
+        return [common.id_of(pipelines.find_stage(ctx, pipe, ref))]
+    ids: list[int] = []
+    for pipe in pipes:
+        try:
+            ids.append(common.id_of(pipelines.find_stage(ctx, pipe, ref)))
+        except Invalid:
+            continue  # not a stage of this pipeline
+        except Conflict as exc:
+            raise Conflict(f"{exc} (pipeline {pipe.name!r}), or give --pipeline") from None
+    if not ids:
+        stages = [s for p in pipes for s in pipelines.stages_of(ctx, common.id_of(p))]
+        names = ", ".join(dict.fromkeys(s.name for s in stages))
+        raise Invalid("stage", ref, f"is not a stage of any pipeline (stages: {names})")
+    return ids
+
+
+def list_deals(ctx: Ctx, flt: Filter, *, on: tuple[str, int] | None = None) -> Page:
+    conds = [
+        on_cond(Deal, on),
+        archived_cond(Deal, flt),
+        owner_cond(ctx, Deal, flt),
+        tag_cond("deal", Deal, flt),
+    ]
+    conds.append(search_cond(flt, Deal.title, Account.name, Contact.name))
+    if flt.stage:
+        conds.append(col(Deal.stage_id).in_(stage_ids(ctx, flt.stage, flt.pipeline)))
+        flt.status = flt.status or "all"
+    elif flt.pipeline:
+        conds.append(Deal.pipeline_id == pipelines.get_pipeline(ctx, flt.pipeline).id)
+    conds.append(_status_cond(flt))
+    if flt.account:
+        acct = common.resolve_ref(ctx, Account, flt.account, "account")
+        if acct is not None:  # None: a blank --account, no filter
+            conds.append(Deal.account_id == acct.id)
+    conds += date_range(ctx, Deal.expected_close, flt, ("close-from", "close-to"))
+    query = where(deals_query(), *conds).order_by(col(Deal.id))
+    return page(ctx, "deal", query, flt, deal_row)
+
+
+def deal_detail(ctx: Ctx, deal_id: int | str) -> Row:
+    deal = common.get(ctx, Deal, deal_id, "deal")
+    did = common.id_of(deal)
+    r = ctx.session.exec(deals_query().where(Deal.id == did)).one()
+    row = deal_row(r, common.tags_of(ctx, "deal", [did])[did])
+    row["history"] = history_rows(ctx, did)
+    on = ("deal", did)
+    row["activities"] = list_activities(ctx, Filter(limit=None), on=on).rows
+    row["tasks"] = list_tasks(ctx, Filter(limit=None, status="all"), on=on).rows
+    return row
+
+
+def history_rows(ctx: Ctx, deal_id: int) -> list[Row]:
+    from_stage, to_stage = aliased(Stage), aliased(Stage)
+    query = (
+        select(StageChange, from_stage.name, to_stage.name, User.name)
+        .outerjoin(from_stage, col(from_stage.id) == StageChange.from_stage_id)
+        .join(to_stage, col(to_stage.id) == StageChange.to_stage_id)
+        .outerjoin(User, col(User.id) == StageChange.user_id)
+        .where(StageChange.deal_id == deal_id)
+        .order_by(col(StageChange.at), col(StageChange.id))
+    )
+    return [
+        {
+            "id": ch.id,
+            "at": ch.at,
+            "change": ch.change,
+            "from_stage": f,
+            "to_stage": t,
+            "amount": amount(ch.amount_minor, ch.currency),
+            "currency": ch.currency,
+            "close": ch.expected_close,
+            "probability": ch.probability,
+            "user": u,
+            "note": ch.note,
+        }
+        for ch, f, t, u in ctx.session.exec(query).all()
+    ]
