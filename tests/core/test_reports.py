@@ -552,6 +552,17 @@ def test_snapshot_at_now_matches_the_deals_table(make_ctx, history):
     }
 
 
+def test_reports_as_of_today_read_history_and_agree_with_the_deals_table(make_ctx, history):
+    """Without --as-of, win rate and forecast sum the deals table per stage (scope.deals_in);
+    --as-of today rebuilds the same deals from history: both roads must give the same report."""
+    edit(make_ctx, at(11, 21), history["d5"], product="CRM")
+    for build, args in ((winrate.build, ("owner",)), (winrate.build, ("product",)),
+                        (forecast.build, ("month", 12, True))):  # fmt: skip
+        now = report(make_ctx, build, *args, date_from="2026-01-01")
+        then = report(make_ctx, build, *args, date_from="2026-01-01", as_of="2026-11-23")
+        assert now.rows == then.rows and now.rows
+
+
 @pytest.mark.parametrize(
     "build",
     [forecast.build, winrate.build, cycle.build, velocity.build, stale.build, slipped.build],

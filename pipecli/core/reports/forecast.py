@@ -21,7 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy import and_, case, func, literal, or_, select
 
 from pipecli.core import dates
 from pipecli.core.errors import Invalid
@@ -151,40 +151,45 @@ def _sums(
     ctx: Ctx, scope: sc.Scope, spans: Sequence[Period], by_owner: bool
 ) -> list[tuple[Any, ...]]:
     """(owner or None, kind, period index, category, currency, deals, sum of minor units, sum of
-    minor units × probability), in one GROUP BY pass; kind is open (expected to close in a
-    period), overdue (bucket -1) or won (won in a period). Kind and period are computed in a
-    subquery so both backends can group by them."""
-    snap = sc.snapshot(scope)
+    minor units × probability); kind is open (expected to close in a period), overdue (bucket
+    -1) or won (won in a period). Two GROUP BYs per stage, one over the open deals and one over
+    the won ones (each through the deals' stage index); stages become categories here."""
+    stages = sc.stages_by_id(ctx)
     lo, hi = spans[0].start, spans[-1].end
-    is_open = and_(snap.c.outcome == "open", snap.c.amount_minor.is_not(None))
+    out: dict[tuple[Any, ...], list[int]] = {}
+
+    def add(rows: Any, kind: Any) -> None:
+        for stage_id, *group, bucket, currency, n, total, weighted in rows:
+            key = (group[0] if by_owner else None, kind(bucket), int(bucket),
+                   stages[stage_id].forecast_category, currency)  # fmt: skip
+            slot = out.setdefault(key, [0, 0, 0])
+            slot[0] += n
+            slot[1] += int(total)
+            slot[2] += int(weighted)
+
+    opened = sc.deals_in(scope, [i for i, st in stages.items() if st.outcome == "open"])
+    close = opened.c.expected_close
+    bucket = case((close < scope.day, -1), else_=_bucket(close, spans, stamp=False))
+    when = or_(close < scope.day, and_(close >= lo, close <= hi))
+    weighted = func.sum(opened.c.amount_minor * opened.c.probability)
+    add(_grouped(ctx, opened, by_owner, bucket, [opened.c.amount_minor.is_not(None), when],
+                 weighted), lambda b: "overdue" if b == -1 else "open")  # fmt: skip
+    won = sc.deals_in(scope, [i for i, st in stages.items() if st.outcome == "won"])
     span = sc.Scope(scope.day, scope.cutoff, lo, hi, None, None, scope.currency, None)
-    kind = case(
-        (and_(is_open, snap.c.expected_close < scope.day), "overdue"),
-        (and_(is_open, snap.c.expected_close >= lo, snap.c.expected_close <= hi), "open"),
-        (and_(snap.c.outcome == "won", *span.ts_in_range(snap.c.entered_at)), "won"),
-    )
-    bucket = case(
-        (snap.c.outcome == "won", _bucket(snap.c.entered_at, spans, stamp=True)),
-        (snap.c.expected_close < scope.day, -1),
-        else_=_bucket(snap.c.expected_close, spans, stamp=False),
-    )
-    owner = snap.c.owner_id if by_owner else literal(None)
-    base = select(
-        owner.label("grp"), kind.label("kind"), bucket.label("bucket"), snap.c.category,
-        snap.c.currency, snap.c.amount_minor, snap.c.probability,
-    ).subquery("base")  # fmt: skip
-    keys = [base.c[n] for n in ("grp", "kind", "bucket", "category", "currency")]
-    query = (
-        select(
-            *keys,
-            func.count(),
-            func.coalesce(func.sum(base.c.amount_minor), 0),
-            func.coalesce(func.sum(base.c.amount_minor * base.c.probability), 0),
-        )
-        .where(base.c.kind.is_not(None))
-        .group_by(*keys)
-    )
-    return [tuple(r) for r in ctx.session.execute(query).all()]
+    bucket = _bucket(won.c.closed_at, spans, stamp=True)
+    add(_grouped(ctx, won, by_owner, bucket, span.ts_in_range(won.c.closed_at), literal(0)),
+        lambda b: "won")  # fmt: skip
+    return [(*key, *sums) for key, sums in out.items()]
+
+
+def _grouped(
+    ctx: Ctx, snap: Any, by_owner: bool, bucket: Any, where: Sequence[Any], weighted: Any
+) -> Any:
+    owner = [snap.c.owner_id] if by_owner else []
+    keys = [snap.c.stage_id, *owner, bucket, snap.c.currency]
+    sums = [func.count(), func.coalesce(func.sum(snap.c.amount_minor), 0),
+            func.coalesce(weighted, 0)]  # fmt: skip
+    return ctx.session.execute(select(*keys, *sums).where(*where).group_by(*keys)).all()
 
 
 Convert = Callable[[int | Decimal, str], Decimal]
