@@ -488,6 +488,40 @@ def test_rates_by_date_and_inverse(make_ctx, two_currencies):
     assert eur.commit == D("1909.09")  # 1000 + 1000 / 1.10
 
 
+def test_won_deals_convert_at_their_close_day_and_open_ones_at_the_as_of_day(make_ctx):
+    """EUR/USD 1.05 from Jun 1, 1.10 from Nov 1. Won: USD 1000 (Feb 10), EUR 1000 on Mar 2
+    (before the first rate: the first rate stands for earlier days, 1050), EUR 1000 on Jun 15
+    (1050), EUR 1000 on Nov 20 (1100): won value 4200. Open EUR 2000 closing Dec 15 at the
+    as-of day's rate: 2200. A rate added later (1.20 from Nov 22) moves the open deal only."""
+    won = [("USD", at(2, 10)), ("EUR", at(3, 2)), ("EUR", at(6, 15)), ("EUR", at(11, 20))]
+    for i, (cur, when) in enumerate(won):
+        deal_id = create(make_ctx, at(1, 5), f"W{i}", amount="1000", currency=cur)
+        act(make_ctx, when, deals.win, deal_id)
+    late = create(make_ctx, at(9, 1), "Open", amount="2000", currency="EUR", close="2026-12-15")
+    act(make_ctx, at(9, 2), deals.move, late, "negotiation")
+    with make_ctx() as ctx:
+        fx.set_rate(ctx, "EUR", "USD", "1.05", "2026-06-01")
+        fx.set_rate(ctx, "EUR", "USD", "1.10", "2026-11-01")
+
+    def figures() -> tuple[Decimal, list[tuple[Decimal, Decimal]], Decimal | None]:
+        (row,) = report(make_ctx, winrate.build, currency="USD").rows
+        quarters = report(make_ctx, forecast.build, "quarter", 4, currency="USD",
+                          date_from="2026-01-01").rows  # fmt: skip
+        speed = report(make_ctx, velocity.build, currency="USD")
+        return row.won_value, [(q.closed_won, q.commit) for q in quarters], speed.average_won
+
+    won_value, quarters, avg_won = figures()
+    assert won_value == D("4200.00") and avg_won == D("1050.00")
+    assert quarters == [
+        (D("2050.00"), D("0.00")), (D("1050.00"), D("0.00")), (D("0.00"), D("0.00")),
+        (D("1100.00"), D("2200.00")),
+    ]  # fmt: skip
+    with make_ctx() as ctx:
+        fx.set_rate(ctx, "EUR", "USD", "1.20", "2026-11-22")
+    won_value, quarters, avg_won = figures()
+    assert won_value == D("4200.00") and quarters[3] == (D("1100.00"), D("2400.00"))
+
+
 def test_fx_set_replaces_the_same_day_and_validates(make_ctx):
     with make_ctx() as ctx:
         fx.set_rate(ctx, "USD", "CNY", "7.10")

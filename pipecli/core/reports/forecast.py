@@ -8,7 +8,8 @@ out), `open_total` = their sum, `weighted` = sum of amount × probability / 100.
 expected close is before the as-of day are `overdue`: a row of their own (period "overdue"),
 never inside a period. Open deals without an expected close or amount are not forecast.
 `attainment_pct` = closed_won / quota; `coverage` = open_total / (quota − closed_won), None when
-no quota is left. Amounts are converted into the report currency with the rates of the as-of day.
+no quota is left. Amounts are converted into the report currency: won deals at the rate of their
+close day, open ones at the as-of day's (reports/fx.py).
 """
 
 from __future__ import annotations
@@ -135,11 +136,11 @@ def build(
     first = scope.start or scope.day
     fys = ctx.fiscal_year_start
     spans = periods(first, unit, _period_count(scope.end, first, unit, count, fys), fys)
-    rows = _sums(ctx, scope, spans, by_owner)
+    conv = fx.Converter(ctx, scope.currency, scope.day)
+    rows = _sums(ctx, scope, spans, by_owner, conv.by_day())
     open_rows = [(g, b, cat, *rest) for g, k, b, cat, *rest in rows if k == "open"]
     overdue = [(g, cat, *rest) for g, k, _, cat, *rest in rows if k == "overdue"]
     won = [(g, b, *rest) for g, k, b, _, *rest in rows if k == "won"]
-    conv = fx.Converter(ctx, scope.currency, scope.day)
     conv.check({r[4] for r in rows})
     labels = sc.names(ctx, "owner", {r[0] for r in rows}) if by_owner else {None: ""}
     o, d, w = ([(labels[r[0]], *r[1:]) for r in part] for part in (open_rows, overdue, won))
@@ -148,20 +149,23 @@ def build(
 
 
 def _sums(
-    ctx: Ctx, scope: sc.Scope, spans: Sequence[Period], by_owner: bool
+    ctx: Ctx, scope: sc.Scope, spans: Sequence[Period], by_owner: bool, by_day: bool = False
 ) -> list[tuple[Any, ...]]:
-    """(owner or None, kind, period index, category, currency, deals, sum of minor units, sum of
-    minor units × probability); kind is open (expected to close in a period), overdue (bucket
-    -1) or won (won in a period). Two GROUP BYs per stage, one over the open deals and one over
-    the won ones (each through the deals' stage index); stages become categories here."""
+    """(owner or None, kind, period index, category, currency, rate day, deals, sum of minor
+    units, sum of minor units × probability); kind is open (expected to close in a period),
+    overdue (bucket -1) or won (won in a period); the rate day is a won deal's close day when
+    `by_day` and it is in another currency (sc.rate_day), else None (the as-of day's rate).
+    Two GROUP BYs per stage, one over the open deals and one over the won ones (each through
+    the deals' stage index); stages become categories here."""
     stages = sc.stages_by_id(ctx)
     lo, hi = spans[0].start, spans[-1].end
     out: dict[tuple[Any, ...], list[int]] = {}
 
-    def add(rows: Any, kind: Any) -> None:
+    def add(rows: Any, kind: Any, dated: bool) -> None:
         for stage_id, *group, bucket, currency, n, total, weighted in rows:
+            day = fx.close_day(group.pop()) if dated else None
             key = (group[0] if by_owner else None, kind(bucket), int(bucket),
-                   stages[stage_id].forecast_category, currency)  # fmt: skip
+                   stages[stage_id].forecast_category, currency, day)  # fmt: skip
             slot = out.setdefault(key, [0, 0, 0])
             slot[0] += n
             slot[1] += int(total)
@@ -172,27 +176,35 @@ def _sums(
     bucket = case((close < scope.day, -1), else_=_bucket(close, spans, stamp=False))
     when = or_(close < scope.day, and_(close >= lo, close <= hi))
     weighted = func.sum(opened.c.amount_minor * opened.c.probability)
-    add(_grouped(ctx, opened, by_owner, bucket, [opened.c.amount_minor.is_not(None), when],
-                 weighted), lambda b: "overdue" if b == -1 else "open")  # fmt: skip
+    add(_grouped(ctx, opened, [], by_owner, bucket, [opened.c.amount_minor.is_not(None), when],
+                 weighted), lambda b: "overdue" if b == -1 else "open", False)  # fmt: skip
     won = sc.deals_in(scope, [i for i, st in stages.items() if st.outcome == "won"])
     span = sc.Scope(scope.day, scope.cutoff, lo, hi, None, None, scope.currency, None)
     bucket = _bucket(won.c.closed_at, spans, stamp=True)
-    add(_grouped(ctx, won, by_owner, bucket, span.ts_in_range(won.c.closed_at), literal(0)),
-        lambda b: "won")  # fmt: skip
+    day = sc.rate_day(ctx, scope, won, by_day)
+    add(_grouped(ctx, won, day, by_owner, bucket, span.ts_in_range(won.c.closed_at), literal(0)),
+        lambda b: "won", by_day)  # fmt: skip
     return [(*key, *sums) for key, sums in out.items()]
 
 
 def _grouped(
-    ctx: Ctx, snap: Any, by_owner: bool, bucket: Any, where: Sequence[Any], weighted: Any
+    ctx: Ctx,
+    snap: Any,
+    day: list[Any],
+    by_owner: bool,
+    bucket: Any,
+    where: Sequence[Any],
+    weighted: Any,
 ) -> Any:
+    """Rows (stage_id, [owner_id], [day], bucket, currency, deals, sum, weighted sum)."""
     owner = [snap.c.owner_id] if by_owner else []
-    keys = [snap.c.stage_id, *owner, bucket, snap.c.currency]
+    keys = [snap.c.stage_id, *owner, *day, bucket, snap.c.currency]
     sums = [func.count(), func.coalesce(func.sum(snap.c.amount_minor), 0),
             func.coalesce(weighted, 0)]  # fmt: skip
     return ctx.session.execute(select(*keys, *sums).where(*where).group_by(*keys)).all()
 
 
-Convert = Callable[[int | Decimal, str], Decimal]
+Convert = Callable[[int | Decimal, str, date | None], Decimal]
 
 
 def compute(
@@ -206,21 +218,22 @@ def compute(
     convert: Convert,
     quota: Decimal | None,
 ) -> Forecast:
-    """open_rows: (group, bucket, category, currency, deals, sum minor, sum minor × probability);
-    overdue: (group, category, currency, deals, sum, weighted), split by category like the
-    periods (omitted left out); won: (group, bucket, currency, deals, sum, _)."""
+    """open_rows: (group, bucket, category, currency, rate day, deals, sum minor, sum minor ×
+    probability); overdue: (group, category, currency, rate day, deals, sum, weighted), split by
+    category like the periods (omitted left out); won: (group, bucket, currency, rate day,
+    deals, sum, _). A rate day of None converts at the as-of day's rate."""
     cur = head.currency
     acc: dict[tuple[str, int], dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     late = [(g, -1, *rest) for g, *rest in overdue]
-    for g, b, cat, currency, n, total, weighted in [*open_rows, *late]:
+    for g, b, cat, currency, day, n, total, weighted in [*open_rows, *late]:
         slot = acc[(g, int(b))]
         if cat in CATEGORY:
-            slot[CATEGORY[cat]] += convert(int(total), currency)
-            slot["weighted"] += convert(Decimal(int(weighted)) / 100, currency)
+            slot[CATEGORY[cat]] += convert(int(total), currency, day)
+            slot["weighted"] += convert(Decimal(int(weighted)) / 100, currency, day)
             slot["open_deals"] += n
-    for g, b, currency, n, total, _ in won:
+    for g, b, currency, day, n, total, _ in won:
         slot = acc[(g, int(b))]
-        slot["closed_won"] += convert(int(total or 0), currency)
+        slot["closed_won"] += convert(int(total or 0), currency, day)
         slot["won_deals"] += n
     rows = []
     for g in sorted({k[0] for k in acc}) or [""]:

@@ -1,16 +1,22 @@
 """Exchange rates: `pipe fx set|list`, and converting report totals into one currency.
 
-A rate says 1 `base` = `rate` `quote` from `valid_from` on. Converting an amount from C to the
-report currency R on day D uses the latest C→R rate with valid_from <= D, or else the latest
-R→C rate (divided); with neither the report refuses and names the missing pair. Reports sum
-minor units per currency in SQL, convert each sum with its Decimal rate and round once, at
-the end, half-up to R's minor unit. Reports never add two currencies without a rate.
+A rate says 1 `base` = `rate` `quote` from `valid_from` on. An amount in currency C is
+converted into the report currency R with the C→R rate valid on its day: the latest with
+valid_from <= that day; a pair's first rate also stands for the days before it (as the first
+range of dated rates does in other CRMs), so one rate is enough to start. Only when no C→R rate
+is stored at all are the R→C rates used, inverted; with neither the report refuses and names the
+missing pair. The day is the close date for won and lost deals (what a deal was worth when it
+closed does not move when tomorrow's rate is added) and the as-of day for open deals (what the
+pipeline is worth now). Reports sum minor units per currency (and close day) in SQL, convert
+each sum with its Decimal rate and round once, at the end, half-up to R's minor unit. Reports
+never add two currencies without a rate.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from sqlmodel import col, select
@@ -30,7 +36,7 @@ class MissingRate(PipeError):
     def __init__(self, base: str, quote: str, day: date) -> None:
         self.pair = f"{base}/{quote}"
         super().__init__(
-            f"fx: no exchange rate {base}/{quote} on or before {day.isoformat()}; "
+            f"fx: no exchange rate {base}/{quote}; "
             f"add one with `pipe fx set {base} {quote} RATE --date {day.isoformat()}`"
         )
 
@@ -78,43 +84,58 @@ def list_rates(ctx: Ctx) -> list[dict[str, object]]:
 
 @dataclass
 class Converter:
-    """Converts amounts into `currency` with the rates valid on `day`."""
+    """Converts amounts into `currency` with the rates valid on a day (default `day`)."""
 
     ctx: Ctx
     currency: str
     day: date
-    _rates: dict[str, Decimal] = field(default_factory=dict)
+    _series: dict[str, tuple[list[date], list[Decimal]]] = field(default_factory=dict)
 
-    def rate(self, source: str) -> Decimal:
+    def rate(self, source: str, on: date | None = None) -> Decimal:
         if source == self.currency:
             return Decimal(1)
-        if source not in self._rates:
-            self._rates[source] = self._lookup(source)
-        return self._rates[source]
+        if source not in self._series:
+            self._series[source] = self._load(source)
+        days, rates = self._series[source]
+        return rates[max(bisect_right(days, on or self.day) - 1, 0)]
 
-    def _latest(self, base: str, quote: str) -> Decimal | None:
-        row = self.ctx.session.exec(
+    def _rates(self, base: str, quote: str) -> list[tuple[date, Decimal]]:
+        rows = self.ctx.session.exec(
             select(FxRate)
-            .where(FxRate.base == base, FxRate.quote == quote, FxRate.valid_from <= self.day)
-            .order_by(col(FxRate.valid_from).desc())
-        ).first()
-        return None if row is None else Decimal(row.rate)
+            .where(FxRate.base == base, FxRate.quote == quote)
+            .order_by(col(FxRate.valid_from))
+        ).all()
+        return [(r.valid_from, Decimal(r.rate)) for r in rows]
 
-    def _lookup(self, source: str) -> Decimal:
-        direct = self._latest(source, self.currency)
-        if direct is not None:
-            return direct
-        inverse = self._latest(self.currency, source)
-        if inverse is not None:
-            return Decimal(1) / inverse
-        raise MissingRate(source, self.currency, self.day)
+    def _load(self, source: str) -> tuple[list[date], list[Decimal]]:
+        series = self._rates(source, self.currency) or [
+            (day, Decimal(1) / rate) for day, rate in self._rates(self.currency, source)
+        ]
+        if not series:
+            raise MissingRate(source, self.currency, self.day)
+        return [day for day, _ in series], [rate for _, rate in series]
 
-    def minor(self, minor_units: int | Decimal, source: str) -> Decimal:
-        """`minor_units` of `source` in the report currency, unrounded."""
+    def minor(self, minor_units: int | Decimal, source: str, on: date | None = None) -> Decimal:
+        """`minor_units` of `source` in the report currency at the rate of `on` (default the
+        converter's day), unrounded."""
         value = Decimal(minor_units) / (10 ** money.minor_units(source))
-        return value * self.rate(source)
+        return value * self.rate(source, on)
 
     def check(self, currencies: set[str]) -> None:
         """Refuse now if any of `currencies` has no rate (even when its amounts are zero)."""
         for cur in sorted(currencies):
             self.rate(cur)
+
+    def by_day(self) -> bool:
+        """Whether sums need splitting by close day: only when some rate is stored (without
+        one, any other currency is refused anyway and the split would only cost time)."""
+        return self.ctx.session.exec(select(FxRate.id).limit(1)).first() is not None
+
+
+def close_day(value: date | datetime | str | None) -> date | None:
+    """A close-day group key as either backend returns it (SQLite: text)."""
+    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
+        return value
+    if isinstance(value, datetime):
+        return value.date()
+    return date.fromisoformat(value[:10])

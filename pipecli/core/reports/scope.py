@@ -321,6 +321,23 @@ def days_between(ctx: Ctx, start: Any, end: Any) -> ColumnElement[int]:
     return cast(cast(end, Date) - cast(start, Date), Integer)
 
 
+def utc_day(ctx: Ctx, column: Any) -> ColumnElement[Any]:
+    """The UTC date of a timestamp column (stored as naive UTC on both backends)."""
+    if ctx.session.get_bind().dialect.name == "sqlite":
+        return func.date(column)
+    return cast(column, Date)
+
+
+def rate_day(ctx: Ctx, scope: Scope, snap: Any, by_day: bool) -> list[Any]:
+    """Group key for converting closed deals at their close day's rate (reports/fx.py): the
+    UTC close date of deals in another currency than the report's; none when `by_day` is
+    false (no rates stored: nothing to convert)."""
+    if not by_day:
+        return []
+    other = snap.c.currency != scope.currency
+    return [case((other, utc_day(ctx, snap.c.closed_at)), else_=None).label("rate_day")]
+
+
 def closed_in_range(scope: Scope, snap: Any) -> list[ColumnElement[bool]]:
     """Deals won or lost (as of the cutoff) whose close date is inside --from/--to."""
     return [snap.c.outcome != "open", *scope.ts_in_range(snap.c.closed_at)]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -60,18 +61,21 @@ def build(ctx: Ctx, flt: sc.Filters, qualified_from: str | None = None) -> Veloc
     qualified = ctx.session.execute(
         select(func.count()).where(snap.c.outcome == "open", snap.c.stage_id.in_(stage_ids))
     ).scalar_one()
+    conv = fx.Converter(ctx, scope.currency, scope.day)
+    by_day = conv.by_day()
     closed = (
         select(
             snap.c.outcome,
             snap.c.currency,
+            *sc.rate_day(ctx, scope, snap, by_day),
             snap.c.amount_minor,
             sc.days_between(ctx, snap.c.created_at, snap.c.entered_at).label("days"),
         )
         .where(*sc.closed_in_range(scope, snap))
         .subquery("closed")
     )
-    keys = [closed.c.outcome, closed.c.currency]
-    rows = ctx.session.execute(
+    keys = [closed.c.outcome, closed.c.currency, *([closed.c.rate_day] if by_day else [])]
+    found = ctx.session.execute(
         select(
             *keys,
             func.count(),
@@ -80,25 +84,26 @@ def build(ctx: Ctx, flt: sc.Filters, qualified_from: str | None = None) -> Veloc
             func.coalesce(func.sum(closed.c.days), 0),
         ).group_by(*keys)
     ).all()
-    conv = fx.Converter(ctx, scope.currency, scope.day)
+    rows = [(r[0], r[1], fx.close_day(r[2]) if by_day else None, *r[len(keys) :]) for r in found]
     conv.check({r[1] for r in rows if r[0] == "won"})
     head = sc.head(ctx, "velocity", scope, flt)
-    return compute(head, int(qualified), [tuple(r) for r in rows], conv.minor)
+    return compute(head, int(qualified), rows, conv.minor)
 
 
 def compute(
     head: sc.Head,
     qualified: int,
     closed: Sequence[tuple[Any, ...]],
-    convert: Callable[[int | Decimal, str], Decimal],
+    convert: Callable[[int | Decimal, str, date | None], Decimal],
 ) -> Velocity:
-    """closed: (outcome, currency, deals, deals with an amount, sum of minor units, sum of days)."""
+    """closed: (outcome, currency, rate day or None, deals, deals with an amount, sum of minor
+    units, sum of days)."""
     won = [r for r in closed if r[0] == "won"]
-    n_won, n_lost = sum(r[2] for r in won), sum(r[2] for r in closed if r[0] == "lost")
-    with_amount = sum(r[3] for r in won)
-    total = sum((convert(int(r[4]), r[1]) for r in won), Decimal(0))
+    n_won, n_lost = sum(r[3] for r in won), sum(r[3] for r in closed if r[0] == "lost")
+    with_amount = sum(r[4] for r in won)
+    total = sum((convert(int(r[5]), r[1], r[2]) for r in won), Decimal(0))
     avg_won = total / with_amount if with_amount else None
-    avg_days = Decimal(sum(int(r[5]) for r in won)) / n_won if n_won else None
+    avg_days = Decimal(sum(int(r[6]) for r in won)) / n_won if n_won else None
     rate = Decimal(n_won) / (n_won + n_lost) if n_won + n_lost else None
     per_day = None
     if avg_won is not None and avg_days and rate is not None:

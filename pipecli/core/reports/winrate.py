@@ -2,9 +2,10 @@
 
 A deal counts when, at the as-of moment, it is won or lost and its close date (when it entered
 that stage) is inside --from/--to. `win_rate_pct` = won / (won + lost) by count;
-`value_win_rate_pct` the same by amount, converted into the report currency with the rates of the
-as-of day (deals without an amount count by number only). --by owner|source|product|pipeline
-gives a row per group (empty group = none set); a deal's product is its `product` field.
+`value_win_rate_pct` the same by amount, converted into the report currency at the rate of each
+deal's close day (reports/fx.py; deals without an amount count by number only).
+--by owner|source|product|pipeline gives a row per group (empty group = none set); a deal's
+product is its `product` field.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -58,30 +60,34 @@ def _key(snap: Any, by: str | None) -> Any:
     return column[by] if by else literal(None)
 
 
-def closed_sums(ctx: Ctx, scope: sc.Scope, by: str | None) -> list[tuple[Any, ...]]:
-    """(group key, outcome, currency, deals, sum of minor units) of deals closed in range:
-    summed per stage in SQL, then per outcome here (a handful of rows)."""
+def closed_sums(
+    ctx: Ctx, scope: sc.Scope, by: str | None, by_day: bool = False
+) -> list[tuple[Any, ...]]:
+    """(group key, outcome, currency, close day, deals, sum of minor units) of deals closed in
+    range: summed per stage in SQL, then per outcome here (a handful of rows). The close day is
+    None unless `by_day` and the deal is in another currency than the report's (sc.rate_day)."""
     stages = sc.stages_by_id(ctx)
     snap = sc.deals_in(scope, [i for i, s in stages.items() if s.outcome != "open"])
     grp = [_key(snap, by)] if by else []  # no constant key: it slows the GROUP BY
-    keys = [snap.c.stage_id, *grp, snap.c.currency]
+    keys = [snap.c.stage_id, *grp, snap.c.currency, *sc.rate_day(ctx, scope, snap, by_day)]
     sums = [func.count(), func.coalesce(func.sum(snap.c.amount_minor), 0)]
     query = select(*keys, *sums).where(*scope.ts_in_range(snap.c.closed_at)).group_by(*keys)
-    out: dict[tuple[Any, str, str], list[int]] = {}
+    out: dict[tuple[Any, ...], list[int]] = {}
     for row in ctx.session.execute(query).all():
-        stage_id, *group, currency, n, total = row
-        key = (group[0] if by else None, stages[stage_id].outcome, currency)
+        stage_id, *group, currency = row[: len(keys) - 1] if by_day else row[: len(keys)]
+        day = fx.close_day(row[len(keys) - 1]) if by_day else None
+        key = (group[0] if by else None, stages[stage_id].outcome, currency, day)
         slot = out.setdefault(key, [0, 0])
-        slot[0] += n
-        slot[1] += int(total)
+        slot[0] += row[-2]
+        slot[1] += int(row[-1])
     return [(*key, n, total) for key, (n, total) in out.items()]
 
 
 def build(ctx: Ctx, flt: sc.Filters, by: str | None = None) -> WinRate:
     check_by(by)
     scope = sc.resolve(ctx, flt)
-    rows = closed_sums(ctx, scope, by)
     conv = fx.Converter(ctx, scope.currency, scope.day)
+    rows = closed_sums(ctx, scope, by, conv.by_day())
     conv.check({r[2] for r in rows})
     labels = sc.names(ctx, by or "", {r[0] for r in rows}) if by else {None: ""}
     named = [(labels[r[0]], *r[1:]) for r in rows]
@@ -91,15 +97,15 @@ def build(ctx: Ctx, flt: sc.Filters, by: str | None = None) -> WinRate:
 def compute(
     head: sc.Head,
     by: str | None,
-    rows: Sequence[tuple[str, str, str, int, int]],
-    convert: Callable[[int | Decimal, str], Decimal],
+    rows: Sequence[tuple[str, str, str, date | None, int, int]],
+    convert: Callable[[int | Decimal, str, date | None], Decimal],
 ) -> WinRate:
-    """rows: (group, outcome, currency, deals, sum of minor units)."""
+    """rows: (group, outcome, currency, close day or None, deals, sum of minor units)."""
     count: dict[tuple[str, str], int] = defaultdict(int)
     value: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-    for group, outcome, currency, n, total in rows:
+    for group, outcome, currency, day, n, total in rows:
         count[(group, outcome)] += n
-        value[(group, outcome)] += convert(int(total), currency)
+        value[(group, outcome)] += convert(int(total), currency, day)
     out = []
     for g in sorted({r[0] for r in rows}):
         won_v = sc.money_of(value[(g, "won")], head.currency)
