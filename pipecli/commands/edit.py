@@ -12,10 +12,17 @@ from pipecli.commands._run import fail, session
 
 
 def _require_change(kind: str, changes: object) -> None:
-    """`pipe edit KIND ID` with no option would change nothing: say so (exit 2) instead."""
+    """`pipe edit KIND ID` with no option would change nothing: say so (exit 2) instead. An
+    empty value (`--close ""`) is a change: it clears the field."""
     from dataclasses import fields
 
-    given = [f.name for f in fields(changes) if getattr(changes, f.name) not in (None, "", [])]  # type: ignore[arg-type]
+    identity = ("title",) if kind in ("deal", "task") else ("name",)
+    given = [
+        f.name
+        for f in fields(changes)  # type: ignore[arg-type]
+        if getattr(changes, f.name) not in (None, [])
+        and not (f.name in identity and getattr(changes, f.name) == "")  # never cleared
+    ]
     if not given:
         raise fail(f"edit: nothing to change; see `pipe edit {kind} --help` for the fields")
 

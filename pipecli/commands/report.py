@@ -8,9 +8,11 @@ render_reports draws it.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -40,8 +42,31 @@ Json = Annotated[
     bool, typer.Option("--json", help="Print JSON (field names: README, section Reports).")
 ]
 Csv = Annotated[bool, typer.Option("--csv", help="Print the rows as CSV, field names as header.")]
-Svg = Annotated[str | None, typer.Option("--svg", help="Also save the table and chart as SVG.")]
-Html = Annotated[str | None, typer.Option("--html", help="Also save the table and chart as HTML.")]
+
+
+def _writable(path: str | None) -> str | None:
+    """--svg/--html: refuse a file that cannot be written before the report runs (exit 2)."""
+    if path is None:
+        return None
+    target = Path(path).expanduser()
+    if target.is_dir():
+        raise typer.BadParameter(f"{path!r} is a directory")
+    folder = target.parent
+    if not folder.is_dir():
+        raise typer.BadParameter(f"folder {str(folder)!r} does not exist")
+    if not os.access(folder, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        raise typer.BadParameter(f"{path!r} cannot be written")
+    return path
+
+
+Svg = Annotated[
+    str | None,
+    typer.Option("--svg", help="Also save the table and chart as SVG.", callback=_writable),
+]
+Html = Annotated[
+    str | None,
+    typer.Option("--html", help="Also save the table and chart as HTML.", callback=_writable),
+]
 
 
 def _filters(

@@ -305,3 +305,15 @@ def test_usage_errors_are_exit_2(world):
 )
 def test_list_option_errors_name_the_option(world, argv, field):
     refused(world(*argv), 2, field, f"'{argv[-1]}'")
+
+
+def test_a_closed_deal_is_reopened_before_it_closes_the_other_way(world, snapshot):
+    ok(world("win", "1"))
+    before = snapshot()
+    refused(world("lose", "1", "--reason", "price"), 4, "deal 1 is won", "pipe reopen 1")
+    assert snapshot() == before
+    ok(world("reopen", "1"))
+    ok(world("lose", "1", "--reason", "price"))
+    refused(world("win", "1"), 4, "deal 1 is lost", "pipe reopen 1")
+    history = data(world("show", "deal", "1", "--json"))["history"]
+    assert [h["change"] for h in history] == ["create", "win", "reopen", "lose"]

@@ -18,3 +18,27 @@ def test_edit_without_fields_is_refused(pipe: Any, snapshot: Any, kind: str) -> 
     ]
     assert snapshot() == before
     assert pipe("edit", kind, "1", "--notes", "x").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("kind", "add", "flag", "field"),
+    [
+        ("deal", ["--close", "2026-12-31"], "--close", "close"),
+        ("deal", ["--amount", "100"], "--amount", "amount"),
+        ("deal", ["--product", "CRM"], "--product", "product"),
+        ("lead", ["--email", "a@b.example"], "--email", "email"),
+        ("lead", ["--title", "CTO"], "--title", "title"),
+        ("contact", ["--phone", "123"], "--phone", "phone"),
+        ("account", ["--website", "acme.example"], "--website", "website"),
+        ("task", ["--due", "2026-12-31"], "--due", "due"),
+    ],
+)
+def test_an_empty_value_alone_clears_the_field(
+    pipe: Any, kind: str, add: list[str], flag: str, field: str
+) -> None:
+    import json
+
+    assert pipe("add", kind, "Something", *add).exit_code == 0
+    r = pipe("edit", kind, "1", flag, "", "--json")
+    assert r.exit_code == 0, r.stderr
+    assert json.loads(r.stdout)[field] is None

@@ -47,6 +47,7 @@ def test_concurrent_first_use_of_a_new_database(tmp_path: Path) -> None:
         (["done", "7", "9"], "unexpected extra argument"),
         (["list", "deals", "-n", "-1"], "--limit"),
         (["nosuch"], "No such command 'nosuch'"),
+        (["report", "winrate", "--svg", "/nonexistent/r.svg"], "'/nonexistent' does not exist"),
     ],
 )
 def test_usage_errors_are_one_line_exit_2(tmp_path: Path, argv: list[str], needle: str) -> None:

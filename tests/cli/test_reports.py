@@ -259,3 +259,20 @@ def test_report_tables_piped_are_not_narrowed(pipe, big_deals, monkeypatch):
     out = ok(pipe("report", "stale")).stdout  # no terminal, no COLUMNS: unlimited width
     assert "not shown" not in out
     assert "Greenfield Digital Transformation Consultancy – 4,000 seats enterprise renewal" in out
+
+
+def test_unwritable_svg_or_html_is_refused_before_the_report_runs(pipe, tmp_path, snapshot):
+    before = snapshot()
+    missing = str(tmp_path / "nope" / "r.svg")
+    # usage errors: one line through the real entry point (tests/cli/test_processes.py)
+    import re
+
+    def said(r) -> str:
+        assert r.exit_code == 2 and r.stdout == ""
+        return re.sub(r"[│╭╮╰╯─\s]+", " ", r.stderr)
+
+    assert "does not exist" in said(pipe("report", "winrate", "--svg", missing))
+    assert "is a directory" in said(pipe("report", "forecast", "--html", str(tmp_path)))
+    assert snapshot() == before
+    ok(pipe("report", "winrate", "--svg", str(tmp_path / "r.svg")))
+    assert (tmp_path / "r.svg").read_text().lstrip().startswith("<svg")

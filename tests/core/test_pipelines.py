@@ -236,6 +236,17 @@ def test_stage_probability_edit_updates_following_open_deals_only(make_ctx):
         ]}  # fmt: skip
         assert deals.get(ctx, follows.id).probability_manual is False
     assert got == {"follows": 40, "manual": 60, "edited": 50, "other": 80, "won": 100}
+    with make_ctx() as ctx:  # the changed deal's history says so; the others' does not
+        from sqlmodel import col, select
+
+        from pipecli.core.models import StageChange
+
+        rows = ctx.session.exec(select(StageChange).order_by(col(StageChange.id))).all()
+        last = {r.deal_id: (r.change, r.probability, r.note) for r in rows}
+    assert last[follows.id] == ("probability", 40, "stage Proposal now 40%")
+    assert [last[d.id][0] for d in (manual, edited, other, won)] == [
+        "create", "create", "create", "win",
+    ]  # fmt: skip
     with make_ctx() as ctx:  # a deal moved into the stage later takes the new value
         deals.move(ctx, other.id, "proposal")
         assert deals.get(ctx, other.id).probability == 40

@@ -138,6 +138,12 @@ def _fill(ctx: Ctx, account: Account, inp: AccountInput, *, only_empty: bool) ->
     for key, value in values.items():
         if value is not None and not (only_empty and getattr(account, key) is not None):
             setattr(account, key, value)
+    if not only_empty:  # `pipe edit account 2 --website ""` clears the website
+        for key in common.blanked(inp, {k: k for k in _CLEARABLE}):
+            setattr(account, key, None)
+
+
+_CLEARABLE = ("domain", "industry", "website", "phone", "address", "region", "employees", "source")
 
 
 def find_by_domain(ctx: Ctx, dom: str) -> Account | None:

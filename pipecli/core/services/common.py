@@ -54,6 +54,17 @@ def clean(text: str | None) -> str | None:
     return text or None
 
 
+def blanked(inp: object, columns: dict[str, str]) -> list[str]:
+    """The columns (column -> input field) whose option was given as empty text, as in
+    `pipe edit contact 4 --phone ""`: the user clears them. None (not given) is no change."""
+    out = []
+    for column, name in columns.items():
+        value = getattr(inp, name, None)
+        if isinstance(value, str) and not value.strip():
+            out.append(column)
+    return out
+
+
 def bounded(text: str | None, field: str, limit: int) -> str | None:
     """`clean`, refusing a text longer than its column holds (PostgreSQL would refuse it later)."""
     value = clean(text)

@@ -78,6 +78,9 @@ def _fill(ctx: Ctx, contact: Contact, inp: ContactInput) -> None:
     for key, value in values.items():
         if value is not None:
             setattr(contact, key, value)
+    clearable = ("email", "phone", "title", "birthday", "source")
+    for key in common.blanked(inp, {k: k for k in clearable} | {"account_id": "account"}):
+        setattr(contact, key, None)  # `pipe edit contact 4 --phone ""` clears the phone
 
 
 def find_by_email(ctx: Ctx, email: str) -> Contact | None:

@@ -235,12 +235,19 @@ def move(ctx: Ctx, deal_id: int | str, stage_ref: str, note: str | None = None) 
 
 
 def win(
-    ctx: Ctx, deal_id: int | str, note: str | None = None, on: str | date | None = None
+    ctx: Ctx,
+    deal_id: int | str,
+    note: str | None = None,
+    on: str | date | None = None,
+    switch: bool = False,
 ) -> Deal:
+    """Win a deal. A lost deal is reopened first (a recorded loss is not turned into a win by
+    a slip of the finger), unless `switch`: imports follow what the other system now says."""
     deal = common.get_live(ctx, Deal, deal_id, "deal")
     stage = pipelines.outcome_stage(ctx, pipelines.get_pipeline(ctx, deal.pipeline_id), "won")
     if deal.stage_id == stage.id:
         raise Conflict(f"deal {deal.id} is already won")
+    _not_closed(deal, "win", switch)
     from_id = deal.stage_id
     when = _closed_at(ctx, deal, on)
     _enter(ctx, deal, stage, when)
@@ -255,11 +262,14 @@ def lose(
     reason: str | None = None,
     note: str | None = None,
     on: str | date | None = None,
+    switch: bool = False,
 ) -> Deal:
+    """Lose a deal; a won deal is reopened first, unless `switch` (see `win`)."""
     deal = common.get_live(ctx, Deal, deal_id, "deal")
     stage = pipelines.outcome_stage(ctx, pipelines.get_pipeline(ctx, deal.pipeline_id), "lost")
     if deal.stage_id == stage.id:
         raise Conflict(f"deal {deal.id} is already lost")
+    _not_closed(deal, "lose", switch)
     from_id = deal.stage_id
     when = _closed_at(ctx, deal, on)
     _enter(ctx, deal, stage, when)
@@ -268,6 +278,12 @@ def lose(
     why = ": ".join(t for t in (deal.lost_reason, note) if t) or None
     record(ctx, deal, "lose", from_id, why, at=when)
     return deal
+
+
+def _not_closed(deal: Deal, verb: str, switch: bool) -> None:
+    if deal.closed_at is not None and not switch:
+        state = "lost" if verb == "win" else "won"
+        raise Conflict(f"deal {deal.id} is {state}; `pipe reopen {deal.id}` first to {verb} it")
 
 
 def reopen(ctx: Ctx, deal_id: int | str, stage_ref: str | None = None) -> Deal:

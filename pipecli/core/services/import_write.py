@@ -228,9 +228,9 @@ class Writer:
         if moved and stage.outcome != "open":  # a win at the file's past date precedes edits
             on = self._close_day(deal, v.get("closed"))
             if stage.outcome == "won":
-                deals.win(self.ctx, rid, on=on)
+                deals.win(self.ctx, rid, on=on, switch=True)
             else:
-                deals.lose(self.ctx, rid, reason=v.get("lost_reason"), on=on)
+                deals.lose(self.ctx, rid, reason=v.get("lost_reason"), on=on, switch=True)
         edited = ch != deals.DealChanges()
         if edited:
             deals.edit(self.ctx, rid, ch)

@@ -107,6 +107,13 @@ def _fill(ctx: Ctx, lead: Lead, inp: LeadInput) -> None:
     for key, value in values.items():
         if value is not None:
             setattr(lead, key, value)
+    for key in common.blanked(inp, _CLEARABLE):
+        setattr(lead, key, None)
+
+
+# lead columns an empty option clears (`pipe edit lead 3 --phone ""`), by input field
+_CLEARABLE = {"company": "company", "email": "email", "phone": "phone", "title": "title",
+              "source": "source", "amount_minor": "value"}  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -262,16 +262,39 @@ def edit_stage(
 
 
 def follow_stage_probability(ctx: Ctx, stage: Stage) -> int:
-    """Open deals in `stage` that follow it (no hand-set probability) take its new probability."""
+    """Open deals in `stage` that follow it (no hand-set probability) take its new probability;
+    each changed deal gets a history row (change `probability`), as a hand edit would, so that
+    reports from history (`--as-of`) agree with today's. Batched: a stage may hold many deals."""
+    from sqlalchemy import select as core_select
     from sqlalchemy import update
 
-    result = ctx.session.exec(
-        update(Deal)
-        .where(
-            col(Deal.stage_id) == stage.id,
-            col(Deal.probability_manual).is_(False),
-            col(Deal.closed_at).is_(None),
-        )
-        .values(probability=stage.probability, updated_at=ctx.now)
+    from pipecli.core.models import StageChange, new_uuid
+    from pipecli.core.services import bulk
+
+    d = Deal.__table__.c  # type: ignore[attr-defined]
+    which = (
+        d.stage_id == stage.id,
+        d.probability_manual.is_(False),
+        d.closed_at.is_(None),
+        d.probability != stage.probability,
     )
-    return int(result.rowcount or 0)
+    found = ctx.session.connection().execute(
+        core_select(d.id, d.amount_minor, d.currency, d.expected_close).where(*which)
+    )
+    user_id = ctx.user().id
+    note = f"stage {stage.name} now {stage.probability}%"
+    changed = 0
+    while batch := found.fetchmany(5000):
+        rows = [
+            {"uuid": new_uuid(), "deal_id": r.id, "at": ctx.now, "user_id": user_id,
+             "change": "probability", "from_stage_id": stage.id, "to_stage_id": stage.id,
+             "amount_minor": r.amount_minor, "currency": r.currency,
+             "expected_close": r.expected_close, "probability": stage.probability, "note": note}
+            for r in batch
+        ]  # fmt: skip
+        bulk.executemany(ctx, StageChange.__table__, rows)  # type: ignore[attr-defined]
+        changed += len(rows)
+    ctx.session.exec(
+        update(Deal).where(*which).values(probability=stage.probability, updated_at=ctx.now)
+    )
+    return changed

@@ -103,10 +103,14 @@ def edit(ctx: Ctx, task_id: int | str, inp: TaskInput) -> Task:
         task.title = common.required(inp.title, "title")
     if due is not None:
         task.due_date, task.due_time = due.date, due.time
+    elif isinstance(inp.due, str) and not inp.due.strip():  # `--due ""` clears the due date
+        task.due_date, task.due_time = None, None
     if common.clean(inp.repeat):
         task.repeat = None if inp.repeat == "none" else recurrence.parse_repeat(inp.repeat or "")
         if task.repeat and task.due_date is None:
             raise Invalid("repeat", inp.repeat, "needs a due date (--due) to repeat from")
+    if task.repeat and task.due_date is None:
+        raise Invalid("due", inp.due, "is needed by the task's --repeat (end it: --repeat none)")
     task.kind = choice(inp.kind, KINDS, "type") or task.kind
     task.priority = choice(inp.priority, PRIORITIES, "priority") or task.priority
     if inp.notes is not None:
