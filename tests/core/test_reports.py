@@ -326,6 +326,21 @@ def test_forecast_by_quarter_with_quota(make_ctx, pipeline):
     assert (q1.attainment_pct, q1.coverage) == (D("0.0"), D("0.10"))
 
 
+def test_forecast_shows_unscheduled_deals_and_keeps_overdue_inside_the_range(make_ctx, pipeline):
+    # F8 4000 in Proposal (best case, 50 %) without an expected close: its own row, not lost
+    f8 = create(make_ctx, at(9, 1), "F8", amount="4000", currency="USD")
+    act(make_ctx, at(9, 5), deals.move, f8, "proposal")
+    unscheduled, overdue, q4 = report(make_ctx, forecast.build, "quarter", 1).rows
+    assert (unscheduled.period, unscheduled.best_case, unscheduled.weighted) == (
+        "unscheduled", D("4000.00"), D("2000.00"),
+    )  # fmt: skip
+    assert (unscheduled.open_deals, unscheduled.start, overdue.period) == (1, None, "overdue")
+    assert q4.open_total == D("17000.00")  # F8 is in no period
+    # from Nov 1 on: F5 (expected Oct 31, overdue) is before the range
+    rows = report(make_ctx, forecast.build, "month", 2, date_from="2026-11-01").rows
+    assert [r.period for r in rows] == ["unscheduled", "2026-11", "2026-12"]
+
+
 def test_forecast_as_of_uses_the_history(make_ctx, pipeline):
     (q4,) = report(make_ctx, forecast.build, "quarter", 1, as_of="2026-10-01").rows
     # Oct 1: F1 still 10000; F2 at the stage's 50%; F4, F5, F6 open in Prospecting (10%)

@@ -5,8 +5,10 @@ as-of day. For each period: `closed_won` = deals won in the period (close date);
 expected close falls in the period, split by their stage's forecast category into `commit`,
 `best_case` and `pipeline` (a stage in category `closed` counts as commit, `omitted` is left
 out), `open_total` = their sum, `weighted` = sum of amount × probability / 100. Open deals whose
-expected close is before the as-of day are `overdue`: a row of their own (period "overdue"),
-never inside a period. Open deals without an expected close or amount are not forecast.
+expected close is before the as-of day (and not before --from, when given) are `overdue`: a row
+of their own (period "overdue"), never inside a period. Open deals with an amount but no expected
+close are `unscheduled`: a row of their own too, so no money goes missing without a word. Open
+deals without an amount are not forecast (their value is unknown, not zero).
 `attainment_pct` = closed_won / quota; `coverage` = open_total / (quota − closed_won), None when
 no quota is left. Amounts are converted into the report currency: won deals at the rate of their
 close day, open ones at the as-of day's (reports/fx.py).
@@ -32,6 +34,7 @@ from pipecli.core.services import common
 from pipecli.core.services.context import Ctx
 
 MAX_PERIODS = 120
+OVERDUE, UNSCHEDULED = -1, -2  # period indexes of the rows before the periods
 CATEGORY = {
     "commit": "commit",
     "closed": "commit",
@@ -173,11 +176,16 @@ def _sums(
 
     opened = sc.deals_in(scope, [i for i, st in stages.items() if st.outcome == "open"])
     close = opened.c.expected_close
-    bucket = case((close < scope.day, -1), else_=_bucket(close, spans, stamp=False))
-    when = or_(close < scope.day, and_(close >= lo, close <= hi))
+    bucket = case(
+        (close.is_(None), UNSCHEDULED),
+        (close < scope.day, OVERDUE),
+        else_=_bucket(close, spans, stamp=False),
+    )
+    late = and_(close < scope.day, *([close >= scope.start] if scope.start else []))
+    when = or_(close.is_(None), late, and_(close >= lo, close <= hi))
     weighted = func.sum(opened.c.amount_minor * opened.c.probability)
     add(_grouped(ctx, opened, [], by_owner, bucket, [opened.c.amount_minor.is_not(None), when],
-                 weighted), lambda b: "overdue" if b == -1 else "open", False)  # fmt: skip
+                 weighted), lambda b: "overdue" if b == OVERDUE else "open", False)  # fmt: skip
     won = sc.deals_in(scope, [i for i, st in stages.items() if st.outcome == "won"])
     span = sc.Scope(scope.day, scope.cutoff, lo, hi, None, None, scope.currency, None)
     bucket = _bucket(won.c.closed_at, spans, stamp=True)
@@ -237,8 +245,9 @@ def compute(
         slot["won_deals"] += n
     rows = []
     for g in sorted({k[0] for k in acc}) or [""]:
-        if (g, -1) in acc:
-            rows.append(_row(g, "overdue", None, None, acc[(g, -1)], cur, None))
+        for index, label in ((UNSCHEDULED, "unscheduled"), (OVERDUE, "overdue")):
+            if (g, index) in acc:
+                rows.append(_row(g, label, None, None, acc[(g, index)], cur, None))
         for i, p in enumerate(spans):
             rows.append(_row(g, p.label, p.start, p.end, acc.get((g, i), {}), cur, quota))
     return Forecast(head, unit, by_owner, tuple(rows))
