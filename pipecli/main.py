@@ -20,11 +20,17 @@ import contextlib
 import gc
 import os
 import sys
-from typing import NoReturn
+from typing import Any, NoReturn
 
 
 def main(argv: list[str] | None = None) -> NoReturn:
-    """The console script: run one command, then leave at once with its exit status."""
+    """The console script: run one command, then leave at once with its exit status.
+
+    A closed stdout (`pipe list deals --csv | head`) stops the command at its next write and
+    ends it with status 141, what a shell reports for other Unix tools killed by SIGPIPE, for
+    every output format. (SIGPIPE itself stays ignored, as Python sets it: restoring its
+    default would also kill pipe when a database or mail connection drops mid-write.)"""
+    sys.stdout = _Output(sys.stdout)
     gc.disable()
     _leave(execute(sys.argv[1:] if argv is None else argv))
 
@@ -64,4 +70,32 @@ def _leave(code: object) -> NoReturn:
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(BrokenPipeError, ValueError):  # the reader went away
             stream.flush()
+    if _Output.broken:
+        status = 141
     os._exit(status)
+
+
+class _Output:
+    """stdout, noting when its reader has gone away (the error still stops the command)."""
+
+    broken = False
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return int(self._stream.write(text))
+        except BrokenPipeError:
+            _Output.broken = True
+            raise
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            _Output.broken = True
+            raise
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)

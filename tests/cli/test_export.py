@@ -8,7 +8,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tests.cli.helpers import add_deal, data, ok
+import pytest
+
+from tests.cli.helpers import add_deal, csv_rows, data, ok
 
 
 def _seed(pipe: Any) -> None:
@@ -113,3 +115,67 @@ def test_export_all_import_all_round_trip(pipe: Any, tmp_path: Path) -> None:
         assert ok(pipe(*copy, "export", kind, "-f", "json")).stdout == original, kind
     hist = data(pipe(*copy, "show", "deal", "1", "--json"))["history"]
     assert [h["change"] for h in hist] == ["create", "move"]
+
+
+# --- formula guard: numbers untouched, text guarded, import takes the guard off -------------
+
+_GUARDED_TITLES = ["-5 seats", "=1+1", "@home", "+86 phone", "'=quoted", "it's fine"]
+
+
+def _add(pipe: Any, title: str, *opts: str) -> dict[str, Any]:
+    """`add_deal`, for titles that start with `-` too."""
+    return data(pipe("add", "deal", *opts, "--json", "--", title))  # type: ignore[no-any-return]
+
+
+def test_csv_keeps_plain_numbers_and_guards_formula_text(pipe: Any) -> None:
+    lost = _add(pipe, "=1+1", "--amount", "1200.50")
+    ok(pipe("move", str(lost["id"]), "negotiation"))
+    ok(pipe("lose", str(lost["id"]), "--reason", "price"))
+    _add(pipe, "-5 seats", "--notes", "-6.9")
+    report = data(pipe("report", "calibrate", "--json"))["rows"]
+    rows = csv_rows(pipe("report", "calibrate", "--csv"))
+    negotiation = dict(zip(rows[0], rows[-1], strict=True))
+    assert negotiation["difference_pts"] == report[-1]["difference_pts"] == "-80.0"
+    assert "'" not in "".join(",".join(r) for r in rows)
+    listed = {r["title"]: r for r in csv.DictReader(io.StringIO(ok(pipe(
+        "list", "deals", "--status", "all", "--csv")).stdout))}  # fmt: skip
+    assert set(listed) == {"'=1+1", "'-5 seats"}  # text guarded
+    assert listed["'-5 seats"]["notes"] == "-6.9"  # a number stays a number
+    assert listed["'=1+1"]["amount"] == "1200.50" and listed["'=1+1"]["probability"] == "0"
+
+
+@pytest.mark.parametrize("how", ["export-csv", "list-csv", "xlsx"])
+def test_guarded_cells_round_trip_through_import(pipe: Any, tmp_path: Path, how: str) -> None:
+    notes = ["-6.9", "-1,200.50", "+3", "-0", "-E5", "''-5"]  # numbers, a cell reference, text
+    for title, note in zip(_GUARDED_TITLES, notes, strict=True):
+        _add(pipe, title, "--amount", "1,200.50", "--notes", note)
+    file = tmp_path / ("deals.xlsx" if how == "xlsx" else "deals.csv")
+    if how == "xlsx":
+        ok(pipe("export", "deals", "--format", "xlsx", "-o", str(file)))
+    elif how == "export-csv":
+        ok(pipe("export", "deals", "--format", "csv", "-o", str(file)))
+    else:
+        file.write_text(ok(pipe("list", "deals", "--csv")).stdout)
+    copy = ["--db", str(tmp_path / "copy.db")]
+    ok(pipe(*copy, "import", "deals", str(file)))
+
+    def stored(*db: str) -> list[tuple[Any, ...]]:
+        rows = data(pipe(*db, "list", "deals", "--status", "all", "--json"))
+        return [(r["title"], r["amount"], r["currency"], r["notes"]) for r in rows]
+
+    assert stored(*copy) == stored()
+    assert [(r[0], r[3]) for r in stored(*copy)] == list(zip(_GUARDED_TITLES, notes, strict=True))
+
+
+def test_formula_text_stays_inert_in_csv_and_xlsx(pipe: Any, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    _add(pipe, "=1+1", "--notes", "'=quoted")
+    row = next(csv.DictReader(io.StringIO(ok(pipe("export", "deals")).stdout)))
+    assert (row["title"], row["notes"]) == ("'=1+1", "''=quoted")
+    out = tmp_path / "deals.xlsx"
+    ok(pipe("export", "deals", "-f", "xlsx", "-o", str(out)))
+    sheet = load_workbook(out).worksheets[0]
+    cells = dict(zip([c.value for c in sheet[1]], sheet[2], strict=True))
+    assert cells["title"].value == "=1+1" and cells["title"].data_type == "s"  # text, not a formula
+    assert cells["notes"].value == "''=quoted" and cells["notes"].data_type == "s"

@@ -416,3 +416,26 @@ def test_reimport_that_closes_and_changes_amount(pipe: Any, tmp_path: Path) -> N
         "2026-11-02",
     )
     assert [h["change"] for h in deal["history"]][-2:] == ["win", "amount"]
+
+
+def test_import_takes_the_formula_guard_off_csv_and_xlsx_text(pipe: Any, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    text = "title,notes\n'-5 seats,'-6.9\n'=1+1,''=x\n'@home,it's\n\"'\t+86\",'\n"
+    ok(pipe("import", "deals", _write(tmp_path, "a.csv", text)))
+    ok(pipe("import", "deals", _write(tmp_path, "b.tsv", "title\tnotes\n'+3 seats\t'-0\n")))
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["title", "notes", "amount"])
+    sheet.append(["'=SUM(A1)", "''@x", 1200.5])  # a number cell is read as it is
+    book.save(tmp_path / "c.xlsx")
+    ok(pipe("import", "deals", str(tmp_path / "c.xlsx")))
+    (tmp_path / "d.json").write_text(json.dumps([{"title": "'=json", "notes": "'-1"}]))
+    ok(pipe("import", "deals", str(tmp_path / "d.json")))  # JSON: values as they are
+    deals = _deals(pipe)
+    assert deals[5]["amount"] == "1200.50"
+    assert [(d["title"], d["notes"]) for d in deals] == [
+        ("-5 seats", "-6.9"), ("=1+1", "'=x"), ("@home", "it's"), ("+86", "'"),
+        ("+3 seats", "-0"), ("=SUM(A1)", "'@x"), ("'=json", "'-1"),
+    ]  # fmt: skip

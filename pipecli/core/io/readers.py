@@ -5,7 +5,8 @@ day/month order, then the import), so `Table.rows()` re-opens the file each time
 row at a time: memory stays flat however large the file is (JSON arrays are the exception:
 parsed whole; use JSON Lines for big files). Every row carries the line it starts on (the sheet
 row for .xlsx, the item number for a JSON array), so an error can point at it. Cell values are
-text; blank cells are "".
+text; blank cells are "". CSV/TSV and .xlsx text cells go through `unguard`, which undoes the
+formula guard of `pipe export` and `--csv` (`'=1+1` reads as `=1+1`); JSON values stay as they are.
 
 Encodings: a byte-order mark decides (UTF-8, UTF-16); otherwise UTF-8 when the whole file decodes
 as UTF-8, else GB18030 (a superset of GBK and GB2312), unless the caller names one.
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from pipecli.core.errors import Invalid
+from pipecli.core.io.writers import FORMULA_START
 
 Row = dict[str, str]
 FORMATS = ("csv", "tsv", "json", "jsonl", "xlsx")
@@ -136,7 +138,20 @@ def _csv_rows(table: Table) -> Iterator[tuple[int, Row]]:
             line, start = start, reader.line_num + 1
             if not any(c.strip() for c in cells):
                 continue
-            yield line, dict(zip(headers, (c.strip() for c in cells), strict=False))
+            yield line, dict(zip(headers, (unguard(c) for c in cells), strict=False))
+
+
+def unguard(text: str) -> str:
+    """A CSV/TSV or .xlsx text cell as imported: stripped of surrounding spaces, and without the
+    `'` that spreadsheet exports (pipecli's `export` and `--csv` among them) put before a cell
+    starting with `=`, `+`, `-`, `@`, a tab or a carriage return to stop it running as a formula:
+    `'-5 seats` reads as `-5 seats`, `'=1+1` as `=1+1`. One `'` goes when the cell's leading
+    `'`s come before such a character (`''=x` reads as `'=x`: the writers add one `'` to text
+    like `'=x`, so it comes back as it was); any other `'` is data and stays."""
+    text = text.strip()
+    if text.startswith("'") and text.lstrip("'").startswith(FORMULA_START):
+        return text[1:]
+    return text
 
 
 def _cell(value: Any) -> str:
@@ -265,7 +280,7 @@ def _xlsx_rows(table: Table) -> Iterator[tuple[int, Row]]:
     try:
         rows = book.worksheets[0].iter_rows(min_row=2, values_only=True)
         for line, values in enumerate(rows, start=2):
-            cells = [_cell(v) for v in values]
+            cells = [unguard(v) if isinstance(v, str) else _cell(v) for v in values]
             if any(cells):
                 yield line, dict(zip(table.headers, cells, strict=False))
     finally:

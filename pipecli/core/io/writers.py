@@ -2,21 +2,29 @@
 
 Values follow the `--json` conventions: ISO dates, money as decimal strings, nulls kept (blank
 cells in CSV/XLSX), lists joined with ';' in cells. A spreadsheet runs a cell starting with `=`,
-`+`, `-`, `@`, a tab or a carriage return as a formula (CSV injection), so in CSV and XLSX such a
-cell gets a leading `'` and comes out inert text; JSON keeps every value as it is.
+`+`, `-`, `@`, a tab or a carriage return as a formula (CSV injection), so in CSV such a text
+cell gets a leading `'` and comes out inert text (see `inert`); plain numbers (`-6.9`, `+3`) are
+left alone, and the importer (core.io.readers) takes the `'` off again. XLSX writes text as string
+cells, never formulas, so it needs no `'`. JSON keeps every value as it is.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import IO, Any
 
 FORMATS = ("csv", "json", "jsonl", "xlsx")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A plain number, as a spreadsheet reads it (a value, never a formula): `-6.9`, `+3`, `-0`,
+# `-1,200.50`, `-.5`, `1e-3`.
+_NUMBER = re.compile(
+    r"[+-]?(?:(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII
+)
 
 
 def jsonable(value: Any) -> Any:
@@ -34,19 +42,39 @@ def jsonable(value: Any) -> Any:
 
 
 def inert(text: str) -> str:
-    """`text` as a spreadsheet shows it but never evaluates it."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    """`text` as a spreadsheet shows it but never evaluates it: a leading `'` before text that
+    starts with `=`, `+`, `-`, `@`, a tab or a carriage return (OWASP "CSV injection").
+
+    Plain numbers (`-6.9`, `+3`, `-1,200.50`) are values, not formulas, and stay as they are.
+    Text whose leading `'`s come before one of those characters (`'=x`) gets one `'` more, so
+    the importer, which takes one `'` off such cells (`readers.unguard`), gets back `text`.
+    """
+    if text.startswith(FORMULA_START) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return _keep_quote(text)
 
 
-def cell(value: Any) -> str:
+def _keep_quote(text: str) -> str:
+    """`text`, with one more `'` when its leading `'`s come before a formula character (`'=x`,
+    `''-5`): the importer takes one off."""
+    quoted = text.startswith("'") and text.lstrip("'").startswith(FORMULA_START)
+    return "'" + text if quoted else text
+
+
+def _text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list | tuple):
-        return inert(";".join(cell(v) for v in value))
+        return ";".join(_text(v) for v in value)
     out = jsonable(value)
-    return inert(out if isinstance(out, str) else str(out))
+    return out if isinstance(out, str) else str(out)
+
+
+def cell(value: Any) -> str:
+    """`value` as a CSV cell: the `--json` text, made inert."""
+    return inert(_text(value))
 
 
 def write(fmt: str, rows: Iterable[dict[str, Any]], fields: Sequence[str], out: Any) -> int:
@@ -101,7 +129,9 @@ def _xlsx(rows: Iterable[dict[str, Any]], fields: Sequence[str], out: Any) -> in
 def _xlsx_value(sheet: Any, value: Any) -> Any:
     """Whole numbers and dates as themselves, other values as text cells (money stays exact).
 
-    Text is stored as a string cell, never a formula: a sheet shows `=1+1` and does not run it.
+    Text is stored as a string cell, never a formula: a sheet shows `=1+1` and does not run it,
+    so it needs no `'` (text like `'=x` still gets one `'` more, as in CSV, because the
+    importer takes one off).
     """
     if value is None or isinstance(value, bool | int):
         return value
@@ -111,9 +141,6 @@ def _xlsx_value(sheet: Any, value: Any) -> Any:
         return value
     from openpyxl.cell import WriteOnlyCell
 
-    text = cell(value)
-    if text.startswith("'") and text[1:].startswith(_FORMULA_START):
-        text = text[1:]
-    out = WriteOnlyCell(sheet, value=text)
+    out = WriteOnlyCell(sheet, value=_keep_quote(_text(value)))
     out.data_type = "s"
     return out
