@@ -190,3 +190,14 @@ def test_history_agrees_with_the_deals_table(make_ctx):
         assert all(s.from_stage_id == s.to_stage_id for s in steps if s.change == "close_date")
     kinds = Counter(h.change for h in history)
     assert {"create", "move", "win", "lose", "close_date"} <= set(kinds)
+
+
+def test_account_names_are_unique_and_history_is_by_the_deal_owner(make_ctx):
+    with make_ctx() as ctx:
+        demo.create(ctx, 3000, seed=3)  # about 1,000 accounts: brand names repeat
+        names = [a.name.lower() for a in ctx.session.exec(sm_select(Account)).all()]
+        assert len(names) > 900 and len(set(names)) == len(names)
+        rows = ctx.session.execute(
+            select(StageChange.user_id, Deal.owner_id).join(Deal, Deal.id == StageChange.deal_id)  # type: ignore[arg-type]
+        ).all()
+        assert rows and all(by == owner for by, owner in rows)

@@ -104,12 +104,14 @@ def write_deals(
     records: Iterable[DealRecord],
     *,
     user_id: int | None = None,
+    by_owner: bool = False,
     batch_size: int = BATCH,
     progress: Callable[[int], None] | None = None,
 ) -> list[int]:
     """Insert `records` (any iterable, consumed in batches) with their history; returns new ids.
 
-    History rows are attributed to `user_id` (default: the user running pipecli).
+    History rows are attributed to `user_id` (default: the user running pipecli), or with
+    `by_owner` to each deal's owner (made-up history: the owner worked the deal).
     `progress(n)` is called after each batch with the number of deals written in it.
     """
     stages = _stages(ctx)
@@ -120,7 +122,7 @@ def write_deals(
         deal_rows = [_deal_row(ctx, rec, plan) for rec, plan in zip(chunk, plans, strict=True)]
         new_ids = insert_returning_ids(ctx, Deal.__table__, deal_rows)  # type: ignore[attr-defined]
         history = [
-            _history_row(deal_id, rec, step, uid)
+            _history_row(deal_id, rec, step, rec.owner_id if by_owner and rec.owner_id else uid)
             for deal_id, rec, plan in zip(new_ids, chunk, plans, strict=True)
             for step in plan.steps
         ]

@@ -158,7 +158,7 @@ def generate(
     extra = random.Random(f"{seed}/tasks")
     deals = _deals(random.Random(seed), s, book, count, random.Random(f"{seed}/products"))
     while chunk := list(islice(deals, bulk.BATCH)):
-        ids = bulk.write_deals(ctx, [rec for rec, _ in chunk])
+        ids = bulk.write_deals(ctx, [rec for rec, _ in chunk], by_owner=True)
         tasks: list[dict[str, Any]] = []
         acts: list[dict[str, Any]] = []
         for deal_id, (rec, who) in zip(ids, chunk, strict=True):
@@ -181,12 +181,14 @@ def _write_accounts(ctx: Ctx, s: _Setup, rng: random.Random, deals: int, counts:
     book = _Book()
     total = max(3, math.ceil(deals / DEALS_PER_ACCOUNT))
     domains: dict[str, int] = {}
+    taken: dict[str, int] = {}  # account names, unique as `pipe add account` wants them
     made = 0
     while made < total:
         size = min(bulk.BATCH, total - made)
         rows, people = [], []
         for _ in range(size):
             row, chinese, short = _account(rng, s, domains)
+            row["name"] = _unique(row["name"], chinese, taken)
             rows.append(row)
             people.append((chinese, short, [_contact(rng, row, chinese) for _ in _n_contacts(rng)]))
         ids = bulk.insert_returning_ids(ctx, Account.__table__, rows)  # type: ignore[attr-defined]
@@ -216,6 +218,19 @@ def _write_accounts(ctx: Ctx, s: _Setup, rng: random.Random, deals: int, counts:
 
 def _n_contacts(rng: random.Random) -> range:
     return range(1 + (rng.random() < 0.6) + (rng.random() < 0.3) + (rng.random() < 0.1))
+
+
+def _unique(name: str, chinese: bool, taken: dict[str, int]) -> str:
+    """`name`, or a branch of it when an account of that name exists (no random draw, so the
+    rest of the data stays as the seed makes it)."""
+    n = taken.get(name, 0)
+    taken[name] = n + 1
+    if n == 0:
+        return name
+    if chinese:
+        return f"{name}第{'二三四五六七八九十'[n - 1]}分公司" if n < 10 else f"{name}（{n + 1}）"
+    branch = ("Europe", "Asia", "Americas", "Holdings", "Group", "International", "Partners")
+    return f"{name} ({branch[n - 1]})" if n <= len(branch) else f"{name} ({n + 1})"
 
 
 def _account(
