@@ -46,6 +46,11 @@ def test_the_quick_tour_runs(pipe: Any) -> None:
         "price",
     )
     assert (deals[1]["lead_id"], deals[3]["amount"], deals[3]["currency"]) == (1, "15000.00", "EUR")
+    proposal = pipe("list", "deals", "--stage", "proposal", "--owner", "me", "--json").json
+    assert [d["id"] for d in proposal] == [3]  # the tour's read commands show something
+    assert [t["title"] for t in pipe("list", "tasks", "--due", "today", "--json").json] == [
+        "Send the proposal"
+    ]
     tasks = pipe("list", "tasks", "--status", "all", "--json").json
     assert [(t["id"], t["status"], t["due"]) for t in tasks if t["repeat"]] == [
         (2, "done", "2026-11-23"),
