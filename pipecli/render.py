@@ -194,17 +194,40 @@ def _text(row: Row, getter: Any) -> str:
     return _cell(value) if not isinstance(value, str) else value
 
 
-def table(kind: str, rows: Sequence[Row], title: str | None = None) -> Any:
-    from rich.table import Table
+# Columns printed whole, never wrapped or cut: ids, amounts, percentages, dates and times,
+# links ("deal 12"), phone numbers, counts. The others are text and wrap at spaces.
+WHOLE = {"ID", "#", "Amount", "Value", "Prob", "Close", "Due", "When", "For", "Phone", "Deals",
+         "Open deals", "Rots after"}  # fmt: skip
+RIGHT = {"Amount", "Value"}
+# The main text column of a list: not squeezed below MAIN_MIN while other columns can go instead.
+MAIN = {"deal": "Title", "lead": "Name", "account": "Name", "contact": "Name", "task": "Title",
+        "activity": "Subject", "pipeline": "Stages"}  # fmt: skip
+MAIN_MIN = 24
+# Columns given up, in this order, when a list does not fit the terminal even with its text
+# wrapped (after those empty in every row; then the others from the right, never the first).
+DROP: dict[str, list[str]] = {
+    "deal": ["Owner", "Prob", "Account", "Close", "Stage"],
+    "lead": ["Owner", "Source", "Status", "E-mail", "Company"],
+    "account": ["Owner", "Region", "Industry", "Domain"],
+    "contact": ["Title", "Phone", "Account", "E-mail"],
+    "task": ["Repeat", "Type", "Pri", "For", "Status"],
+    "activity": ["By", "Type", "For"],
+    "history": ["By", "Prob", "Change", "Note", "Close"],
+    "pipeline": ["Default", "Open deals"],
+    "stage": ["Outcome", "Rots after", "Category", "Deals"],
+}
 
-    tbl = Table(title=title, show_edge=False, header_style="bold", pad_edge=False)
-    for header, _ in COLUMNS[kind]:
-        tbl.add_column(
-            header, overflow="fold", justify="right" if header in ("Amount", "Value") else "left"
-        )
-    for row in rows:
-        tbl.add_row(*(_text(row, g) for _, g in COLUMNS[kind]))
-    return tbl
+
+def table(kind: str, rows: Sequence[Row], title: str | None = None) -> Any:
+    """`rows` as a table that fits the width it is printed at (pipecli.tables)."""
+    from pipecli.tables import Column, FitTable
+
+    columns = [
+        Column(header, header, [_text(row, getter) for row in rows], header not in WHOLE,
+               header in RIGHT, MAIN_MIN if MAIN.get(kind) == header else 0)
+        for header, getter in COLUMNS[kind]
+    ]  # fmt: skip
+    return FitTable(title, columns, DROP.get(kind, []))
 
 
 def rows(kind: str, data: Sequence[Row], fmt: Fmt, *, more: int = 0, note: str = "") -> None:

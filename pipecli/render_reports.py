@@ -85,7 +85,9 @@ def _cell(name: str, value: Any, row: Any, currency: str) -> str:
 
 
 def table(report: Any, row_type: type | None) -> Any:
-    """The report's rows as a table that fits the width it is printed at (see FitTable)."""
+    """The report's rows as a table that fits the width it is printed at (pipecli.tables)."""
+    from pipecli.tables import Column, FitTable
+
     head = report.head
     fields = TABLE_FIELDS.get(head.report) or _fields(report, row_type)
     grouped = any(getattr(r, "group", "") for r in _rows(report))
@@ -96,131 +98,21 @@ def table(report: Any, row_type: type | None) -> Any:
         numeric = name in MONEY or name.endswith(("_pct", "_days", "_pts")) or name == "amount"
         header = name.replace("_pct", " %").replace("_", " ")
         cells = [_cell(name, getattr(row, name), row, head.currency) for row in rows]
-        columns.append(_Column(name, header, cells, name in TEXT_FIELDS, numeric))
+        columns.append(Column(name, header, cells, name in TEXT_FIELDS, numeric))
     return FitTable(_title(report), columns, NARROW_DROP.get(head.report, []))
 
 
 # Text columns (names, titles, reasons) wrap when the table is too wide; every other column
 # (amounts, counts, percentages, days, dates, ids, periods) is printed whole, on one line.
 TEXT_FIELDS = {"group", "title", "stage", "reason", "section", "name"}
-TEXT_MIN = 10  # text columns are not squeezed narrower than this (or than their natural width)
-GAP = 3  # between two columns: padding, rule, padding
-# Columns given up, in this order, when even wrapped headers and text do not fit the width:
-# first those empty in every row, then these, then the others from the right (never the first).
+# Columns given up, in this order, when even wrapped headers and text do not fit the width
+# (those empty in every row go first, unnamed; then these; then the others from the right,
+# never the first). pipecli.tables lays the table out.
 NARROW_DROP = {
     "forecast": ["quota", "coverage", "pipeline", "best_case", "attainment_pct", "commit"],
     "stale": ["rot_days", "expected_close", "stage", "days_in_stage", "reason", "days_overdue"],
     "forecast-accuracy": ["forecast_open", "forecast_commit"],
 }  # fmt: skip
-
-
-@dataclasses.dataclass(frozen=True)
-class _Column:
-    name: str
-    header: str
-    cells: list[str]
-    text: bool
-    right: bool
-
-    @property
-    def natural(self) -> int:
-        """Width with nothing wrapped."""
-        from rich.cells import cell_len
-
-        return max(map(cell_len, [self.header, *self.cells]))
-
-    @property
-    def word(self) -> int:
-        """The longest word of the header or a cell: narrower than this, words fold."""
-        from rich.cells import cell_len
-
-        return max(cell_len(w) for text in [self.header, *self.cells] for w in text.split() or [""])
-
-    @property
-    def minimum(self) -> int:
-        """Narrowest allowed: a text column's TEXT_MIN; for the others every cell whole and
-        the header wrapped between words."""
-        from rich.cells import cell_len
-
-        if self.text:
-            return min(self.natural, TEXT_MIN)
-        return max(map(cell_len, [*self.header.split(), *self.cells]))
-
-
-class FitTable:
-    """A report table laid out for the width it is rendered at: the terminal's, unlimited when
-    piped (render.console), 120 for --svg/--html. When the natural layout is too wide, the
-    headers of number columns wrap first, then text columns give way (the widest first, down
-    to TEXT_MIN); if that is still too wide, whole columns are left out (NARROW_DROP) and the
-    caption names those that held data. Numbers, amounts and dates are never cut or wrapped."""
-
-    def __init__(self, title: str, columns: list[_Column], drop: list[str]) -> None:
-        self.title, self.columns, self.drop = title, columns, drop
-
-    def __rich_console__(self, console: Any, options: Any) -> Any:
-        yield self.layout(options.max_width)
-
-    def shown(self, width: int) -> list[_Column]:
-        """The columns kept at `width`, in their order."""
-        shown = list(self.columns)
-        first = shown[0].name if shown else None
-        empty = [c.name for c in shown if not any(c.cells)]
-        order = [*empty, *self.drop, *(c.name for c in reversed(shown))]
-        for name in order:
-            if sum(c.minimum + GAP for c in shown) - GAP <= width:
-                break
-            if name != first:
-                shown = [c for c in shown if c.name != name]
-        return shown
-
-    def layout(self, width: int) -> Any:
-        from rich.table import Table
-
-        shown = self.shown(width)
-        widths = _squeeze(shown, width)
-        hidden = [c.header for c in self.columns if c not in shown and any(c.cells)]
-        caption = f"not shown at this width: {', '.join(hidden)}" if hidden else None
-        tbl = Table(
-            title=self.title, caption=caption, show_edge=False, header_style="bold",
-            pad_edge=False,
-        )  # fmt: skip
-        for c, w in zip(shown, widths, strict=True):
-            # w is never below a number column's widest cell: only its header can wrap
-            tbl.add_column(
-                c.header, justify="right" if c.right else "left", width=w, overflow="fold"
-            )
-        for i in range(len(shown[0].cells) if shown else 0):
-            tbl.add_row(*(c.cells[i] for c in shown))
-        return tbl
-
-
-def _squeeze(shown: list[_Column], width: int) -> list[int | None]:
-    """Column widths for `width`: None (natural) when everything fits unwrapped. Otherwise,
-    one cell at a time until it fits: number columns wrap their headers (most slack first),
-    then text columns give way, the widest first, down to their longest word, then to
-    TEXT_MIN (folding words)."""
-    widths = [c.natural for c in shown]
-    excess = sum(widths) + GAP * (len(shown) - 1) - width
-    if excess <= 0:
-        return [None] * len(shown)
-    steps = [
-        (False, [c.minimum for c in shown]),
-        (True, [max(c.minimum, c.word) for c in shown]),
-        (True, [c.minimum for c in shown]),
-    ]
-    for text, floor in steps:
-        while excess > 0:
-            slack = [
-                (widths[i] if text else widths[i] - floor[i], -i)
-                for i, c in enumerate(shown)
-                if c.text is text and widths[i] > floor[i]
-            ]
-            if not slack:
-                break
-            i = -max(slack)[1]
-            widths[i] -= 1
-            excess -= 1
-    return list(widths)
 
 
 def _title(report: Any) -> str:
@@ -237,59 +129,107 @@ def _title(report: Any) -> str:
     return " · ".join(parts)
 
 
-def _number(value: Any) -> Decimal:
-    return Decimal(0) if value is None else Decimal(value)
+BAR_MIN = 5  # narrower than this, the bars keep this width and the values wrap under them
+BAR_GAP = 3  # between label and bar (column padding), and between bar and values
 
 
-def bars(items: Sequence[tuple[str, Sequence[Any]]], chars: str = "█░", note: str = "") -> Any:
-    """A bar per item; an item's values are drawn end to end with one character each."""
-    from rich.table import Table
+class Bars:
+    """A bar chart: a bar per item, an item's values drawn end to end with one character of
+    `chars` each, and the values written after the bar as the table writes them. The bars
+    are scaled to the width the chart is printed at (at most BAR_WIDTH); an item without a
+    value (None: no data) gets no bar and no number."""
 
-    top = max((sum(_number(v) for v in vals) for _, vals in items), default=Decimal(0))
-    chart = Table(show_header=False, show_edge=False, box=None, pad_edge=False, caption=note)
-    chart.add_column(justify="right")
-    chart.add_column()
-    for label, vals in items:
-        drawn = ""
-        for ch, v in zip(chars, vals, strict=False):
-            n = int(_number(v) * BAR_WIDTH / top) if top > 0 else 0
-            drawn += ch * n
-        chart.add_row(label, drawn + " " + " / ".join(str(_number(v)) for v in vals))
-    return chart
+    def __init__(
+        self, items: Sequence[tuple[str, Sequence[Decimal | None], str]], chars: str, note: str
+    ) -> None:
+        self.items, self.chars, self.note = list(items), chars, note
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        yield self.layout(options.max_width)
+
+    def bar_width(self, width: int) -> int:
+        """Cells for the longest bar at `width`: what the labels and values leave."""
+        from rich.cells import cell_len
+
+        label = max((cell_len(label) for label, _, _ in self.items), default=0)
+        text = max((cell_len(text) for _, _, text in self.items), default=0)
+        return max(BAR_MIN, min(BAR_WIDTH, width - label - BAR_GAP - text))
+
+    def layout(self, width: int) -> Any:
+        from rich.table import Table
+
+        top = max((sum(v for v in vals if v is not None) for _, vals, _ in self.items), default=0)
+        scale = Decimal(self.bar_width(width)) / top if top > 0 else Decimal(0)
+        chart = Table(
+            show_header=False, show_edge=False, box=None, pad_edge=False,
+            caption=self.note or None,
+        )  # fmt: skip
+        chart.add_column(justify="right", overflow="fold")
+        chart.add_column(overflow="fold")
+        for label, vals, text in self.items:
+            drawn = "".join(
+                ch * int(v * scale) for ch, v in zip(self.chars, vals, strict=False) if v
+            )
+            chart.add_row(label, f"{drawn} {text}" if drawn else text)
+        return chart
+
+
+def bars(
+    items: Sequence[tuple[str, Any, Sequence[str]]],
+    currency: str,
+    chars: str = "█░",
+    note: str = "",
+) -> Bars:
+    """A bar per item (label, row, field names): the row's fields, formatted as in the table."""
+    out: list[tuple[str, list[Decimal | None], str]] = []
+    for label, row, names in items:
+        values = [getattr(row, n) for n in names]
+        if all(v is None for v in values):
+            text = ""
+        else:
+            cells = [_cell(n, v, row, currency) for n, v in zip(names, values, strict=True)]
+            text = " / ".join(c or "–" for c in cells)
+        out.append((label, [None if v is None else Decimal(v) for v in values], text))
+    return Bars(out, chars, note)
 
 
 def chart(report: Any) -> Any:
     kind = report.head.report
+    cur = report.head.currency
 
     def label(r: Any, *names: str) -> str:
         return " ".join(str(getattr(r, n)) for n in names if getattr(r, n, "") not in ("", None))
 
     rows = _rows(report)
     specs: dict[str, Any] = {
-        "funnel": lambda: bars([(label(r, "group", "stage"), [r.deals]) for r in rows]),
+        "funnel": lambda: bars([(label(r, "group", "stage"), r, ["deals"]) for r in rows], cur),
         "forecast": lambda: bars(
-            [(label(r, "group", "period"), [r.closed_won, r.open_total]) for r in rows],
+            [(label(r, "group", "period"), r, ["closed_won", "open_total"]) for r in rows],
+            cur,
             note="█ closed won  ░ open",
         ),
         "forecast-accuracy": lambda: bars(
-            [(r.period, [r.forecast_weighted]) for r in rows]
-            + [(f"{r.period} actual", [r.actual_won]) for r in rows],
+            [(r.period, r, ["forecast_weighted"]) for r in rows]
+            + [(f"{r.period} actual", r, ["actual_won"]) for r in rows],
+            cur,
             note="forecast weighted, then actual won",
         ),
-        "winrate": lambda: bars([(r.group or "all", [r.win_rate_pct]) for r in rows]),
-        "cycle": lambda: bars([(label(r, "section", "name"), [r.mean_days]) for r in rows]),
+        "winrate": lambda: bars([(r.group or "all", r, ["win_rate_pct"]) for r in rows], cur),
+        "cycle": lambda: bars([(label(r, "section", "name"), r, ["mean_days"]) for r in rows], cur),
         "velocity": lambda: bars(
             [
-                ("won", [report.won]),
-                ("lost", [report.lost]),
-                ("qualified open", [report.qualified_deals]),
-            ]
+                ("won", report, ["won"]),
+                ("lost", report, ["lost"]),
+                ("qualified open", report, ["qualified_deals"]),
+            ],
+            cur,
         ),
-        "stale": lambda: bars([(f"#{r.deal_id}", [r.days_in_stage]) for r in rows]),
-        "slipped": lambda: bars([(f"#{r.deal_id}", [r.days_pushed]) for r in rows]),
+        "stale": lambda: bars([(f"#{r.deal_id}", r, ["days_in_stage"]) for r in rows], cur),
+        "slipped": lambda: bars([(f"#{r.deal_id}", r, ["days_pushed"]) for r in rows], cur),
         "calibrate": lambda: bars(
-            [(f"{r.stage} configured", [r.configured_pct]) for r in rows]
-            + [(f"{r.stage} observed", [r.observed_pct]) for r in rows]
+            [(f"{r.stage} configured", r, ["configured_pct"]) for r in rows]
+            + [(f"{r.stage} observed", r, ["observed_pct"]) for r in rows],
+            cur,
         ),
     }
     return specs[kind]()

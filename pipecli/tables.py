@@ -1,0 +1,176 @@
+"""Human tables that lay themselves out for the width they are printed at, shared by the lists
+and records (pipecli.render) and the reports (pipecli.render_reports).
+
+The width is the console's: the terminal's, unlimited when output is piped (render.console), 120
+for a report saved as SVG / HTML. At that width:
+
+- numbers, amounts, dates, ids and links ("whole" columns) are never wrapped or cut; only their
+  headers wrap, between words;
+- text columns (names, titles, stages, notes) wrap at spaces (Chinese, Japanese and Korean text
+  between any two characters), the widest first; a word is folded only when it is longer than
+  WHOLE_WORD (an e-mail address, a domain) and the column is squeezed below it, never below
+  TEXT_MIN;
+- columns empty in every row are left out as soon as the table does not fit unwrapped;
+- when even wrapping does not make it fit, whole columns are left out: the table's `drop` list
+  in order (while the main text column, with `least`, would be squeezed below that), then the
+  others from the right (never the first);
+- the caption names every column left out that held data.
+
+Rich is imported when a table is drawn, not when this module is.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Sequence
+from typing import Any
+
+TEXT_MIN = 10  # text columns are not squeezed narrower than this (or than their natural width)
+WHOLE_WORD = 20  # words up to this wide stay whole in a text column; longer ones may fold
+GAP = 3  # between two columns: padding, rule, padding
+HIDDEN = "not shown at this width: "
+
+
+def _width(text: str) -> int:
+    from rich.cells import cell_len
+
+    return cell_len(text)
+
+
+def _word(word: str) -> int:
+    """Cells of the longest part of `word` that must not be broken: a run of narrow
+    characters; a wide (Chinese, Japanese, Korean) character stands alone."""
+    if word.isascii():
+        return len(word)
+    longest = run = 0
+    for ch in word:
+        cells = _width(ch)
+        run = run + cells if cells == 1 else 0
+        longest = max(longest, run, cells)
+    return longest
+
+
+@dataclasses.dataclass(frozen=True)
+class Column:
+    """One column: `text` ones wrap at spaces, the others are printed whole on one line;
+    `right` right-aligns it; `least` keeps a text column (a list's main one, like a deal's
+    title) at least that wide, or its natural width if less: other columns are left out first."""
+
+    name: str
+    header: str
+    cells: list[str]
+    text: bool
+    right: bool = False
+    least: int = 0
+
+    @functools.cached_property
+    def natural(self) -> int:
+        """Width with nothing wrapped."""
+        return max(map(_width, [self.header, *self.cells]))
+
+    @functools.cached_property
+    def word(self) -> int:
+        """The longest word of the header or a cell: narrower than this, words fold. Chinese,
+        Japanese or Korean text breaks between any two of its characters, as it may."""
+        return max(_word(w) for text in [self.header, *self.cells] for w in text.split() or [""])
+
+    @functools.cached_property
+    def minimum(self) -> int:
+        """Narrowest allowed while less important columns can still be left out: `floor`, and
+        for a text column with `least`, that wide (or its natural width if less)."""
+        return max(self.floor, min(self.natural, self.least))
+
+    @functools.cached_property
+    def floor(self) -> int:
+        """Narrowest allowed at all. A text column: its longest word (at most WHOLE_WORD, at
+        least TEXT_MIN), or its natural width if less. Any other column: every cell whole and
+        the header wrapped between words."""
+        if self.text:
+            return min(self.natural, max(TEXT_MIN, min(self.word, WHOLE_WORD)))
+        return max(map(_width, [*self.header.split(), *self.cells]))
+
+
+class FitTable:
+    """Columns of cells laid out for the width they are rendered at (see the module doc)."""
+
+    def __init__(self, title: str | None, columns: Sequence[Column], drop: Sequence[str] = ()):
+        self.title, self.columns, self.drop = title, list(columns), list(drop)
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        yield self.layout(options.max_width)
+
+    def shown(self, width: int) -> list[Column]:
+        """The columns kept at `width`, in their order. Columns empty in every row go as soon
+        as the table does not fit unwrapped: they would only take room from the others. Then
+        the `drop` columns, while the others do not fit at their `minimum`; then the others
+        from the right, while the rest does not fit at their `floor`."""
+        shown = list(self.columns)
+        first = shown[0].name if shown else None
+        if _total(shown, "natural") > width:
+            shown = [c for c in shown if c.name == first or any(c.cells)]
+        for names, size in (self.drop, "minimum"), ([c.name for c in reversed(shown)], "floor"):
+            for name in names:
+                if _total(shown, size) <= width:
+                    break
+                if name != first:
+                    shown = [c for c in shown if c.name != name]
+        return shown
+
+    def hidden(self, shown: Sequence[Column]) -> list[str]:
+        """Headers of the columns left out of `shown` that hold data, in table order."""
+        return [c.header for c in self.columns if c not in shown and any(c.cells)]
+
+    def layout(self, width: int) -> Any:
+        from rich.table import Table
+
+        shown = self.shown(width)
+        widths = squeeze(shown, width)
+        hidden = self.hidden(shown)
+        tbl = Table(
+            title=self.title, caption=HIDDEN + ", ".join(hidden) if hidden else None,
+            show_edge=False, header_style="bold", pad_edge=False,
+        )  # fmt: skip
+        for c, w in zip(shown, widths, strict=True):
+            # w is never below a whole column's widest cell: only its header can wrap
+            tbl.add_column(
+                c.header, justify="right" if c.right else "left", width=w, overflow="fold"
+            )
+        for i in range(len(shown[0].cells) if shown else 0):
+            tbl.add_row(*(c.cells[i] for c in shown))
+        return tbl
+
+
+def _total(columns: Sequence[Column], size: str) -> int:
+    """Width of `columns` side by side, each at its `size` (natural, minimum or floor)."""
+    return sum(getattr(c, size) + GAP for c in columns) - GAP
+
+
+def squeeze(shown: Sequence[Column], width: int) -> list[int | None]:
+    """Column widths for `width`: None (natural) when everything fits unwrapped. Otherwise,
+    one cell at a time until it fits: whole columns wrap their headers (most slack first),
+    then text columns give way, the widest first, down to their longest word, then to their
+    minimum (folding words longer than WHOLE_WORD), then to their floor."""
+    widths = [c.natural for c in shown]
+    excess = sum(widths) + GAP * (len(shown) - 1) - width
+    if excess <= 0:
+        return [None] * len(shown)
+    steps = [
+        (False, [c.floor for c in shown]),
+        (True, [max(c.minimum, c.word) for c in shown]),
+        (True, [c.minimum for c in shown]),
+        (True, [c.floor for c in shown]),
+    ]
+    for text, floor in steps:
+        while excess > 0:
+            slack = [
+                (widths[i] if text else widths[i] - floor[i], -i)
+                for i, c in enumerate(shown)
+                if c.text is text and widths[i] > floor[i]
+            ]
+            if not slack:
+                break
+            i = -max(slack)[1]
+            widths[i] -= 1
+            excess -= 1
+    return list(widths)
