@@ -16,7 +16,6 @@ long-running program would not:
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import os
 import sys
@@ -30,7 +29,8 @@ def main(argv: list[str] | None = None) -> NoReturn:
     ends it with status 141, what a shell reports for other Unix tools killed by SIGPIPE, for
     every output format. (SIGPIPE itself stays ignored, as Python sets it: restoring its
     default would also kill pipe when a database or mail connection drops mid-write.)"""
-    sys.stdout = _Output(sys.stdout)
+    if sys.stdout is not None:
+        sys.stdout = _Output(sys.stdout)
     gc.disable()
     _leave(execute(sys.argv[1:] if argv is None else argv))
 
@@ -68,8 +68,14 @@ def _leave(code: object) -> NoReturn:
         sys.stderr.write(f"{code}\n")
         status = 1
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(BrokenPipeError, ValueError):  # the reader went away
+        if stream is None:  # started with that stream closed (`2>&-`)
+            continue
+        try:
             stream.flush()
+        except BrokenPipeError:  # the reader went away
+            _Output.broken = True
+        except (OSError, ValueError):  # the disk is full, the stream was closed...
+            status = status or 120  # what Python itself exits with when its last flush fails
     if _Output.broken:
         status = 141
     os._exit(status)

@@ -6,8 +6,25 @@ from typing import Annotated
 
 import typer
 
-Json = Annotated[bool, typer.Option("--json", help="Print JSON (fields: `pipe schema KIND`).")]
-Csv = Annotated[bool, typer.Option("--csv", help="Print CSV with the JSON field names as header.")]
+
+def one_format(ctx: typer.Context, param: typer.CallbackParam, value: bool) -> bool:
+    """--json and --csv exclude each other: refused (exit 2) before anything runs."""
+    other = "as_csv" if param.name == "as_json" else "as_json"
+    if value and ctx.params.get(other):
+        raise typer.BadParameter("--json and --csv print different things; give one")
+    return value
+
+
+Json = Annotated[
+    bool,
+    typer.Option("--json", help="Print JSON (fields: `pipe schema KIND`).", callback=one_format),
+]
+Csv = Annotated[
+    bool,
+    typer.Option(
+        "--csv", help="Print CSV with the JSON field names as header.", callback=one_format
+    ),
+]
 Owner = Annotated[str | None, typer.Option("--owner", help="Owner name, or `me`.")]
 Tags = Annotated[list[str] | None, typer.Option("--tag", help="Tag (repeatable).")]
 Untags = Annotated[list[str] | None, typer.Option("--untag", help="Remove a tag (repeatable).")]

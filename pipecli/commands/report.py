@@ -39,9 +39,17 @@ Currency = Annotated[
     str | None, typer.Option("--currency", help="Report currency (default from config).")
 ]
 Json = Annotated[
-    bool, typer.Option("--json", help="Print JSON (field names: README, section Reports).")
+    bool,
+    typer.Option(
+        "--json", help="Print JSON (field names: README, section Reports).", callback=o.one_format
+    ),
 ]
-Csv = Annotated[bool, typer.Option("--csv", help="Print the rows as CSV, field names as header.")]
+Csv = Annotated[
+    bool,
+    typer.Option(
+        "--csv", help="Print the rows as CSV, field names as header.", callback=o.one_format
+    ),
+]
 
 
 def _writable(path: str | None) -> str | None:

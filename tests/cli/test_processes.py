@@ -16,6 +16,7 @@ PIPE = [sys.executable, "-m", "pipecli"]
 def _env(db: str) -> dict[str, str]:
     env = dict(os.environ, PIPE_DB=db)
     env.pop("PIPE_NOW", None)
+    env.pop("PYTHONUNBUFFERED", None)  # stdout buffered, as for users: flushed before os._exit
     return env
 
 
@@ -48,6 +49,8 @@ def test_concurrent_first_use_of_a_new_database(tmp_path: Path) -> None:
         (["list", "deals", "-n", "-1"], "--limit"),
         (["nosuch"], "No such command 'nosuch'"),
         (["report", "winrate", "--svg", "/nonexistent/r.svg"], "'/nonexistent' does not exist"),
+        (["add", "deal", "X", "--json", "--csv"], "--json and --csv"),
+        (["report", "funnel", "--csv", "--json"], "--json and --csv"),
     ],
 )
 def test_usage_errors_are_one_line_exit_2(tmp_path: Path, argv: list[str], needle: str) -> None:

@@ -93,6 +93,19 @@ def test_ambiguous_in_one_pipeline_is_a_conflict(make_ctx, two_pipelines):
     assert _titles(make_ctx, stage="legal review") == ["R legal"]  # exact names still work
 
 
+def test_an_exact_name_wins_over_other_pipelines_prefixes(make_ctx, two_pipelines):
+    """Default gets "Demo"; Renewals has "Demo booked" and "Demo done": `--stage demo` means
+    Default's Demo only (neither a conflict in Renewals nor its prefix matches)."""
+    with make_ctx() as ctx:
+        pipelines.add_stage(ctx, pipelines.NewStage("Demo", None, probability=30))
+        for name in ("Demo booked", "Demo done"):
+            pipelines.add_stage(ctx, pipelines.NewStage(name, "Renewals", probability=30))
+        deals.create(ctx, deals.DealInput(title="D demo", stage="demo"))
+        deals.create(ctx, deals.DealInput(title="R booked", pipeline="Renewals", stage="demo b"))
+    assert _titles(make_ctx, stage="demo") == ["D demo"]
+    assert _titles(make_ctx, stage="demo b") == ["R booked"]
+
+
 def test_one_pipeline_keeps_its_own_message(make_ctx):
     with make_ctx() as ctx, pytest.raises(Invalid, match="not a stage of pipeline 'Default'"):
         listing.list_deals(ctx, Filter(stage="signed"))

@@ -155,61 +155,52 @@ def _sums(
     ctx: Ctx, scope: sc.Scope, spans: Sequence[Period], by_owner: bool, by_day: bool = False
 ) -> list[tuple[Any, ...]]:
     """(owner or None, kind, period index, category, currency, rate day, deals, sum of minor
-    units, sum of minor units × probability); kind is open (expected to close in a period),
-    overdue (bucket -1) or won (won in a period); the rate day is a won deal's close day when
-    `by_day` and it is in another currency (sc.rate_day), else None (the as-of day's rate).
-    Two GROUP BYs per stage, one over the open deals and one over the won ones (each through
-    the deals' stage index); stages become categories here."""
+    units, sum of minor units × probability); kind is open (expected to close in a period, or
+    unscheduled: bucket -2), overdue (bucket -1) or won (won in a period); the rate day is a won
+    deal's close day when `by_day` and it is in another currency (sc.rate_day), else None (the
+    as-of day's rate). One GROUP BY per stage over the open and won deals (through the deals'
+    stage index; from history, one pass); stages become kinds and categories here."""
     stages = sc.stages_by_id(ctx)
+    won_ids = sorted(i for i, st in stages.items() if st.outcome == "won") or [-1]
+    open_ids = [i for i, st in stages.items() if st.outcome == "open"]
+    snap = sc.deals_in(scope, [*open_ids, *won_ids])
     lo, hi = spans[0].start, spans[-1].end
-    out: dict[tuple[Any, ...], list[int]] = {}
-
-    def add(rows: Any, kind: Any, dated: bool) -> None:
-        for stage_id, *group, bucket, currency, n, total, weighted in rows:
-            day = fx.close_day(group.pop()) if dated else None
-            key = (group[0] if by_owner else None, kind(bucket), int(bucket),
-                   stages[stage_id].forecast_category, currency, day)  # fmt: skip
-            slot = out.setdefault(key, [0, 0, 0])
-            slot[0] += n
-            slot[1] += int(total)
-            slot[2] += int(weighted)
-
-    opened = sc.deals_in(scope, [i for i, st in stages.items() if st.outcome == "open"])
-    close = opened.c.expected_close
+    won = snap.c.stage_id.in_(won_ids)
+    close = snap.c.expected_close
     bucket = case(
+        (won, _bucket(snap.c.closed_at, spans, stamp=True)),
         (close.is_(None), UNSCHEDULED),
         (close < scope.day, OVERDUE),
         else_=_bucket(close, spans, stamp=False),
     )
     late = and_(close < scope.day, *([close >= scope.start] if scope.start else []))
-    when = or_(close.is_(None), late, and_(close >= lo, close <= hi))
-    weighted = func.sum(opened.c.amount_minor * opened.c.probability)
-    add(_grouped(ctx, opened, [], by_owner, bucket, [opened.c.amount_minor.is_not(None), when],
-                 weighted), lambda b: "overdue" if b == OVERDUE else "open", False)  # fmt: skip
-    won = sc.deals_in(scope, [i for i, st in stages.items() if st.outcome == "won"])
+    expected = or_(close.is_(None), late, and_(close >= lo, close <= hi))
     span = sc.Scope(scope.day, scope.cutoff, lo, hi, None, None, scope.currency, None)
-    bucket = _bucket(won.c.closed_at, spans, stamp=True)
-    day = sc.rate_day(ctx, scope, won, by_day)
-    add(_grouped(ctx, won, day, by_owner, bucket, span.ts_in_range(won.c.closed_at), literal(0)),
-        lambda b: "won", by_day)  # fmt: skip
-    return [(*key, *sums) for key, sums in out.items()]
-
-
-def _grouped(
-    ctx: Ctx,
-    snap: Any,
-    day: list[Any],
-    by_owner: bool,
-    bucket: Any,
-    where: Sequence[Any],
-    weighted: Any,
-) -> Any:
-    """Rows (stage_id, [owner_id], [day], bucket, currency, deals, sum, weighted sum)."""
+    where = or_(
+        and_(~won, snap.c.amount_minor.is_not(None), expected),
+        and_(won, *span.ts_in_range(snap.c.closed_at)),
+    )
+    day = [case((won, d), else_=None) for d in sc.rate_day(ctx, scope, snap, by_day)]
     owner = [snap.c.owner_id] if by_owner else []
     keys = [snap.c.stage_id, *owner, *day, bucket, snap.c.currency]
-    sums = [func.count(), func.coalesce(func.sum(snap.c.amount_minor), 0),
-            func.coalesce(weighted, 0)]  # fmt: skip
-    return ctx.session.execute(select(*keys, *sums).where(*where).group_by(*keys)).all()
+    sums = [
+        func.count(),
+        func.coalesce(func.sum(snap.c.amount_minor), 0),
+        func.coalesce(func.sum(case((won, 0), else_=snap.c.amount_minor * snap.c.probability)), 0),
+    ]
+    out: dict[tuple[Any, ...], list[int]] = {}
+    for stage_id, *group, b, currency, n, total, weighted in ctx.session.execute(
+        select(*keys, *sums).where(where).group_by(*keys)
+    ).all():
+        rate_day = fx.close_day(group.pop()) if by_day else None
+        kind = "won" if stages[stage_id].outcome == "won" else "overdue" if b == OVERDUE else "open"
+        key = (group[0] if by_owner else None, kind, int(b), stages[stage_id].forecast_category,
+               currency, rate_day)  # fmt: skip
+        slot = out.setdefault(key, [0, 0, 0])
+        slot[0] += n
+        slot[1] += int(total)
+        slot[2] += int(weighted)
+    return [(*key, *sums) for key, sums in out.items()]
 
 
 Convert = Callable[[int | Decimal, str, date | None], Decimal]

@@ -37,8 +37,10 @@ class Ctx:
         return self.settings.fiscal_year_start
 
     def notice(self, text: str) -> None:
-        """Something the user should hear about besides the result (a front end shows it)."""
-        self.notices.append(text)
+        """Something the user should hear about besides the result (a front end shows it),
+        once, however many times the services that found it ran."""
+        if text not in self.notices:
+            self.notices.append(text)
 
     def user(self) -> User:
         """The user running pipecli (from config or login name), stored on first need."""

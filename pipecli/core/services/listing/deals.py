@@ -93,14 +93,23 @@ def _status_cond(flt: Filter) -> Any | None:
 
 
 def stage_ids(ctx: Ctx, ref: str, pipeline: str | None) -> list[int]:
-    """The stages `--stage ref` means: that stage of `pipeline` if given, else the stage of that
-    name in every non-archived pipeline, matched in each by `pipelines.find_stage` (exact name,
-    then unique prefix). A name ambiguous in any one pipeline is a Conflict; a name no pipeline
-    has is Invalid."""
+    """The stages `--stage ref` means: that stage of `pipeline` if given, else the stages of that
+    exact name (case-insensitive) in every non-archived pipeline; only when no pipeline has the
+    exact name, the stage each pipeline matches by unique prefix (`pipelines.find_stage`). A
+    prefix ambiguous in any one pipeline is then a Conflict; a name no pipeline has is Invalid."""
     pipes = [] if pipeline else pipelines.list_pipelines(ctx)
     if len(pipes) <= 1:  # --pipeline, or only one: that pipeline's stage and messages, as ever
         pipe = pipelines.get_pipeline(ctx, pipeline)
         return [common.id_of(pipelines.find_stage(ctx, pipe, ref))]
+    key = " ".join(ref.split()).lower()
+    exact = [
+        common.id_of(s)
+        for p in pipes
+        for s in pipelines.stages_of(ctx, common.id_of(p))
+        if s.name.lower() == key
+    ]
+    if exact:
+        return exact
     ids: list[int] = []
     for pipe in pipes:
         try:
