@@ -214,7 +214,10 @@ def chart(report: Any) -> Any:
             cur,
             note="forecast weighted, then actual won",
         ),
-        "winrate": lambda: bars([(r.group or "all", r, ["win_rate_pct"]) for r in rows], cur),
+        "winrate": lambda: bars(
+            [(r.group or ("(none)" if report.by else "all"), r, ["win_rate_pct"]) for r in rows],
+            cur,
+        ),
         "cycle": lambda: bars([(label(r, "section", "name"), r, ["mean_days"]) for r in rows], cur),
         "velocity": lambda: bars(
             [

@@ -43,11 +43,12 @@ def _list(kind: str, flt: object, fmt: render.Fmt, /, **extra: object) -> None:
 
 
 def _hidden_note(kind: str, hidden: int) -> str:
-    """Say what the default filter left out (leads: converted ones), so nobody thinks them lost."""
+    """Say what the default filter left out (leads: converted and disqualified ones), so nobody
+    thinks them lost."""
     if kind != "lead" or hidden <= 0:
         return ""
     leads = "lead" if hidden == 1 else "leads"
-    return f"{hidden} converted {leads} not shown (--status converted or all)"
+    return f"{hidden} converted or disqualified {leads} not shown (--status all)"
 
 
 def _filter(**kw: object) -> object:

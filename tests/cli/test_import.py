@@ -439,3 +439,10 @@ def test_import_takes_the_formula_guard_off_csv_and_xlsx_text(pipe: Any, tmp_pat
         ("-5 seats", "-6.9"), ("=1+1", "'=x"), ("@home", "it's"), ("+86", "'"),
         ("+3 seats", "-0"), ("=SUM(A1)", "'@x"), ("'=json", "'-1"),
     ]  # fmt: skip
+
+
+def test_imported_notes_keep_their_line_breaks(pipe: Any, tmp_path: Path) -> None:
+    path = tmp_path / "notes.csv"
+    path.write_text('title,notes\nAcme,"first line\nsecond  line"\n', encoding="utf-8")
+    ok(pipe("import", "deals", str(path)))
+    assert _deals(pipe)[0]["notes"] == "first line\nsecond  line"

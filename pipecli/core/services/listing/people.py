@@ -62,8 +62,8 @@ def leads_query() -> Any:
 
 
 def list_leads(ctx: Ctx, flt: Filter) -> Page:
-    """Leads matching `flt`; with status open (the default), `hidden` counts the converted
-    leads the other filters match."""
+    """Leads matching `flt`; with status open (the default), `hidden` counts the converted and
+    disqualified leads the other filters match."""
     conds = [
         archived_cond(Lead, flt),
         owner_cond(ctx, Lead, flt),
@@ -87,8 +87,9 @@ def list_leads(ctx: Ctx, flt: Filter) -> Page:
     result = page(ctx, "lead", query, flt, lead_row)
     if not is_open:
         return result
-    converted = where(select(func.count(col(Lead.id))), *conds, Lead.status == "converted")
-    return replace(result, hidden=int(ctx.session.exec(converted).one()))
+    left_out = col(Lead.status).in_(HIDDEN_LEAD_STATUSES)
+    hidden = where(select(func.count(col(Lead.id))), *conds, left_out)
+    return replace(result, hidden=int(ctx.session.exec(hidden).one()))
 
 
 def account_row(r: Any, tags: list[str]) -> Row:
