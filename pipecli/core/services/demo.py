@@ -180,14 +180,17 @@ def generate(
 def _write_accounts(ctx: Ctx, s: _Setup, rng: random.Random, deals: int, counts: Counts) -> _Book:
     book = _Book()
     total = max(3, math.ceil(deals / DEALS_PER_ACCOUNT))
+    # with --force, accounts already stored keep their names and domains to themselves
+    stored = ctx.session.execute(select(Account.name, Account.domain)).all()  # type: ignore[call-overload]
     domains: dict[str, int] = {}
-    taken: dict[str, int] = {}  # account names, unique as `pipe add account` wants them
+    used = {d for _, d in stored if d}
+    taken: dict[str, int] = {name.lower(): 0 for name, _ in stored}  # unique, as `add` wants
     made = 0
     while made < total:
         size = min(bulk.BATCH, total - made)
         rows, people = [], []
         for _ in range(size):
-            row, chinese, short = _account(rng, s, domains)
+            row, chinese, short = _account(rng, s, domains, used)
             row["name"] = _unique(row["name"], chinese, taken)
             rows.append(row)
             people.append((chinese, short, [_contact(rng, row, chinese) for _ in _n_contacts(rng)]))
@@ -222,11 +225,19 @@ def _n_contacts(rng: random.Random) -> range:
 
 def _unique(name: str, chinese: bool, taken: dict[str, int]) -> str:
     """`name`, or a branch of it when an account of that name exists (no random draw, so the
-    rest of the data stays as the seed makes it)."""
-    n = taken.get(name, 0)
-    taken[name] = n + 1
-    if n == 0:
-        return name
+    rest of the data stays as the seed makes it). `taken` counts the uses of each base name
+    and holds every name given out (lower case)."""
+    n = taken.get(name.lower(), 0)
+    candidate = name
+    while candidate.lower() in taken:
+        n += 1
+        candidate = _branch(name, chinese, n)
+    taken[name.lower()] = max(taken.get(name.lower(), 0), n)
+    taken[candidate.lower()] = taken.get(candidate.lower(), 0)
+    return candidate
+
+
+def _branch(name: str, chinese: bool, n: int) -> str:
     if chinese:
         return f"{name}第{'二三四五六七八九十'[n - 1]}分公司" if n < 10 else f"{name}（{n + 1}）"
     branch = ("Europe", "Asia", "Americas", "Holdings", "Group", "International", "Partners")
@@ -234,7 +245,7 @@ def _unique(name: str, chinese: bool, taken: dict[str, int]) -> str:
 
 
 def _account(
-    rng: random.Random, s: _Setup, domains: dict[str, int]
+    rng: random.Random, s: _Setup, domains: dict[str, int], used: set[str]
 ) -> tuple[dict[str, Any], bool, str]:
     industry, words, zh_word, zh_slug = rng.choice(names.INDUSTRIES)
     chinese = rng.random() < 0.3
@@ -255,8 +266,11 @@ def _account(
         name = f"{short} {suffix}"
         base = "".join(ch for ch in short.lower() if ch.isalnum())
     n = domains.get(base + tld, 0) + 1
+    while f"{base}{n if n > 1 else ''}{tld}" in used:
+        n += 1
     domains[base + tld] = n
     domain = f"{base}{n if n > 1 else ''}{tld}"
+    used.add(domain)
     created = s.anchor - timedelta(days=400 + rng.random() * 330)
     row = {
         "uuid": new_uuid(),
