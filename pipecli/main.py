@@ -29,8 +29,8 @@ def main(argv: list[str] | None = None) -> NoReturn:
     ends it with status 141, what a shell reports for other Unix tools killed by SIGPIPE, for
     every output format. (SIGPIPE itself stays ignored, as Python sets it: restoring its
     default would also kill pipe when a database or mail connection drops mid-write.)"""
-    if sys.stdout is not None:
-        sys.stdout = _Output(sys.stdout)
+    # started with stdout closed (`>&-`): the command still runs, its output goes nowhere
+    sys.stdout = _Output(sys.stdout or open(os.devnull, "w"))  # noqa: SIM115
     gc.disable()
     _leave(execute(sys.argv[1:] if argv is None else argv))
 

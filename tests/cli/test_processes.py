@@ -108,3 +108,14 @@ def test_a_reader_that_goes_away_gets_no_traceback(tmp_path: Path, fmt: str) -> 
     err = proc.stderr.read().decode()
     # status 141, what a shell reports for Unix tools killed by SIGPIPE
     assert proc.wait(timeout=60) == 141 and err == ""
+
+
+def test_closed_stdout_or_stderr_still_runs_and_exits_0(tmp_path: Path) -> None:
+    env = _env(str(tmp_path / "p.db"))
+    for closed, redirect in (("stdout", ">&-"), ("stderr", "2>&-")):  # as typed in a shell
+        script = f'"$@" {redirect}'
+        r = subprocess.run(["sh", "-c", script, "sh", *PIPE, "add", "deal", f"closed {closed}"],
+                           env=env, stdin=subprocess.DEVNULL, capture_output=True)  # fmt: skip
+        assert r.returncode == 0, r
+    out = _run(["list", "deals", "--json"], env)
+    assert [d["title"] for d in json.loads(out.stdout)] == ["closed stdout", "closed stderr"]
