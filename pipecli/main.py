@@ -31,6 +31,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
     default would also kill pipe when a database or mail connection drops mid-write.)"""
     # started with stdout closed (`>&-`): the command still runs, its output goes nowhere
     sys.stdout = _Output(sys.stdout or open(os.devnull, "w"))  # noqa: SIM115
+    sys.stderr = sys.stderr or open(os.devnull, "w")  # noqa: SIM115  (`2>&-`: the same)
     gc.disable()
     _leave(execute(sys.argv[1:] if argv is None else argv))
 

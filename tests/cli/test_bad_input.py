@@ -180,6 +180,8 @@ CASES: dict[str, list[tuple]] = {
         ("lose-future", ["lose", "1", "--date", "+3d"], 2, "date:", "'+3d'"),
         ("product-long", ["add", "deal", "X", "--product", "P" * 201], 2, "product:", "200"),
         ("product-long-edit", ["edit", "deal", "1", "--product", "P" * 201], 2, "product:"),
+        ("owner-empty-deal", ["edit", "deal", "1", "--owner", ""], 2, "owner:"),
+        ("owner-empty-account", ["edit", "account", "1", "--owner", " "], 2, "owner:"),
     ],
     "conflicts": [
         ("conflict-same-stage", ["move", "1", "prospecting"], 4, "deal 1", "Prospecting"),
@@ -315,5 +317,6 @@ def test_a_closed_deal_is_reopened_before_it_closes_the_other_way(world, snapsho
     ok(world("reopen", "1"))
     ok(world("lose", "1", "--reason", "price"))
     refused(world("win", "1"), 4, "deal 1 is lost", "pipe reopen 1")
+    refused(world("move", "1", "won"), 4, "deal 1 is lost", "pipe reopen 1")
     history = data(world("show", "deal", "1", "--json"))["history"]
     assert [h["change"] for h in history] == ["create", "win", "reopen", "lose"]

@@ -119,3 +119,7 @@ def test_closed_stdout_or_stderr_still_runs_and_exits_0(tmp_path: Path) -> None:
         assert r.returncode == 0, r
     out = _run(["list", "deals", "--json"], env)
     assert [d["title"] for d in json.loads(out.stdout)] == ["closed stdout", "closed stderr"]
+    script = '"$@" 2>&-'  # an error with nowhere to say it keeps its exit code
+    r = subprocess.run(["sh", "-c", script, "sh", *PIPE, "show", "deal", "99"], env=env,
+                       stdin=subprocess.DEVNULL, capture_output=True)  # fmt: skip
+    assert r.returncode == 3

@@ -137,13 +137,16 @@ def test_moving_into_won_or_lost_stage_wins_or_loses(make_ctx):
         deals.move(ctx, deal.id, "won")
     got = fetch(make_ctx, deal.id)
     assert (got.probability, got.closed_at) == (100, NOW)
+    with make_ctx() as ctx, pytest.raises(Conflict, match="reopen"):
+        deals.move(ctx, deal.id, "lost")  # a won deal is reopened before it is lost
     with make_ctx() as ctx:
+        deals.reopen(ctx, deal.id)
         deals.move(ctx, deal.id, "lost")
     got = fetch(make_ctx, deal.id)
     assert (got.probability, got.closed_at) == (0, NOW)
     with make_ctx() as ctx:
         changes = [h.change for h in deals.history(ctx, deal.id)]
-    assert changes == ["create", "win", "lose"]
+    assert changes == ["create", "win", "reopen", "lose"]
 
 
 def test_reopen_goes_back_to_the_stage_it_closed_from_and_follows_it(make_ctx):

@@ -198,8 +198,11 @@ def resolve_ref(ctx: Ctx, model: Any, ref: int | str | None, kind: str) -> Any |
 
 
 def resolve_owner(ctx: Ctx, owner: str | None) -> User:
-    """`me`/None is the current user; another name is found or added to the team."""
-    if owner is None or owner.strip().lower() in ("", "me"):
+    """`me`/None is the current user; another name is found or added to the team. An empty
+    name is refused: every record has an owner (`--owner ""` does not clear it)."""
+    if owner is not None and not owner.strip():
+        raise Invalid("owner", owner, "must not be empty: every record has an owner (or `me`)")
+    if owner is None or owner.strip().lower() == "me":
         return ctx.user()
     return ensure_user(ctx, required(owner, "owner"))
 

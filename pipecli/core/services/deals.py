@@ -227,6 +227,8 @@ def move(ctx: Ctx, deal_id: int | str, stage_ref: str, note: str | None = None) 
     stage = pipelines.find_stage(ctx, pipe, stage_ref)
     if stage.id == deal.stage_id:
         raise Conflict(f"deal {deal.id} is already in {stage.name!r}")
+    if stage.outcome != "open":  # a move into Won or Lost is a win or a loss, with their rule
+        _not_closed(deal, "win" if stage.outcome == "won" else "lose", False)
     from_id = deal.stage_id
     change = _enter(ctx, deal, stage, ctx.now)
     ctx.session.add(deal)
@@ -332,7 +334,7 @@ def edit(ctx: Ctx, deal_id: int | str, ch: DealChanges) -> Deal:
     prob, manual = _probability_change(ctx, deal, ch.probability)
     contact = common.resolve_ref(ctx, Contact, ch.contact, "contact") if ch.contact else None
     account = account_for(ctx, ch.account, None) if ch.account else None
-    owner = common.resolve_owner(ctx, ch.owner) if ch.owner else None
+    owner = common.resolve_owner(ctx, ch.owner) if ch.owner is not None else None
     title = common.required(ch.title, "title") if ch.title is not None else deal.title
     changes = []
     if (amount_minor, currency) != (deal.amount_minor, deal.currency):
