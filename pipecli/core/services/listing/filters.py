@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import func, or_
-from sqlmodel import select
+from sqlmodel import col, select
 
 from pipecli.core import money
 from pipecli.core.errors import Invalid
@@ -117,6 +117,13 @@ def owner_cond(ctx: Ctx, model: Any, flt: Filter) -> Any | None:
 def on_cond(model: Any, on: tuple[str, int] | None) -> Any | None:
     """Only rows linked to one record: on=("contact", 4) -> model.contact_id == 4."""
     return None if on is None else getattr(model, f"{on[0]}_id") == common.parse_id(*on[::-1])
+
+
+def with_owner(model: Any) -> Any:
+    """`select(model, owner name)`: the query of a list whose rows show their owner's name."""
+    from pipecli.core.models import User
+
+    return select(model, User.name).outerjoin(User, col(User.id) == model.owner_id)
 
 
 def where(query: Any, *conds: Any) -> Any:

@@ -29,6 +29,7 @@ from pipecli.core.services.listing.filters import (
     tag_cond,
     tail,
     where,
+    with_owner,
 )
 
 HIDDEN_LEAD_STATUSES = ("converted", "disqualified")  # what the default (open) leaves out
@@ -58,7 +59,7 @@ def lead_row(r: Any, tags: list[str]) -> Row:
 
 
 def leads_query() -> Any:
-    return select(Lead, User.name).outerjoin(User, col(User.id) == Lead.owner_id)
+    return with_owner(Lead)
 
 
 def list_leads(ctx: Ctx, flt: Filter) -> Page:
@@ -113,7 +114,7 @@ def account_row(r: Any, tags: list[str]) -> Row:
 
 
 def accounts_query() -> Any:
-    return select(Account, User.name).outerjoin(User, col(User.id) == Account.owner_id)
+    return with_owner(Account)
 
 
 def list_accounts(ctx: Ctx, flt: Filter) -> Page:

@@ -29,6 +29,7 @@ from pipecli.core.services.listing.filters import (
     tag_cond,
     tail,
     where,
+    with_owner,
 )
 
 TASK_STATUSES = ("open", "done", "all")
@@ -67,7 +68,7 @@ def _describe(rule: str | None) -> str | None:
 
 
 def tasks_query() -> Any:
-    return select(Task, User.name).outerjoin(User, col(User.id) == Task.owner_id)
+    return with_owner(Task)
 
 
 def _due_cond(ctx: Ctx, due: str | None) -> list[Any]:
