@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import text
 
+from pipecli.core import demo
 from pipecli.core.config import load_settings
 from pipecli.core.db import open_store
 from pipecli.core.reports import (
@@ -36,7 +37,6 @@ from pipecli.core.reports import (
     winrate,
 )
 from pipecli.core.reports.scope import Filters
-from pipecli.core.services import demo
 from pipecli.core.services.context import Ctx
 
 NOW = datetime(2026, 11, 23, 10, tzinfo=UTC)

@@ -132,9 +132,9 @@ def _forecast_sql(periods: list[tuple[str, date, date]]) -> str:
 
 
 def _generate(path: Path, deals: int) -> None:
+    from pipecli.core import demo
     from pipecli.core.config import load_settings
     from pipecli.core.db import open_store
-    from pipecli.core.services import demo
     from pipecli.core.services.context import Ctx
 
     url = f"sqlite:///{path}"
@@ -304,7 +304,7 @@ def main() -> None:
             _timed([sys.executable, "-c", "import sqlite3"], env) for _ in range(args.runs)
         )
         print(f"interpreter start-up (python -c 'import sqlite3'): {startup * 1000:.0f} ms")
-        mods = "pipecli.cli, pipecli.core.db, pipecli.render_reports, pipecli.core.reports."
+        mods = "pipecli.cli, pipecli.core.db, pipecli.render.reports, pipecli.core.reports."
         imports = (
             f"import {mods}funnel, pipecli.core.reports.forecast, pipecli.core.reports.winrate"
         )

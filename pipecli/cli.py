@@ -10,6 +10,7 @@ SQLModel (tests/test_import_hygiene.py).
 
 from __future__ import annotations
 
+import gc
 import importlib
 from collections.abc import Sequence
 from typing import Annotated, Any
@@ -17,7 +18,7 @@ from typing import Annotated, Any
 import typer
 
 from pipecli import __version__, render
-from pipecli.commands._run import State
+from pipecli.commands._run import GLOBAL_DB
 
 # name -> (module, attribute, is_group)
 REGISTRY: dict[str, tuple[str, str, bool]] = {
@@ -46,8 +47,8 @@ REGISTRY: dict[str, tuple[str, str, bool]] = {
     "backup": ("pipecli.commands.maintenance", "backup", False),
     "restore": ("pipecli.commands.maintenance", "restore", False),
     "report": ("pipecli.commands.report", "report_app", True),
-    "fx": ("pipecli.commands.report", "fx_app", True),
-    "demo": ("pipecli.commands.report", "demo", False),
+    "fx": ("pipecli.commands.fx", "fx_app", True),
+    "demo": ("pipecli.commands.demo", "demo", False),
 }
 
 
@@ -72,7 +73,7 @@ def _root(
     ] = False,
 ) -> None:
     """pipecli: leads, accounts, contacts, deals and tasks, in the terminal."""
-    State.db = db
+    GLOBAL_DB.set(db)
 
 
 def build_app(only: str | None = None) -> typer.Typer:
@@ -118,9 +119,24 @@ def _invoked(argv: Sequence[str]) -> str | None:
     return None
 
 
+def _started(argv: Sequence[str], invoked: str | None) -> None:
+    """The end of start-up: the entry point (main.py) paused the garbage collector while modules
+    load. Once the command is resolved, the core it will use is loaded too (not for help), all of
+    it frozen out of later collections (it lives until exit), and the collector switched back on,
+    so no command, short or long-running, does its work with the collector off."""
+    if gc.isenabled():
+        return
+    if invoked is not None and not {"-h", "--help"} & set(argv):
+        import pipecli.core.workspace  # noqa: F401  (every command but help opens the store)
+    gc.freeze()
+    gc.enable()
+
+
 def run(argv: Sequence[str]) -> None:
     """Run the CLI and exit. Usage errors are one line on stderr (exit 2), like every error."""
-    app = build_app(_invoked(argv))
+    invoked = _invoked(argv)
+    app = build_app(invoked)
+    _started(argv, invoked)
     try:
         code = app(args=list(argv), prog_name="pipe", standalone_mode=False)
     except typer.Abort:

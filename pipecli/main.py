@@ -7,8 +7,8 @@ Start-up is most of the time a short command takes, so the entry point does two 
 long-running program would not:
 - the cyclic garbage collector is paused while modules load: importing SQLAlchemy, SQLModel and
   the models allocates hundreds of thousands of objects that live as long as the process, and
-  scanning them over and over is wasted work. `commands/_run.py` freezes them and turns the
-  collector back on as soon as the store is open, before any command does real work;
+  scanning them over and over is wasted work. `cli.run` freezes them and turns the
+  collector back on as soon as the command is resolved, before it does any real work;
 - the process leaves with `os._exit` once the command is done, its store disposed (committed,
   connections closed) and its output flushed: tearing down a few thousand modules one by one
   would only delay the shell prompt. Nothing pipecli needs runs at interpreter exit.

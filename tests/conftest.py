@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -159,22 +160,17 @@ class Run:
 _APP: list[Any] = []
 
 
-def _click_app(monkeypatch: pytest.MonkeyPatch) -> Any:
-    """The whole CLI, converted to a Click command once per session: Typer's conversion is most
-    of an in-process run, and the result does not change between tests."""
-    import typer.testing
+def _click_app() -> Any:
+    """The whole CLI, converted to a Click command once per session (Typer's public
+    `typer.main.get_command`): the conversion is most of an in-process run, and the result does
+    not change between tests. Click's own CliRunner runs a Click command as it is."""
+    import typer.main
 
     from pipecli.cli import build_app
 
     if not _APP:
-        app = build_app()
-        _APP.extend([app, typer.main.get_command(app)])
-    app, command = _APP
-    original = typer.testing._get_command
-    monkeypatch.setattr(
-        typer.testing, "_get_command", lambda a: command if a is app else original(a)
-    )
-    return app
+        _APP.append(typer.main.get_command(build_app()))
+    return _APP[0]
 
 
 @pytest.fixture
@@ -182,21 +178,35 @@ def pipe(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Run]:
     """Run the CLI in-process against the test database: pipe("add", "lead", "Li Wei")."""
     from typer.testing import CliRunner
 
-    from pipecli.commands._run import State
-
     monkeypatch.setenv("PIPE_DB", db_url)
     runner = CliRunner()
-    app = _click_app(monkeypatch)
+    command = _click_app()
 
     def run(*args: str, now: str | None = None, env: dict[str, str] | None = None) -> Run:
-        State.db = None
         extra = dict(env or {})
         if now:
             extra["PIPE_NOW"] = now
-        result = runner.invoke(app, list(args), env=extra, catch_exceptions=False)
-        return Run(result.exit_code, result.stdout, result.stderr)
+        return invoke(runner, command, list(args), extra)
 
     return run
+
+
+def invoke(runner: Any, command: Any, args: list[str], env: dict[str, str]) -> Run:
+    """Run a prepared Click command as CliRunner.invoke would, through the runner's public
+    isolation (stdin, stdout, stderr and environment swapped for the call)."""
+    with runner.isolation(env=env) as (out, err, _):
+        code: Any = 0
+        try:
+            command.main(args=args, prog_name="pipe")
+        except SystemExit as exc:
+            code = 0 if exc.code is None else exc.code
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        stdout, stderr = out.getvalue(), err.getvalue()
+    if not isinstance(code, int):
+        stdout, code = stdout + f"{code}\n".encode(), 1
+    return Run(code, stdout.decode().replace("\r\n", "\n"), stderr.decode().replace("\r\n", "\n"))
 
 
 @pytest.fixture

@@ -1,17 +1,19 @@
-"""What every command shares: opening the store, the clock, and turning errors into exit codes.
+"""The CLI's adapter to the core workspace: settings from the options, one unit of work per
+command, and the one place that turns a `PipeError` into a stderr line and an exit code.
 
-`with session() as ctx:` opens the database named by --db / PIPE_DB / config (creating it on first
-use), yields a service context, commits when the block ends, and on a PipeError prints one line to
-stderr and exits with that error's code — the database unchanged. Core modules are imported here,
-inside functions, so that `pipe --help` and `pipe --version` never load SQLModel.
+`with session() as ctx:` loads the settings (--db > PIPE_DB > config), opens the workspace
+(creating the database on first use), runs one unit of work at the command's moment (PIPE_NOW or
+the clock), commits when the block ends, prints the services' notices, and on a PipeError prints
+one line to stderr and exits with that error's code — the database unchanged. Core modules are
+imported inside functions, so that `pipe --help` and `pipe --version` never load SQLModel.
 """
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -20,13 +22,13 @@ import typer
 from pipecli import render
 
 if TYPE_CHECKING:
+    from pipecli.core.config import Settings
     from pipecli.core.services.context import Ctx
 
 
-class State:
-    """Global options, set by the root callback."""
-
-    db: str | None = None
+GLOBAL_DB: ContextVar[str | None] = ContextVar("pipe_global_db", default=None)
+"""The root command's --db option for the command line being run (set by its callback on every
+run, so nothing carries over from one in-process run to the next)."""
 
 
 def now() -> datetime:
@@ -42,43 +44,32 @@ def now() -> datetime:
     return datetime.now().astimezone()
 
 
-@contextmanager
-def session() -> Iterator[Ctx]:
-    from sqlalchemy.exc import OperationalError
-
+def settings(db: str | None = None) -> Settings:
+    """The run's settings (`db` overrides --db), a bad config file reported as a usage error."""
     from pipecli.core.config import load_settings
-    from pipecli.core.db import open_store
     from pipecli.core.errors import PipeError
-    from pipecli.core.services.context import Ctx
 
-    store = None
     try:
-        settings = load_settings(State.db)
+        return load_settings(db or GLOBAL_DB.get())
+    except PipeError as exc:
+        raise fail(str(exc), exc.exit_code) from None
+
+
+@contextmanager
+def session(db: str | None = None) -> Iterator[Ctx]:
+    """One command's unit of work; see the module docstring."""
+    from pipecli.core.errors import PipeError
+    from pipecli.core.workspace import Workspace
+
+    try:
         moment = now()
-        store = open_store(settings.db_url, moment)
-        _collect_from_here()
-        with store.session() as s:
-            ctx = Ctx(session=s, settings=settings, now=moment)
+        with Workspace.open(settings(db), moment) as ws, ws.unit(now=moment) as ctx:
             yield ctx
         for note in ctx.notices:
             render.message(note)
     except PipeError as exc:
         render.error(str(exc))
         raise typer.Exit(exc.exit_code) from None
-    except OperationalError as exc:
-        render.error(f"database unavailable: {str(exc.orig or exc).splitlines()[0]}")
-        raise typer.Exit(10) from None
-    finally:
-        if store is not None:
-            store.dispose()
-
-
-def _collect_from_here() -> None:
-    """Turn the garbage collector back on if the entry point paused it for start-up (main.py).
-    Everything loaded so far lives until exit, so it is frozen out of later collections."""
-    if not gc.isenabled():
-        gc.freeze()
-        gc.enable()
 
 
 def fail(text: str, code: int = 2) -> typer.Exit:

@@ -8,24 +8,14 @@ import typer
 
 from pipecli import render
 from pipecli.commands import options as o
-from pipecli.commands._run import State, fail, now
+from pipecli.commands._run import fail, now, settings
 
 if TYPE_CHECKING:
-    from pipecli.core.config import Settings
+    pass
 
 db_app = typer.Typer(
     help="The database: where it is, and its schema version.", no_args_is_help=True
 )
-
-
-def _settings() -> Settings:
-    from pipecli.core.config import load_settings
-    from pipecli.core.errors import PipeError
-
-    try:
-        return load_settings(State.db)
-    except PipeError as exc:
-        raise fail(str(exc), exc.exit_code) from None
 
 
 @db_app.command("path")
@@ -33,7 +23,7 @@ def db_path() -> None:
     """Print where the database is: a file path for SQLite, else the URL (password hidden)."""
     from sqlalchemy.engine import make_url
 
-    url = make_url(_settings().db_url)
+    url = make_url(settings().db_url)
     print(url.database if url.get_backend_name() == "sqlite" else url.render_as_string())
 
 
@@ -43,7 +33,7 @@ def _revision() -> str | None:
     from pipecli.core.errors import PipeError
 
     try:
-        engine = make_engine(_settings().db_url)
+        engine = make_engine(settings().db_url)
         try:
             return current_revision(engine)
         finally:
@@ -95,14 +85,13 @@ def calc(
     text: Annotated[list[str], typer.Argument(help="A date expression: eoq+2w, 'fri 10am'...")],
 ) -> None:
     """Print the date (and time) a date expression resolves to today."""
-    from pipecli.core.config import load_settings
     from pipecli.core.dates import parse_when
     from pipecli.core.errors import PipeError
 
     expr = " ".join(text)
     try:
         when = parse_when(expr, now().date(), field="date",
-                          fiscal_year_start=load_settings(State.db).fiscal_year_start)  # fmt: skip
+                          fiscal_year_start=settings().fiscal_year_start)  # fmt: skip
     except PipeError as exc:
         raise fail(str(exc), exc.exit_code) from None
     day = when.date

@@ -71,7 +71,7 @@ def _progress() -> Iterator[Callable[[str, int, int | None], None] | None]:
 
 
 def _show(results: list[Any], as_json: bool) -> None:
-    from pipecli.core.services.imports import summary
+    from pipecli.core.imports import summary
 
     rows = summary(results)
     if as_json:
@@ -93,7 +93,7 @@ def _show(results: list[Any], as_json: bool) -> None:
 
 
 def _run(call: Callable[[Any, Any], list[Any]], as_json: bool) -> None:
-    from pipecli.core.services.imports import InvalidRows
+    from pipecli.core.imports import InvalidRows
 
     with _progress() as progress, session() as ctx:
         try:
@@ -120,7 +120,7 @@ def _kind_command(kind: str) -> Callable[..., None]:
         pipeline: Pipeline = None,
         as_json: Json = False,
     ) -> None:
-        from pipecli.core.services import imports
+        from pipecli.core import imports
 
         opts = imports.Options(
             kind, map, stage_map, create_stages, dry_run, skip_invalid, match, on_conflict,
@@ -145,7 +145,7 @@ def import_salesforce(
     as_json: Json = False,
 ) -> None:
     """Import a Salesforce export: Account, Contact, Lead, Opportunity and Task CSV files."""
-    from pipecli.core.services import import_presets
+    from pipecli.core.imports import presets as import_presets
 
     opts = import_presets.PresetOptions(dry_run, skip_invalid, pipeline)
     _run(lambda ctx, p: import_presets.salesforce(ctx, folder, opts, p), as_json)
@@ -164,7 +164,7 @@ def _preset_file(name: str) -> Callable[..., None]:
         encoding: Encoding = None,
         as_json: Json = False,
     ) -> None:
-        from pipecli.core.services import import_presets
+        from pipecli.core.imports import presets as import_presets
 
         opts = import_presets.PresetOptions(dry_run, skip_invalid, pipeline, create_stages)
         call = getattr(import_presets, name)

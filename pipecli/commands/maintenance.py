@@ -9,7 +9,7 @@ import typer
 
 from pipecli import render
 from pipecli.commands import options as o
-from pipecli.commands._run import State, fail, session
+from pipecli.commands._run import fail, session, settings
 
 
 def merge(
@@ -33,13 +33,7 @@ def merge(
 
 
 def _settings_url() -> str:
-    from pipecli.core.config import load_settings
-    from pipecli.core.errors import PipeError
-
-    try:
-        return load_settings(State.db).db_url
-    except PipeError as err:
-        raise fail(str(err), err.exit_code) from None
+    return settings().db_url
 
 
 def backup(

@@ -1,17 +1,14 @@
-"""`pipe report ...` (funnel, forecast, winrate, cycle, velocity, stale, slipped, calibrate,
-forecast-accuracy) and `pipe fx set|list` (the exchange rates reports convert with).
+"""`pipe report ...`: funnel, forecast, winrate, cycle, velocity, stale, slipped, calibrate,
+forecast-accuracy.
 
 Every report takes the same filters (--from/--to, --pipeline, --owner, --as-of, --currency) and
 outputs (--json, --csv, --svg FILE, --html FILE); the core builds a frozen dataclass and
-render_reports draws it.
+pipecli.render.reports draws it.
 """
 
 from __future__ import annotations
 
 import os
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -19,7 +16,7 @@ import typer
 
 from pipecli import render
 from pipecli.commands import options as o
-from pipecli.commands._run import State, session
+from pipecli.commands._run import session
 
 if TYPE_CHECKING:
     from pipecli.core.reports.scope import Filters
@@ -27,7 +24,6 @@ if TYPE_CHECKING:
 report_app = typer.Typer(
     help="Reports: funnel, forecast, win rate, cycle time...", no_args_is_help=True
 )
-fx_app = typer.Typer(help="Exchange rates that reports convert amounts with.", no_args_is_help=True)
 
 From = Annotated[str | None, typer.Option("--from", help="Start of the date range (inclusive).")]
 To = Annotated[str | None, typer.Option("--to", help="End of the date range (inclusive).")]
@@ -89,7 +85,7 @@ def _filters(
 def _show(
     report: Any, row_type: type | None, j: bool, c: bool, svg: str | None, html: str | None
 ) -> None:
-    from pipecli.render_reports import show
+    from pipecli.render.reports import show
 
     show(report, row_type, render.fmt_of(j, c), svg, html)
 
@@ -232,77 +228,3 @@ def velocity(
         flt = _filters(date_from, date_to, pipeline, owner, as_of, currency)
         result = rep.build(ctx, flt, qualified_from)
     _show(result, None, as_json, as_csv, svg, html)
-
-
-@fx_app.command("set")
-def fx_set(
-    base: Annotated[str, typer.Argument(help="Currency converted from (ISO 4217).")],
-    quote: Annotated[str, typer.Argument(help="Currency converted to.")],
-    rate: Annotated[str, typer.Argument(help="How many QUOTE one BASE buys, e.g. 7.12.")],
-    on: Annotated[str | None, typer.Option("--date", help="Valid from (default today).")] = None,
-) -> None:
-    """Store an exchange rate: 1 BASE = RATE QUOTE from --date on."""
-    from pipecli.core.reports import fx
-
-    with session() as ctx:
-        row = fx.set_rate(ctx, base, quote, rate, on)
-        text = f"1 {row.base} = {row.rate} {row.quote} from {row.valid_from.isoformat()}"
-    print(text)
-
-
-@fx_app.command("list")
-def fx_list(as_json: Json = False, as_csv: Csv = False) -> None:
-    """Every stored exchange rate, newest first per pair."""
-    from pipecli.core.reports import fx
-
-    with session() as ctx:
-        rows = fx.list_rates(ctx)
-    fmt = render.fmt_of(as_json, as_csv)
-    if fmt is render.Fmt.json:
-        render.emit_json(rows)
-    elif fmt is render.Fmt.csv:
-        render.emit_csv(rows, ["base", "quote", "rate", "valid_from"])
-    else:
-        from rich.table import Table
-
-        tbl = Table(show_edge=False, header_style="bold", pad_edge=False)
-        for name in ("base", "quote", "rate", "valid_from"):
-            tbl.add_column(name.replace("_", " "))
-        for r in rows:
-            tbl.add_row(*(render._cell(r[k]) for k in ("base", "quote", "rate", "valid_from")))
-        render.console().print(tbl)
-
-
-@contextmanager
-def _demo_progress(total: int) -> Iterator[Callable[[int], None] | None]:
-    """A Rich progress bar on stderr when it is a terminal; otherwise no reporting at all."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import Progress
-
-    with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("writing demo deals", total=total)
-        yield lambda n: bar.update(task, advance=n)
-
-
-def demo(
-    deals: Annotated[int, typer.Option("--deals", help="How many deals to make up.")] = 200,
-    seed: Annotated[int, typer.Option(help="Random seed: the same seed, the same data.")] = 1,
-    force: Annotated[
-        bool, typer.Option("--force", help="Add to a database that already holds records.")
-    ] = False,
-    db: Annotated[
-        str | None, typer.Option("--db", help="Database to fill (as the global --db).")
-    ] = None,
-) -> None:
-    """Fill an empty database with a year of made-up accounts, contacts, deals, tasks and
-    activities, to try the reports."""
-    from pipecli.core.services import demo as gen
-
-    if db is not None:
-        State.db = db
-    with session() as ctx, _demo_progress(deals) as progress:
-        made = gen.create(ctx, deals, seed, progress=progress, force=force)
-    render.message(f"created {made} demo deals; try `pipe report funnel`")

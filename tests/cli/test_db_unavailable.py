@@ -20,13 +20,11 @@ def cli():
     from typer.testing import CliRunner
 
     from pipecli.cli import app
-    from pipecli.commands._run import State
     from tests.conftest import Run
 
     runner = CliRunner()
 
     def run(*args: str, env: dict[str, str] | None = None) -> Run:
-        State.db = None
         result = runner.invoke(app, list(args), env=env or {}, catch_exceptions=False)
         return Run(result.exit_code, result.stdout, result.stderr)
 

@@ -219,7 +219,7 @@ def _bar(line: str) -> int:
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_forecast_names_non_empty_columns_it_leaves_out(pipe, wide, width):
-    from pipecli.render_reports import TABLE_FIELDS
+    from pipecli.render.reports import TABLE_FIELDS
 
     out = ok(pipe("report", "forecast", env={"COLUMNS": str(width)})).stdout
     _fits(out, width)
@@ -238,7 +238,7 @@ def test_forecast_names_non_empty_columns_it_leaves_out(pipe, wide, width):
 @pytest.mark.parametrize("width", [40, 60, *WIDTHS])
 def test_forecast_chart_numbers_formatted_and_bars_follow_the_width(pipe, wide, width):
     from pipecli.core.money import format_amount
-    from pipecli.render_reports import BAR_WIDTH
+    from pipecli.render.reports import BAR_WIDTH
 
     out = ok(pipe("report", "forecast", env={"COLUMNS": str(width)})).stdout
     _fits(out, width)

@@ -224,7 +224,7 @@ def test_report_tables_fit_the_terminal_and_never_cut_amounts(pipe, big_deals, w
     from rich.cells import cell_len
 
     from pipecli.core.money import format_amount
-    from pipecli.render_reports import MONEY, TABLE_FIELDS
+    from pipecli.render.reports import MONEY, TABLE_FIELDS
 
     out = ok(pipe("report", *args, env={"COLUMNS": str(width)})).stdout
     assert max(cell_len(line) for line in out.splitlines()) <= width

@@ -13,11 +13,11 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import select as sm_select
 
+from pipecli.core import demo
 from pipecli.core.errors import Conflict, Invalid
 from pipecli.core.models import Account, Activity, Contact, Deal, Lead, StageChange, Task
 from pipecli.core.reports import funnel, slipped, winrate
 from pipecli.core.reports.scope import Filters, resolve, snapshot
-from pipecli.core.services import demo
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 TABLES = (Account, Contact, Deal, StageChange, Task, Activity)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pipecli.core.services import imports
+from pipecli.core import imports
 
 
 def test_progress_callback_and_batches(make_ctx: Any, tmp_path: Path, monkeypatch: Any) -> None:

@@ -41,10 +41,10 @@ from typing import Any
 from sqlalchemy import func, select
 
 from pipecli.core import money
+from pipecli.core.demo import names
 from pipecli.core.errors import Conflict, Invalid
 from pipecli.core.models import Account, Activity, Contact, Deal, Lead, Task, new_uuid
 from pipecli.core.services import bulk, common, pipelines
-from pipecli.core.services import demo_names as names
 from pipecli.core.services.context import Ctx, ensure_user
 
 OWNERS = ("Ann Lee", "Bo Chen", "Carla Diaz", "Dev Patel", "王芳")

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from pipecli.core.errors import Invalid
+from pipecli.core.imports import Options, Progress, Result, import_source
 from pipecli.core.io.readers import Table, open_table
 from pipecli.core.services.context import Ctx
-from pipecli.core.services.imports import Options, Progress, Result, import_source
 
 Fields = dict[str, str]
 
@@ -204,7 +204,7 @@ def salesforce(
 
 def _company_names(ctx: Ctx, transform: Callable[[dict[str, str]], Fields | None]) -> Any:
     """Lead.Company sometimes holds an Account Id: show the account's name instead."""
-    from pipecli.core.services.import_refs import Refs
+    from pipecli.core.imports.refs import Refs
 
     refs = Refs(ctx)
 

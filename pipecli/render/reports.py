@@ -85,8 +85,8 @@ def _cell(name: str, value: Any, row: Any, currency: str) -> str:
 
 
 def table(report: Any, row_type: type | None) -> Any:
-    """The report's rows as a table that fits the width it is printed at (pipecli.tables)."""
-    from pipecli.tables import Column, FitTable
+    """The report's rows as a table that fits the width it is printed at (pipecli.render.tables)."""
+    from pipecli.render.tables import Column, FitTable
 
     head = report.head
     fields = TABLE_FIELDS.get(head.report) or _fields(report, row_type)
@@ -107,7 +107,7 @@ def table(report: Any, row_type: type | None) -> Any:
 TEXT_FIELDS = {"group", "title", "stage", "reason", "section", "name"}
 # Columns given up, in this order, when even wrapped headers and text do not fit the width
 # (those empty in every row go first, unnamed; then these; then the others from the right,
-# never the first). pipecli.tables lays the table out.
+# never the first). pipecli.render.tables lays the table out.
 NARROW_DROP = {
     "forecast": ["quota", "coverage", "pipeline", "best_case", "attainment_pct", "commit"],
     "stale": ["rot_days", "expected_close", "stage", "days_in_stage", "reason", "days_overdue"],

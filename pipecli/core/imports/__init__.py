@@ -27,10 +27,10 @@ from typing import Any, Protocol
 
 from pipecli.core import dates
 from pipecli.core.errors import EXIT_INVALID, Invalid, PipeError
-from pipecli.core.services import import_fields as fields
-from pipecli.core.services import import_write
+from pipecli.core.imports import fields
+from pipecli.core.imports import writer as import_write
+from pipecli.core.imports.refs import Refs, Stages
 from pipecli.core.services.context import Ctx
-from pipecli.core.services.import_refs import Refs, Stages
 
 MATCHES = ("email", "name", "id")
 ON_CONFLICT = ("update", "skip", "fail")

@@ -15,10 +15,10 @@ from typing import Any
 from sqlalchemy import func, insert, select
 
 from pipecli.core.errors import Invalid, NotFound
+from pipecli.core.imports.fields import LOST_WORDS, WON_WORDS, norm
 from pipecli.core.models import Account, Contact, Deal, Lead, Stage, new_uuid
 from pipecli.core.services import pipelines
 from pipecli.core.services.context import Ctx, ensure_user
-from pipecli.core.services.import_fields import LOST_WORDS, WON_WORDS, norm
 
 MODELS: dict[str, Any] = {"account": Account, "contact": Contact, "deal": Deal, "lead": Lead}
 

@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 
 from pipecli.core.errors import Conflict, PipeError
+from pipecli.core.imports.fields import REQUIRED
+from pipecli.core.imports.refs import Refs, Stages, key
 from pipecli.core.models import Account, Contact, Deal, Lead, StageChange, Task, new_uuid
 from pipecli.core.services import bulk, common, deals, pipelines
 from pipecli.core.services.context import Ctx
-from pipecli.core.services.import_fields import REQUIRED
-from pipecli.core.services.import_refs import Refs, Stages, key
 
 if TYPE_CHECKING:
-    from pipecli.core.services.imports import Options, Result
+    from pipecli.core.imports import Options, Result
 
 MODELS: dict[str, Any] = {
     "deal": Deal, "lead": Lead, "account": Account, "contact": Contact, "task": Task,

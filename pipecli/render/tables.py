@@ -1,5 +1,5 @@
 """Human tables that lay themselves out for the width they are printed at, shared by the lists
-and records (pipecli.render) and the reports (pipecli.render_reports).
+and records (pipecli.render) and the reports (pipecli.render.reports).
 
 The width is the console's: the terminal's, unlimited when output is piped (render.console), 120
 for a report saved as SVG / HTML. At that width:

@@ -219,8 +219,8 @@ DROP: dict[str, list[str]] = {
 
 
 def table(kind: str, rows: Sequence[Row], title: str | None = None) -> Any:
-    """`rows` as a table that fits the width it is printed at (pipecli.tables)."""
-    from pipecli.tables import Column, FitTable
+    """`rows` as a table that fits the width it is printed at (pipecli.render.tables)."""
+    from pipecli.render.tables import Column, FitTable
 
     columns = [
         Column(header, header, [_text(row, getter) for row in rows], header not in WHOLE,
