@@ -325,3 +325,82 @@ class FxRate(Table, table=True):
     rate: str = Field(max_length=40)
     valid_from: date
     created_at: datetime = _ts()
+
+
+class Product(Table, table=True):
+    """A catalogue item quotes are priced from. `sku_key` is the SKU folded to lower case, so
+    SKUs are unique regardless of case; rates are decimal text (like FxRate), never floats."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = _uuid_field()
+    sku: str = Field(max_length=64)
+    sku_key: str = Field(max_length=64, unique=True)
+    name: str
+    unit: str | None = Field(default=None, max_length=32)
+    price_minor: int = Field(sa_type=BigInteger)
+    currency: str = Field(max_length=3)
+    tax_rate: str = Field(default="0", max_length=20)
+    active: bool = True
+    notes: str | None = None
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+    archived_at: datetime | None = _ts(nullable=True)
+
+
+class Quote(Table, table=True):
+    """A priced offer on a deal. `number` is prefix + year + sequence (+ `-R2`... for revisions);
+    discounts are either a percent (decimal text) or an amount in minor units, never both.
+    `status` stores draft, sent, accepted or declined; expired is computed from now."""
+
+    __table_args__ = (UniqueConstraint("year", "seq", "revision"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = _uuid_field()
+    number: str = Field(max_length=64, unique=True)
+    year: int
+    seq: int
+    revision: int = 1
+    revision_of_id: int | None = Field(default=None, foreign_key="quote.id")
+    deal_id: int = Field(foreign_key="deal.id", index=True)
+    account_id: int | None = Field(default=None, foreign_key="account.id", index=True)
+    contact_id: int | None = Field(default=None, foreign_key="contact.id", index=True)
+    owner_id: int | None = Field(default=None, foreign_key="user.id")
+    currency: str = Field(max_length=3)
+    status: str = Field(default="draft", max_length=10, index=True)
+    tax_mode: str = Field(default="exclusive", max_length=10)
+    valid_until: date | None = None
+    terms: str | None = None
+    notes: str | None = None
+    discount_percent: str | None = Field(default=None, max_length=20)
+    discount_minor: int | None = _money()
+    shipping_minor: int = Field(default=0, sa_type=BigInteger)
+    decline_reason: str | None = None
+    sent_at: datetime | None = _ts(nullable=True)
+    accepted_at: datetime | None = _ts(nullable=True)
+    declined_at: datetime | None = _ts(nullable=True)
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+    archived_at: datetime | None = _ts(nullable=True)
+
+
+class QuoteLine(Table, table=True):
+    """One line of a quote, a copy of what was offered: the product's name and price at the
+    time, so a later catalogue change never alters a quote. Optional lines are shown, not
+    counted."""
+
+    __table_args__ = (Index("ix_quoteline_quote_position", "quote_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = _uuid_field()
+    quote_id: int = Field(foreign_key="quote.id")
+    position: int
+    product_id: int | None = Field(default=None, foreign_key="product.id", index=True)
+    sku: str | None = Field(default=None, max_length=64)
+    name: str
+    unit: str | None = Field(default=None, max_length=32)
+    qty: str = Field(max_length=40)
+    unit_price_minor: int = Field(sa_type=BigInteger)
+    tax_rate: str = Field(default="0", max_length=20)
+    discount_percent: str | None = Field(default=None, max_length=20)
+    discount_minor: int | None = _money()
+    optional: bool = False
