@@ -169,3 +169,10 @@ def add_task(
     with session() as ctx:
         row = listing.get_row(ctx, "task", tasks.create(ctx, inp))
     render.created("task", row, render.fmt_of(as_json, as_csv))
+
+
+# products and quotes live in commands/quotes.py; registered here so `pipe add` offers them
+from pipecli.commands import quotes as _quotes  # noqa: E402
+
+app.command("product")(_quotes.add_product)
+app.command("quote")(_quotes.add_quote)

@@ -192,3 +192,9 @@ def edit_task(
     with session() as ctx:
         row = listing.get_row(ctx, "task", tasks.edit(ctx, record_id, inp))
     render.created("task", row, render.fmt_of(as_json, as_csv), verb="updated")
+
+
+# products live in commands/quotes.py; registered here so `pipe edit` offers them
+from pipecli.commands import quotes as _quotes  # noqa: E402
+
+app.command("product")(_quotes.edit_product)

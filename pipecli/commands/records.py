@@ -184,6 +184,10 @@ def show(kind: Kind, record_id: Id, as_json: o.Json = False, as_csv: o.Csv = Fal
     """Show one record with its history, activities, tasks and related records."""
     from pipecli.core.services import records
 
+    own = _quotes.owns(kind)
+    if own:
+        _quotes.show_record(own, record_id, render.fmt_of(as_json, as_csv))
+        return
     kind = _kind(kind)
     with session() as ctx:
         row = records.detail(ctx, kind, record_id)
@@ -199,13 +203,17 @@ def delete(
     """Delete a record: it is archived (hidden, kept) unless --purge."""
     from pipecli.core.services import records
 
-    kind = _kind(kind)
+    own = _quotes.owns(kind)
+    kind = own or _kind(kind)
     if purge and not yes:
         import sys
 
         if not sys.stdin.isatty():
             raise fail("--purge removes the record for good; add --yes to confirm", 2)
         typer.confirm(f"Remove {kind} {record_id} for good?", abort=True)
+    if own:
+        _quotes.delete_record(own, record_id, purge)
+        return
     with session() as ctx:
         if purge:
             records.purge(ctx, kind, record_id)
@@ -218,7 +226,18 @@ def undelete(kind: Kind, record_id: Id) -> None:
     """Bring back a deleted (archived) record."""
     from pipecli.core.services import records
 
+    own = _quotes.owns(kind)
+    if own:
+        _quotes.delete_record(own, record_id, False, undo=True)
+        return
     kind = _kind(kind)
     with session() as ctx:
         records.unarchive(ctx, kind, record_id)
     print(f"restored {kind} {record_id}")
+
+
+# products and quotes live in commands/quotes.py; registered here so `pipe list` offers them
+from pipecli.commands import quotes as _quotes  # noqa: E402
+
+list_app.command("products")(_quotes.list_products)
+list_app.command("quotes")(_quotes.list_quotes)

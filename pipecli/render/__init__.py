@@ -286,6 +286,11 @@ def record(kind: str, row: Row, fmt: Fmt) -> None:
         if row.get(key):
             con.print()
             con.print(table(sub, row[key], title=title))
+    if row.get("quotes"):
+        from pipecli.render.quotes import deal_quotes
+
+        con.print()
+        con.print(deal_quotes(row["quotes"]))
 
 
 def created(kind: str, row: Row, fmt: Fmt, verb: str = "created") -> None:

@@ -26,9 +26,14 @@ SYMBOLS = {"CNY": "¥", "JPY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "KRW
 Row = dict[str, Any]
 
 
+COMPANY_KEYS = ("name", "address", "tax_id", "email", "phone", "logo", "font", "font_index")
+
+
 def company(settings: Settings) -> dict[str, Any]:
+    """`[company]` from config.toml, every known key present (None when not set)."""
     section = settings.extra.get("company", {})
-    return dict(section) if isinstance(section, dict) else {}
+    given = dict(section) if isinstance(section, dict) else {}
+    return {**dict.fromkeys(COMPANY_KEYS), **given}
 
 
 def fmt_of(path: str, fmt: str | None) -> str:

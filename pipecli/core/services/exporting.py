@@ -19,7 +19,7 @@ from pipecli.core.schema import field_names, kind_name
 from pipecli.core.services import common, listing
 from pipecli.core.services.context import Ctx
 
-KINDS = ("deal", "lead", "account", "contact", "task")
+KINDS = ("deal", "lead", "account", "contact", "task", "quote", "product")
 BATCH = 1000
 _QUERIES: dict[str, tuple[Any, Callable[[], Any], listing.Build]] = {
     "deal": (Deal, listing.deals_query, listing.deal_row),
@@ -33,16 +33,20 @@ _QUERIES: dict[str, tuple[Any, Callable[[], Any], listing.Build]] = {
 def kind_of(text: str) -> str:
     kind = kind_name(text)
     if kind not in KINDS:
-        raise Invalid("kind", text, "must be one of deals, leads, accounts, contacts, tasks, all")
+        kinds = "deals, leads, accounts, contacts, tasks, quotes, products, all"
+        raise Invalid("kind", text, f"must be one of {kinds}")
     return kind
 
 
 def fields(kind: str) -> list[str]:
-    return field_names(kind)
+    return [f for f in field_names(kind) if f not in ("lines", "taxes")]
 
 
 def rows(ctx: Ctx, kind: str) -> Iterator[dict[str, Any]]:
     """Every record of `kind`, in id order, as its list row; fetched BATCH at a time."""
+    if kind in ("quote", "product"):
+        yield from _catalogue_rows(ctx, kind)
+        return
     model, query, build = _QUERIES[kind]
     last = 0
     while True:
@@ -57,6 +61,18 @@ def rows(ctx: Ctx, kind: str) -> Iterator[dict[str, Any]]:
             yield build(r, tags[r[0].id])
         last = ids[-1]
         ctx.session.expunge_all()
+
+
+def _catalogue_rows(ctx: Ctx, kind: str) -> Iterator[dict[str, Any]]:
+    """Quotes (with their totals) and products, as `list quotes|products --json` shows them."""
+    if kind == "quote":
+        from pipecli.core.services import quote_views
+
+        yield from quote_views.export_rows(ctx, BATCH)
+        return
+    from pipecli.core.services import products
+
+    yield from products.list_products(ctx, inactive=True, archived=True)
 
 
 def tasks_ics(ctx: Ctx) -> bytes:

@@ -92,7 +92,11 @@ def purge(ctx: Ctx, kind: str, record_id: int | str) -> None:
 def detail(ctx: Ctx, kind: str, record_id: int | str) -> Row:
     """A record with what hangs off it: history, activities, tasks, deals, contacts."""
     if kind == "deal":
-        return listing.deal_detail(ctx, record_id)
+        from pipecli.core.services.quote_views import deal_quotes
+
+        deal = listing.deal_detail(ctx, record_id)
+        deal["quotes"] = deal_quotes(ctx, deal["id"])
+        return deal
     row = listing.get_row(ctx, kind, record_id)
     on = (kind, row["id"])
     everything = Filter(limit=None, status="all")
