@@ -66,7 +66,7 @@ def smtp_settings(settings: Settings) -> SmtpSettings:
         raise Invalid("smtp.security", security, f"must be one of {', '.join(SECURITY)}")
     default_port = {"starttls": 587, "ssl": 465, "none": 25}[security]
     port = raw.get("port", default_port)
-    if not isinstance(port, int) or not 0 < port < 65536:
+    if isinstance(port, bool) or not isinstance(port, int) or not 0 < port < 65536:
         raise Invalid("smtp.port", port, "must be a port number (1-65535)")
     sender = str(raw.get("from") or raw.get("user") or "")
     if not sender:
