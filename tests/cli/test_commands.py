@@ -229,7 +229,7 @@ def test_show_deal(pipe):
     ok(pipe("add", "task", "Call Li", "--deal", "1", "--due", "fri 10am"))
     ok(pipe("log", "call", "--deal", "1", "Discussed volume discount"))
     row = data(pipe("show", "deal", "1", "--json"))
-    has_fields(row, "deal", "history", "activities", "tasks")
+    has_fields(row, "deal", "history", "activities", "tasks", "quotes")
     assert row["notes"] == "big one" and row["stage"] == "Proposal"
     for h in row["history"]:
         has_fields(h, "history")
