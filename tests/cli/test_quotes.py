@@ -307,3 +307,26 @@ def test_schema_export_and_backup_round_trip(pipe: Any, tmp_path: Path) -> None:
     ok(pipe("--db", str(fresh), "import", "all", str(backup)))
     again = data(pipe("--db", str(fresh), "show", "quote", q["number"], "--json"))
     assert again == q
+
+
+def test_show_quote_table_and_deal_view_for_people(pipe: Any) -> None:
+    config()
+    q = make_quote(pipe)
+    shown = ok(pipe("show", "quote", q["number"], env={"COLUMNS": "200"})).stdout
+    for needle in ("北京宏达科技有限公司", "高级支持 (optional)", "10% (-4,800.00)",
+                   "Tax 13% on 41,040.00", "Grand total (CNY)", "¥54,631.20"):  # fmt: skip
+        assert needle in shown
+    deal = ok(pipe("show", "deal", "1", env={"COLUMNS": "200"})).stdout
+    assert "Quotes" in deal and q["number"] in deal
+
+
+def test_the_core_font_prints_latin_1_only_and_the_total_loses_its_sign() -> None:
+    from pipecli.core.quotes import documents
+
+    core = fonts.Font(None)
+    assert fonts.missing(core, "Müller ¥ 12") == []
+    assert fonts.missing(core, "€ 李") == ["€", "李"]
+    row = {"currency": "EUR", "subtotal": Decimal(5), "discount": Decimal(0), "taxes": [],
+           "tax_mode": "exclusive", "shipping": Decimal(0), "grand_total": Decimal(5)}  # fmt: skip
+    assert documents.totals_rows(row)[-1] == ("Grand total (EUR)", "€5.00")
+    assert documents.totals_rows(row, symbol=False)[-1] == ("Grand total (EUR)", "5.00")

@@ -63,26 +63,27 @@ def line_discount(ln: Row, currency: str) -> str:
     if not ln["discount"]:
         return ""
     pct = ln.get("discount_percent")
-    shown = f"−{amount(ln['discount'], currency)}"
+    shown = f"-{amount(ln['discount'], currency)}"
     return f"{plain(pct)}% ({shown})" if pct is not None else shown
 
 
-def totals_rows(q: Row) -> list[tuple[str, str]]:
-    """(label, figure) pairs from the subtotal down to the grand total."""
+def totals_rows(q: Row, symbol: bool = True) -> list[tuple[str, str]]:
+    """(label, figure) pairs from the subtotal down to the grand total; the grand total carries
+    the currency's sign (¥, €...) when `symbol`."""
     cur = q["currency"]
     rows = [("Subtotal", amount(q["subtotal"], cur))]
     if q["discount"]:
         pct = q.get("discount_percent")
         label = f"Discount {plain(pct)}%" if pct is not None else "Discount"
-        rows.append((label, f"−{amount(q['discount'], cur)}"))
+        rows.append((label, f"-{amount(q['discount'], cur)}"))
     word = "incl. tax" if q["tax_mode"] == "inclusive" else "Tax"
     for t in q["taxes"]:
         rows.append((f"{word} {plain(t['rate'])}% on {amount(t['base'], cur)}",
                      amount(t["tax"], cur)))  # fmt: skip
     if q["shipping"]:
         rows.append(("Shipping", amount(q["shipping"], cur)))
-    symbol = SYMBOLS.get(cur, "")
-    rows.append((f"Grand total ({cur})", f"{symbol}{amount(q['grand_total'], cur)}"))
+    sign = SYMBOLS.get(cur, "") if symbol else ""
+    rows.append((f"Grand total ({cur})", f"{sign}{amount(q['grand_total'], cur)}"))
     return rows
 
 
@@ -165,7 +166,7 @@ def pdf_strings(q: Row, seller: dict[str, Any]) -> list[str]:
     for ln in q["lines"]:
         out += [ln["name"], ln["unit"] or "", line_discount(ln, cur),
                 amount(ln["unit_price"], cur), amount(ln["net"], cur)]  # fmt: skip
-    out += [f"{a} {b}" for a, b in totals_rows(q)]
+    out += [f"{a} {b}" for a, b in totals_rows(q, symbol=False)]
     out += ["Quote Date Valid until Terms Bill to Item Qty Unit price Discount Net Tax # "
             "(optional) Prices include tax. Page of Tax ID"]  # fmt: skip
     return out
@@ -178,6 +179,7 @@ def render_pdf(q: Row, settings: Settings, now: datetime) -> bytes:
 
     seller = company(settings)
     font = fonts.choose(seller, "".join(pdf_strings(q, seller)))
+    symbol = not fonts.missing(font, SYMBOLS.get(q["currency"], ""))  # the core font has no €
     pdf = FPDF(format="A4")
     pdf.set_creation_date(now)
     pdf.set_title(f"Quote {q['number']}")
@@ -189,7 +191,7 @@ def render_pdf(q: Row, settings: Settings, now: datetime) -> bytes:
     pdf.add_page()
     _header(pdf, family, q, seller)
     _lines_table(pdf, family, q)
-    _totals(pdf, family, q)
+    _totals(pdf, family, q, symbol)
     return bytes(pdf.output())
 
 
@@ -245,8 +247,8 @@ def _lines_table(pdf: Any, family: str, q: Row) -> None:
     pdf.ln(4)
 
 
-def _totals(pdf: Any, family: str, q: Row) -> None:
-    rows = totals_rows(q)
+def _totals(pdf: Any, family: str, q: Row, symbol: bool) -> None:
+    rows = totals_rows(q, symbol)
     pdf.set_font(family, size=10)
     for n, (label, value) in enumerate(rows):
         last = n == len(rows) - 1
