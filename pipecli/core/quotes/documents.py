@@ -76,7 +76,7 @@ def totals_rows(q: Row, symbol: bool = True) -> list[tuple[str, str]]:
         pct = q.get("discount_percent")
         label = f"Discount {plain(pct)}%" if pct is not None else "Discount"
         rows.append((label, f"-{amount(q['discount'], cur)}"))
-    word = "incl. tax" if q["tax_mode"] == "inclusive" else "Tax"
+    word = "Incl. tax" if q["tax_mode"] == "inclusive" else "Tax"
     for t in q["taxes"]:
         rows.append((f"{word} {plain(t['rate'])}% on {amount(t['base'], cur)}",
                      amount(t["tax"], cur)))  # fmt: skip
