@@ -16,10 +16,9 @@ Rules kept here (the maths is in pipecli.core.quotes.totals):
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import func
 from sqlmodel import col, select
@@ -27,14 +26,14 @@ from sqlmodel import col, select
 from pipecli.core import money, text
 from pipecli.core.errors import Conflict, Invalid, NotFound
 from pipecli.core.models import Activity, Contact, Deal, Quote, QuoteLine
-from pipecli.core.quotes.totals import TAX_MODES, Discount, LineIn, Totals, compute
+from pipecli.core.quotes import parse
+from pipecli.core.quotes.totals import Discount, LineIn, Totals, compute
 from pipecli.core.services import common, deals, products
 from pipecli.core.services.accounts import account_for
 from pipecli.core.services.context import Ctx
 
 STATUSES = ("draft", "sent", "accepted", "declined", "expired")
 DEFAULT_PREFIX = "Q-"
-_QTY = re.compile(r"[0-9]+(?:\.[0-9]{1,6})?")
 
 
 @dataclass
@@ -116,32 +115,6 @@ def retotal(ctx: Ctx, q: Quote) -> Totals:
     return totals(q, lines_of(ctx, common.id_of(q)))
 
 
-def parse_discount(value: str, currency: str, field: str) -> tuple[str | None, int | None]:
-    """`10%` -> a percent (0–100); `500`, `500 CNY` -> an amount in `currency`."""
-    raw = value.strip()
-    if raw.endswith("%"):
-        try:
-            pct = Decimal(raw[:-1].strip())
-        except InvalidOperation:
-            raise Invalid(field, value, "is not a percent (e.g. 10%)") from None
-        if not pct.is_finite() or not 0 <= pct <= 100:
-            raise Invalid(field, value, "must be a percent from 0 to 100")
-        return str(pct), None
-    amount, named = money.parse_money(raw, field=field)
-    if named and named != currency:
-        raise Invalid(field, value, f"is in {named}; the quote is in {currency}")
-    return None, money.to_minor(amount, currency, field=field)
-
-
-def parse_qty(value: str | Decimal) -> Decimal:
-    raw = str(value).strip()
-    if raw.startswith(("-", "\u2212")):
-        raise Invalid("qty", value, "must not be negative")
-    if not _QTY.fullmatch(raw):
-        raise Invalid("qty", value, "is not a quantity (e.g. 40 or 1.5)")
-    return Decimal(raw)
-
-
 def _draft(q: Quote, ctx: Ctx) -> None:
     if q.status != "draft":
         state = status_of(q, ctx.today)
@@ -161,7 +134,7 @@ def create(ctx: Ctx, inp: QuoteInput) -> Quote:
         raise Invalid("deal", inp.deal, "is required: a quote belongs to a deal")
     contact = common.resolve_ref(ctx, Contact, inp.contact, "contact")
     account = account_for(ctx, inp.account, None) if inp.account else None
-    mode = _mode(inp.tax_mode or "exclusive")
+    mode = parse.tax_mode(inp.tax_mode or "exclusive")
     valid = common.as_date(ctx, inp.valid, "valid")
     year = ctx.now.year
     last = ctx.session.exec(select(func.max(Quote.seq)).where(Quote.year == year)).one() or 0
@@ -171,26 +144,13 @@ def create(ctx: Ctx, inp: QuoteInput) -> Quote:
         account_id=account.id if account else deal.account_id,
         contact_id=contact.id if contact else deal.contact_id, owner_id=ctx.user().id,
         currency=deal.currency, tax_mode=mode, valid_until=valid,
-        terms=_text("terms", inp.terms), notes=_text("notes", inp.notes, multiline=True),
+        terms=parse.free_text("terms", inp.terms),
+        notes=parse.free_text("notes", inp.notes, multiline=True),
         created_at=ctx.now, updated_at=ctx.now,
     )  # fmt: skip
     ctx.session.add(q)
     ctx.session.flush()
     return q
-
-
-def _text(field: str, value: str | None, multiline: bool = False) -> str | None:
-    if value is None or not value.strip():
-        return None
-    limit = text.NOTE_MAX if multiline else text.NAME_MAX
-    return text.check_text(field, value.strip(), max_len=limit, multiline=multiline)
-
-
-def _mode(value: str) -> str:
-    mode = value.strip().lower()
-    if mode not in TAX_MODES:
-        raise Invalid("tax mode", value, "must be exclusive or inclusive")
-    return mode
 
 
 def add_line(ctx: Ctx, ref: str | int, inp: LineInput) -> QuoteLine:
@@ -200,7 +160,7 @@ def add_line(ctx: Ctx, ref: str | int, inp: LineInput) -> QuoteLine:
     if product is not None and product.currency != q.currency:
         raise Invalid("product", product.sku, f"is priced in {product.currency}; the quote is in "
                       f"{q.currency}")  # fmt: skip
-    name = _text("name", inp.name) or (product.name if product else None)
+    name = parse.free_text("name", inp.name) or (product.name if product else None)
     if name is None:
         raise Invalid("name", None, "is required for a line without a product")
     if inp.price is not None:
@@ -216,7 +176,7 @@ def add_line(ctx: Ctx, ref: str | int, inp: LineInput) -> QuoteLine:
     tax = products.parse_rate(inp.tax) if inp.tax is not None else None
     rate = tax if tax is not None else Decimal(product.tax_rate if product else "0")
     pct, minor = (
-        parse_discount(inp.discount, q.currency, "discount") if inp.discount else (None, None)
+        parse.parse_discount(inp.discount, q.currency, "discount") if inp.discount else (None, None)
     )
     last = (
         ctx.session.exec(
@@ -229,7 +189,7 @@ def add_line(ctx: Ctx, ref: str | int, inp: LineInput) -> QuoteLine:
         quote_id=common.id_of(q), position=last + 1, product_id=product.id if product else None,
         sku=product.sku if product else None, name=name,
         unit=unit or (product.unit if product else None),
-        qty=str(parse_qty(inp.qty)), unit_price_minor=price_minor, tax_rate=str(rate),
+        qty=str(parse.parse_qty(inp.qty)), unit_price_minor=price_minor, tax_rate=str(rate),
         discount_percent=pct, discount_minor=minor, optional=inp.optional,
     )  # fmt: skip
     ctx.session.add(line)
@@ -262,7 +222,7 @@ def set_discount(ctx: Ctx, ref: str | int, value: str) -> Quote:
     if value.strip().lower() in ("", "0", "0%", "none"):
         q.discount_percent, q.discount_minor = None, None
     else:
-        q.discount_percent, q.discount_minor = parse_discount(value, q.currency, "discount")
+        q.discount_percent, q.discount_minor = parse.parse_discount(value, q.currency, "discount")
     _touch(ctx, q)
     retotal(ctx, q)
     return q
@@ -283,7 +243,7 @@ def set_shipping(ctx: Ctx, ref: str | int, value: str) -> Quote:
 def set_tax_mode(ctx: Ctx, ref: str | int, value: str) -> Quote:
     q = find(ctx, ref)
     _draft(q, ctx)
-    q.tax_mode = _mode(value)
+    q.tax_mode = parse.tax_mode(value)
     _touch(ctx, q)
     retotal(ctx, q)
     return q
@@ -299,9 +259,9 @@ def set_fields(
     if valid is not None:
         q.valid_until = common.as_date(ctx, valid, "valid")
     if terms is not None:
-        q.terms = _text("terms", terms)
+        q.terms = parse.free_text("terms", terms)
     if notes is not None:
-        q.notes = _text("notes", notes, multiline=True)
+        q.notes = parse.free_text("notes", notes, multiline=True)
     if contact is not None:
         found = common.resolve_ref(ctx, Contact, contact, "contact")
         q.contact_id = found.id if found else None
@@ -373,7 +333,7 @@ def decline(ctx: Ctx, ref: str | int, reason: str | None = None) -> Quote:
         raise Conflict(f"quote {q.number} is {q.status}; only a sent or accepted quote can be "
                        "declined")  # fmt: skip
     q.status, q.declined_at = "declined", ctx.now
-    q.decline_reason = _text("reason", reason)
+    q.decline_reason = parse.free_text("reason", reason)
     _touch(ctx, q)
     ctx.session.flush()
     return q
