@@ -21,6 +21,7 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from pipecli.core import money, text
@@ -149,7 +150,10 @@ def create(ctx: Ctx, inp: QuoteInput) -> Quote:
         created_at=ctx.now, updated_at=ctx.now,
     )  # fmt: skip
     ctx.session.add(q)
-    ctx.session.flush()
+    try:
+        ctx.session.flush()
+    except IntegrityError:  # another run took the number between the max() and this insert
+        raise Conflict(f"quote number {number} was just taken by another run; try again") from None
     return q
 
 
