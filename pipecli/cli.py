@@ -49,6 +49,8 @@ REGISTRY: dict[str, tuple[str, str, bool]] = {
     "report": ("pipecli.commands.report", "report_app", True),
     "fx": ("pipecli.commands.fx", "fx_app", True),
     "demo": ("pipecli.commands.demo", "demo", False),
+    "digest": ("pipecli.commands.digest", "app", True),
+    "follow-up": ("pipecli.commands.followup", "app", True),
 }
 
 
