@@ -78,7 +78,10 @@ def cron(
     from pipecli.core.errors import PipeError
     from pipecli.digest import cron as cron_text
 
-    args = [*(["--owner", owner] if owner != "me" else []), *(["--days", str(days)] if days != 7 else [])]
+    args = [
+        *(["--owner", owner] if owner != "me" else []),
+        *(["--days", str(days)] if days != 7 else []),
+    ]
     args += [w for e in email or [] for w in ("--email", e)]
     args += [w for u in notify or [] for w in ("--notify", u)]
     try:

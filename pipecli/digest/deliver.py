@@ -51,7 +51,9 @@ def targets(settings: Settings, emails: list[str], urls: list[str]) -> list[Targ
             fingerprint = hashlib.sha256(url.strip().encode()).hexdigest()[:16]
             scheme = url.strip().split("://", 1)[0].lower()
             out.append(
-                Target("notify", f"{scheme}://#{fingerprint}", plugin.url(privacy=True), url, plugin)
+                Target(
+                    "notify", f"{scheme}://#{fingerprint}", plugin.url(privacy=True), url, plugin
+                )
             )
     return out
 

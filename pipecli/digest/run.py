@@ -63,7 +63,9 @@ def make(ws: Workspace, opts: Options, now: datetime) -> Digest:
         ids = core.owner_ids(ctx, opts.owner)
         found = core.collect(ctx, core.Window(now, opts.days, ids))
     every = ids is None
-    scope = "everyone" if every else (ws.settings.user_name if opts.owner in ("", "me") else opts.owner)
+    scope = (
+        "everyone" if every else (ws.settings.user_name if opts.owner in ("", "me") else opts.owner)
+    )
     return build(found, " ".join(scope.split()), by_owner=every)
 
 
@@ -101,7 +103,11 @@ def _deliver(
         with ws.unit(now=now) as ctx:
             done = digest_ledger.delivered(ctx, t.channel, t.recipient, d.day)
         if done is not None and not force:
-            say(f"{t.channel} {t.shown}: today's digest was delivered already; --force sends it again", False)
+            say(
+                f"{t.channel} {t.shown}: today's digest was delivered already"
+                "; --force sends it again",
+                False,
+            )
             continue
         try:
             deliver.send(t, settings, d)

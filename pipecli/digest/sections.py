@@ -88,7 +88,9 @@ def build(found: Found, scope: str, by_owner: bool) -> Digest:
         return Digest(found, scope, (Group(None, _sections(lines)),))
     names = sorted({ln.owner for ls in lines.values() for ln in ls}, key=str.casefold)
     groups = tuple(
-        Group(name, _sections({k: [ln for ln in ls if ln.owner == name] for k, ls in lines.items()}))
+        Group(
+            name, _sections({k: [ln for ln in ls if ln.owner == name] for k, ls in lines.items()})
+        )
         for name in names
     )
     return Digest(found, scope, groups)
@@ -106,7 +108,11 @@ def _sections(lines: dict[str, list[Line]]) -> tuple[Section, ...]:
 
 def _weighted_total(lines: list[Line]) -> str:
     sums = totals([ln.item for ln in lines], "weighted")
-    return "weighted total: " + "; ".join(money.format_money(v, c) for c, v in sums.items()) if sums else ""
+    return (
+        "weighted total: " + "; ".join(money.format_money(v, c) for c, v in sums.items())
+        if sums
+        else ""
+    )
 
 
 def weekday(day: date) -> str:
@@ -152,7 +158,9 @@ def _task(f: dict[str, Any], today: date) -> str:
 
 
 def _amount(f: dict[str, Any]) -> str:
-    return money.format_money(f["amount"], f["currency"]) if f["amount"] is not None else "no amount"
+    return (
+        money.format_money(f["amount"], f["currency"]) if f["amount"] is not None else "no amount"
+    )
 
 
 def _rotting(f: dict[str, Any], today: date) -> str:
@@ -160,7 +168,8 @@ def _rotting(f: dict[str, Any], today: date) -> str:
 
 
 def _passed(f: dict[str, Any], today: date) -> str:
-    return f"expected close {weekday(f['day'])}, {relative(f['day'], today)} · {f['stage']} · {_amount(f)}"
+    when = f"{weekday(f['day'])}, {relative(f['day'], today)}"
+    return f"expected close {when} · {f['stage']} · {_amount(f)}"
 
 
 def _closing(f: dict[str, Any], today: date) -> str:
@@ -183,7 +192,8 @@ def _birthday(f: dict[str, Any], today: date) -> str:
 
 def _anniversary(f: dict[str, Any], today: date) -> str:
     years = f"{f['years']} year" + ("" if f["years"] == 1 else "s")
-    return f"customer for {years} on {weekday(f['day'])} ({relative(f['day'], today)}), first won {f['since'].isoformat()}"
+    when = f"{weekday(f['day'])} ({relative(f['day'], today)})"
+    return f"customer for {years} on {when}, first won {f['since'].isoformat()}"
 
 
 _DETAIL = {

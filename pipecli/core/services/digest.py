@@ -19,8 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, func, or_
-from sqlmodel import col, select
+from sqlalchemy import and_, func, or_, select
 
 from pipecli.core import money
 from pipecli.core.errors import NotFound
@@ -119,8 +118,9 @@ def collect(ctx: Ctx, window: Window) -> Found:
     sections["anniversaries"] = _anniversaries(ctx, window)
     for items in sections.values():
         items.sort(key=_order)
-    owners = dict(ctx.session.exec(select(User.id, User.name)).all())
-    return Found(window, {k: v for k, v in owners.items() if k is not None}, sections)
+    u = User.__table__.c  # type: ignore[attr-defined]
+    owners = {int(k): str(v) for k, v in ctx.session.execute(select(u.id, u.name)).all()}
+    return Found(window, owners, sections)
 
 
 def _order(item: Item) -> tuple[Any, ...]:
@@ -129,22 +129,32 @@ def _order(item: Item) -> tuple[Any, ...]:
 
 
 def _owned(column: Any, window: Window) -> list[Any]:
-    return [] if window.owner_ids is None else [col(column).in_(sorted(window.owner_ids))]
+    return [] if window.owner_ids is None else [column.in_(sorted(window.owner_ids))]
 
 
 def _tasks(ctx: Ctx, window: Window) -> list[Item]:
-    t = Task
+    t = Task.__table__.c  # type: ignore[attr-defined]
     query = select(
         t.id, t.title, t.due_date, t.due_time, t.repeat, t.priority, t.owner_id,
         t.deal_id, t.lead_id, t.contact_id, t.account_id,
     ).where(
-        col(t.done_at).is_(None), col(t.due_date) <= window.end,
-        col(t.archived_at).is_(None), *_owned(t.owner_id, window),
+        t.done_at.is_(None), t.due_date <= window.end,
+        t.archived_at.is_(None), *_owned(t.owner_id, window),
     )  # fmt: skip
     out = []
-    for tid, title, due, at, repeat, prio, owner, deal, lead, contact, account in ctx.session.exec(
-        query
-    ).all():
+    for (
+        tid,
+        title,
+        due,
+        at,
+        repeat,
+        prio,
+        owner,
+        deal,
+        lead,
+        contact,
+        account,
+    ) in ctx.session.execute(query).all():
         section = (
             "overdue_tasks"
             if due < window.today
@@ -163,25 +173,31 @@ def _tasks(ctx: Ctx, window: Window) -> list[Item]:
 
 
 def _deals(ctx: Ctx, window: Window) -> list[Item]:
-    stages = ctx.session.exec(
-        select(Stage.id, Stage.name, Stage.rot_days).where(Stage.outcome == "open")
+    st = Stage.__table__.c  # type: ignore[attr-defined]
+    stages = ctx.session.execute(
+        select(st.id, st.name, st.rot_days).where(st.outcome == "open")
     ).all()
     if not stages:
         return []
     names = {sid: name for sid, name, _ in stages}
-    d = Deal
+    d = Deal.__table__.c  # type: ignore[attr-defined]
     rotting = [
-        and_(col(d.stage_id) == sid, col(d.stage_entered_at) < window.day_start(window.today - timedelta(days=rot)))
+        and_(d.stage_id == sid,
+             d.stage_entered_at < window.day_start(window.today - timedelta(days=rot)))
         for sid, _, rot in stages if rot is not None
     ]  # fmt: skip
-    closing = and_(col(d.stage_id).in_(sorted(names)), col(d.expected_close) <= window.week_end)
+    closing = and_(d.stage_id.in_(sorted(names)), d.expected_close <= window.week_end)
     query = select(
         d.id, d.title, d.stage_id, d.owner_id, d.amount_minor, d.currency, d.probability,
         d.expected_close, d.stage_entered_at,
-    ).where(or_(closing, *rotting), col(d.archived_at).is_(None), *_owned(d.owner_id, window))  # fmt: skip
+    ).where(
+        or_(closing, *rotting), d.archived_at.is_(None), *_owned(d.owner_id, window)
+    )  # fmt: skip
     rot_of = {sid: rot for sid, _, rot in stages}
     out = []
-    for did, title, sid, owner, minor, cur, prob, close, entered in ctx.session.exec(query).all():
+    for did, title, sid, owner, minor, cur, prob, close, entered in ctx.session.execute(
+        query
+    ).all():
         amount = None if minor is None else money.from_minor(minor, cur)
         base = {"stage": names[sid], "amount": amount, "currency": cur, "probability": prob}
         in_stage = (window.today - entered.astimezone(window.now.tzinfo).date()).days
@@ -228,12 +244,12 @@ def _next_in_window(day: date, window: Window) -> date | None:
 
 
 def _birthdays(ctx: Ctx, window: Window) -> list[Item]:
-    c = Contact
+    c = Contact.__table__.c  # type: ignore[attr-defined]
     query = select(c.id, c.name, c.birthday, c.owner_id).where(
-        col(c.birthday).is_not(None), col(c.archived_at).is_(None), *_owned(c.owner_id, window)
+        c.birthday.is_not(None), c.archived_at.is_(None), *_owned(c.owner_id, window)
     )
     out = []
-    for cid, name, born, owner in ctx.session.exec(query).all():
+    for cid, name, born, owner in ctx.session.execute(query).all():
         hit = _next_in_window(born, window)
         if hit is not None and cid is not None:
             age = hit.year - born.year if born.year > 1900 else None
@@ -242,13 +258,13 @@ def _birthdays(ctx: Ctx, window: Window) -> list[Item]:
 
 
 def _anniversaries(ctx: Ctx, window: Window) -> list[Item]:
-    won = select(Stage.id).where(Stage.outcome == "won")
-    first = ctx.session.exec(
-        select(Deal.account_id, func.min(Deal.closed_at))
-        .where(col(Deal.stage_id).in_(won), col(Deal.account_id).is_not(None),
-               col(Deal.archived_at).is_(None))
-        .group_by(Deal.account_id)
-    ).all()  # fmt: skip
+    st, d = Stage.__table__.c, Deal.__table__.c  # type: ignore[attr-defined]
+    won = select(st.id).where(st.outcome == "won")
+    first = ctx.session.execute(
+        select(d.account_id, func.min(d.closed_at))
+        .where(d.stage_id.in_(won), d.account_id.is_not(None), d.archived_at.is_(None))
+        .group_by(d.account_id)
+    ).all()
     hits: dict[int, tuple[date, date]] = {}
     for account_id, closed in first:
         if account_id is None or closed is None:
@@ -259,12 +275,12 @@ def _anniversaries(ctx: Ctx, window: Window) -> list[Item]:
             hits[account_id] = (since, hit)
     if not hits:
         return []
-    a = Account
+    a = Account.__table__.c  # type: ignore[attr-defined]
     query = select(a.id, a.name, a.owner_id).where(
-        col(a.id).in_(sorted(hits)), col(a.archived_at).is_(None), *_owned(a.owner_id, window)
+        a.id.in_(sorted(hits)), a.archived_at.is_(None), *_owned(a.owner_id, window)
     )
     out = []
-    for aid, name, owner in ctx.session.exec(query).all():
+    for aid, name, owner in ctx.session.execute(query).all():
         assert aid is not None
         since, hit = hits[aid]
         facts = {"day": hit, "since": since, "years": hit.year - since.year}

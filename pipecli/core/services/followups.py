@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import col, select
@@ -141,7 +142,7 @@ def _view(ctx: Ctx, rows: list[FollowUp]) -> list[Cadence]:
 def _last_touch(ctx: Ctx, column: object, ids: list[int]) -> list[tuple[int, datetime]]:
     if not ids:
         return []
-    key = col(column)  # type: ignore[call-overload]
+    key: Any = col(column)
     query = (
         select(key, func.max(Activity.at))
         .where(key.in_(ids), col(Activity.archived_at).is_(None))

@@ -1,0 +1,97 @@
+"""Real servers on loopback for delivery tests: aiosmtpd for SMTP, http.server for webhooks."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+
+@dataclass
+class Inbox:
+    """What the SMTP server received: (envelope recipients, parsed message) per mail."""
+
+    mails: list[tuple[list[str], EmailMessage]] = field(default_factory=list)
+    refuse: set[str] = field(default_factory=set)
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:  # noqa: N802
+        if address in self.refuse:
+            return "550 no such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        msg = message_from_bytes(envelope.content, policy=policy.default)
+        assert isinstance(msg, EmailMessage)
+        self.mails.append((list(envelope.rcpt_tos), msg))
+        return "250 Message accepted"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def smtp_server(
+    user: str | None = None, password: str | None = None
+) -> Iterator[tuple[Inbox, int]]:
+    """An SMTP server on 127.0.0.1; with `user`, AUTH LOGIN/PLAIN accepts only that password."""
+    inbox = Inbox()
+
+    def check(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
+        ok = (
+            isinstance(data, LoginPassword)
+            and data.login.decode() == user
+            and data.password.decode() == password
+        )
+        return AuthResult(success=ok, handled=False)
+
+    port = free_port()
+    kwargs: dict[str, Any] = {}
+    if user is not None:
+        kwargs = {"authenticator": check, "auth_require_tls": False, "auth_required": True}
+    ctl = Controller(inbox, hostname="127.0.0.1", port=port, **kwargs)
+    ctl.start()
+    try:
+        yield inbox, port
+    finally:
+        ctl.stop()
+
+
+@contextmanager
+def http_listener(status: int = 200) -> Iterator[tuple[list[dict[str, Any]], int]]:
+    """An HTTP server on 127.0.0.1 recording each POSTed JSON body."""
+    got: list[dict[str, Any]] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802
+            length = int(self.headers.get("Content-Length") or 0)
+            got.append(json.loads(self.rfile.read(length) or b"{}"))
+            self.send_response(status)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield got, int(server.server_address[1])
+    finally:
+        server.shutdown()
+        server.server_close()
