@@ -147,7 +147,8 @@ def _task(f: dict[str, Any], today: date) -> str:
         text = f"at {f['time']:%H:%M}" if f["time"] else "today, any time"
     else:
         text = f"due {weekday(due)}{_hm(f['time'])}"
-        text += f", {relative(due, today).replace('ago', 'overdue')}" if due < today else ""
+        late = (today - due).days
+        text += f", {late} day{'s' if late > 1 else ''} overdue" if late > 0 else ""
     if f["priority"] in ("high", "urgent"):
         text += f", {f['priority']} priority"
     if f["repeat"]:

@@ -8,13 +8,12 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
-
 from pipecli.core.config import load_settings
 from pipecli.core.errors import Invalid
 from pipecli.core.mail import DeliveryFailed, SmtpSettings, check_addresses, send, smtp_settings
 from tests.digest.servers import free_port, smtp_server
 
+pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 SECRET = "s3cret-Pa55"
 
 
@@ -64,9 +63,11 @@ def test_login_with_password_command(tmp_path: Path) -> None:
 
 def test_refused_login_never_shows_the_password(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PIPE_TEST_SMTP_PW", SECRET)
-    with smtp_server(user="sales", password="other") as (inbox, port):
-        with pytest.raises(DeliveryFailed) as err:
-            send(_smtp(port, user="sales", password_env="PIPE_TEST_SMTP_PW"), _msg())
+    with (
+        smtp_server(user="sales", password="other") as (inbox, port),
+        pytest.raises(DeliveryFailed) as err,
+    ):
+        send(_smtp(port, user="sales", password_env="PIPE_TEST_SMTP_PW"), _msg())
     assert "login refused" in str(err.value) and SECRET not in str(err.value)
     assert "\n" not in str(err.value) and inbox.mails == []
 
@@ -85,14 +86,14 @@ def test_missing_password_variable_is_named(monkeypatch: pytest.MonkeyPatch) -> 
 def test_one_refused_recipient_of_several_fails_the_send() -> None:
     with smtp_server() as (inbox, port):
         inbox.refuse.add("gone@example.com")
-        with pytest.raises(DeliveryFailed, match="gone@example.com"):
+        with pytest.raises(DeliveryFailed, match=r"gone@example\.com"):
             send(_smtp(port), _msg("li@example.com, gone@example.com"))
 
 
 def test_every_recipient_refused() -> None:
     with smtp_server() as (inbox, port):
         inbox.refuse.add("gone@example.com")
-        with pytest.raises(DeliveryFailed, match="recipient refused: gone@example.com"):
+        with pytest.raises(DeliveryFailed, match=r"recipient refused: gone@example\.com"):
             send(_smtp(port), _msg("gone@example.com"))
 
 
@@ -130,5 +131,5 @@ def test_settings_from_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
         "a@example.com",
     )
     cfg.write_text('[smtp]\nhost = "h"\nsecurity = "tls"\nfrom = "a@example.com"\n')
-    with pytest.raises(Invalid, match="smtp.security"):
+    with pytest.raises(Invalid, match=r"smtp\.security"):
         smtp_settings(load_settings())
