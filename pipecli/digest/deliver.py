@@ -50,11 +50,7 @@ def targets(settings: Settings, emails: list[str], urls: list[str]) -> list[Targ
                 raise Invalid("notify", scheme + "://…", "is not an apprise URL this version knows")
             fingerprint = hashlib.sha256(url.strip().encode()).hexdigest()[:16]
             scheme = url.strip().split("://", 1)[0].lower()
-            out.append(
-                Target(
-                    "notify", f"{scheme}://#{fingerprint}", plugin.url(privacy=True), url, plugin
-                )
-            )
+            out.append(Target("notify", f"{scheme}://#{fingerprint}", _shown(plugin), url, plugin))
     return out
 
 
@@ -113,3 +109,8 @@ def send_chat(target: Target, d: Digest) -> None:
         if not plugin.notify(body=part, title=label, body_format=NotifyFormat.TEXT):
             where = f" (part {n} of {len(parts)})" if len(parts) > 1 else ""
             raise mail.DeliveryFailed(f"notify: {target.shown} did not accept the digest{where}")
+
+
+def _shown(plugin: Any) -> str:
+    """The URL with apprise's privacy masking, without its query options."""
+    return str(plugin.url(privacy=True)).split("?", 1)[0]
