@@ -17,6 +17,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select
@@ -50,15 +51,15 @@ class Window:
     days: int = 7
     owner_ids: frozenset[int] | None = None  # None: everyone
 
-    @property
+    @cached_property
     def today(self) -> date:
         return self.now.date()
 
-    @property
+    @cached_property
     def end(self) -> date:
         return self.today + timedelta(days=self.days)
 
-    @property
+    @cached_property
     def week_end(self) -> date:
         return self.today + timedelta(days=6 - self.today.weekday())
 
@@ -259,12 +260,15 @@ def _birthdays(ctx: Ctx, window: Window) -> list[Item]:
 
 def _anniversaries(ctx: Ctx, window: Window) -> list[Item]:
     st, d = Stage.__table__.c, Deal.__table__.c  # type: ignore[attr-defined]
+    a = Account.__table__.c  # type: ignore[attr-defined]
     won = select(st.id).where(st.outcome == "won")
+    owned = [d.account_id.in_(select(a.id).where(*_owned(a.owner_id, window)))]
     first = ctx.session.execute(
         select(d.account_id, func.min(d.closed_at))
-        .where(d.stage_id.in_(won), d.account_id.is_not(None), d.archived_at.is_(None))
+        .where(d.stage_id.in_(won), d.account_id.is_not(None), d.archived_at.is_(None),
+               *(owned if window.owner_ids is not None else []))
         .group_by(d.account_id)
-    ).all()
+    ).all()  # fmt: skip
     hits: dict[int, tuple[date, date]] = {}
     for account_id, closed in first:
         if account_id is None or closed is None:
@@ -275,7 +279,6 @@ def _anniversaries(ctx: Ctx, window: Window) -> list[Item]:
             hits[account_id] = (since, hit)
     if not hits:
         return []
-    a = Account.__table__.c  # type: ignore[attr-defined]
     query = select(a.id, a.name, a.owner_id).where(
         a.id.in_(sorted(hits)), a.archived_at.is_(None), *_owned(a.owner_id, window)
     )
