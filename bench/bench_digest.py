@@ -164,7 +164,8 @@ def main() -> None:
         t_digest, t_add = _pair([*PIPE, "digest"], add, args.runs, env)
         t_all, t_add2 = _pair([*PIPE, "digest", "--owner", "all"], add, args.runs, env)
     print(f"pipe digest              {t_digest * 1000:7.1f} ms"
-          f"   pipe add lead {t_add * 1000:7.1f} ms   ratio {t_digest / t_add:.2f}  (target <= 1.50)")  # fmt: skip
+          f"   pipe add lead {t_add * 1000:7.1f} ms"
+          f"   ratio {t_digest / t_add:.2f}  (target <= 1.50)")  # fmt: skip
     print(f"pipe digest --owner all  {t_all * 1000:7.1f} ms"
           f"   pipe add lead {t_add2 * 1000:7.1f} ms   ratio {t_all / t_add2:.2f}")  # fmt: skip
 
