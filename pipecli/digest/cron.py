@@ -106,8 +106,11 @@ def _environment(settings: Settings) -> tuple[list[str], list[str]]:
     return env, notes
 
 
-def _quote(words: list[str]) -> str:
-    return " ".join(shlex.quote(w) for w in words).replace("%", "\\%")
+def _quote(env: list[str], words: list[str]) -> str:
+    """A shell command line: VAR=value assignments (only the value quoted, or the shell would
+    take the word for a command) and the command's words; `%` escaped for cron."""
+    assigns = [f"{k}={shlex.quote(v)}" for k, _, v in (e.partition("=") for e in env)]
+    return " ".join([*assigns, *(shlex.quote(w) for w in words)]).replace("%", "\\%")
 
 
 @dataclass(frozen=True)
@@ -121,7 +124,7 @@ def render(schedule_text: str, settings: Settings, digest_args: list[str]) -> Cr
     sch = parse_schedule(schedule_text)
     env, notes = _environment(settings)
     command = [*_program(), "digest", *digest_args]
-    line = f"{sch.cron_fields()} {_quote(env + command)}"
+    line = f"{sch.cron_fields()} {_quote(env, command)}"
     unit_env = "\n".join(f"Environment={shlex.quote(e)}" for e in env)
     exec_start = " ".join(shlex.quote(w) for w in command).replace("%", "%%")
     tz_line = [f"CRON_TZ={settings.timezone}"] if settings.timezone else []
