@@ -125,7 +125,7 @@ def render(schedule_text: str, settings: Settings, digest_args: list[str]) -> Cr
     env, notes = _environment(settings)
     command = [*_program(), "digest", *digest_args]
     line = f"{sch.cron_fields()} {_quote(env, command)}"
-    unit_env = "\n".join(f"Environment={shlex.quote(e)}" for e in env)
+    unit_env = "\n".join(f"Environment={shlex.quote(e)}".replace("%", "%%") for e in env)
     exec_start = " ".join(shlex.quote(w) for w in command).replace("%", "%%")
     tz_line = [f"CRON_TZ={settings.timezone}"] if settings.timezone else []
     text = "\n".join([
