@@ -11,7 +11,7 @@ import pytest
 from pipecli.core.config import load_settings
 from pipecli.core.errors import Invalid
 from pipecli.core.mail import DeliveryFailed, SmtpSettings, check_addresses, send, smtp_settings
-from tests.digest.servers import free_port, smtp_server
+from tests.digest.servers import free_port, self_signed, smtp_server
 
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 SECRET = "s3cret-Pa55"
@@ -133,3 +133,25 @@ def test_settings_from_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     cfg.write_text('[smtp]\nhost = "h"\nsecurity = "tls"\nfrom = "a@example.com"\n')
     with pytest.raises(Invalid, match=r"smtp\.security"):
         smtp_settings(load_settings())
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_tls_login_with_a_trusted_certificate(
+    security: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cert, key = self_signed(tmp_path)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # the system's trust store, for this test
+    monkeypatch.setenv("PIPE_TEST_SMTP_PW", SECRET)
+    tls = {"tls": (cert, key), "implicit_tls": security == "ssl"}
+    with smtp_server(user="sales", password=SECRET, **tls) as (inbox, port):  # type: ignore[arg-type]
+        smtp = _smtp(port, host="localhost", security=security, user="sales",
+                     password_env="PIPE_TEST_SMTP_PW")  # fmt: skip
+        send(smtp, _msg())
+    assert len(inbox.mails) == 1
+
+
+def test_untrusted_certificate_is_refused(tmp_path: Path) -> None:
+    cert, key = self_signed(tmp_path)
+    with smtp_server(tls=(cert, key)) as (inbox, port), pytest.raises(DeliveryFailed) as err:
+        send(_smtp(port, host="localhost", security="starttls"), _msg())
+    assert "CERTIFICATE_VERIFY_FAILED" in str(err.value) and inbox.mails == []

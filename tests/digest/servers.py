@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import socket
+import ssl
+import subprocess
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,6 +13,7 @@ from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
@@ -45,9 +48,24 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def self_signed(folder: Path) -> tuple[Path, Path]:
+    """A certificate for `localhost` and 127.0.0.1 and its key, made by the openssl tool."""
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+         "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return cert, key
+
+
 @contextmanager
 def smtp_server(
-    user: str | None = None, password: str | None = None
+    user: str | None = None,
+    password: str | None = None,
+    tls: tuple[Path, Path] | None = None,
+    implicit_tls: bool = False,
 ) -> Iterator[tuple[Inbox, int]]:
     """An SMTP server on 127.0.0.1; with `user`, AUTH LOGIN/PLAIN accepts only that password."""
     inbox = Inbox()
@@ -63,7 +81,19 @@ def smtp_server(
     port = free_port()
     kwargs: dict[str, Any] = {}
     if user is not None:
-        kwargs = {"authenticator": check, "auth_require_tls": False, "auth_required": True}
+        kwargs = {
+            "authenticator": check,
+            # aiosmtpd counts only STARTTLS as TLS, not a socket wrapped from the start
+            "auth_require_tls": tls is not None and not implicit_tls,
+            "auth_required": True,
+        }
+    if tls is not None:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(*tls)
+        if implicit_tls:
+            kwargs["ssl_context"] = context
+        else:
+            kwargs |= {"tls_context": context, "require_starttls": True}
     ctl = Controller(inbox, hostname="127.0.0.1", port=port, **kwargs)
     ctl.start()
     try:

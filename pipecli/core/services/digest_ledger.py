@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from pipecli.core.models import DigestDelivery
@@ -33,4 +34,7 @@ def record(ctx: Ctx, channel: str, recipient: str, day: date, digest_hash: str) 
     )
     row.digest_hash, row.delivered_at = digest_hash, ctx.now
     ctx.session.add(row)
-    ctx.session.flush()
+    try:
+        ctx.session.flush()
+    except IntegrityError:  # a run started at the same moment recorded it first
+        ctx.session.rollback()

@@ -100,12 +100,13 @@ def _find(ctx: Ctx, key: str, record_id: int) -> FollowUp | None:
 
 
 def live(ctx: Ctx, owner_ids: Collection[int] | None = None) -> list[Cadence]:
-    """Every running cadence (of these owners), with its due day; soonest due first."""
+    """Every running cadence (of these owners) on a record not archived, with its due day;
+    soonest due first."""
     query = select(FollowUp).where(col(FollowUp.stopped_at).is_(None))
     if owner_ids is not None:
         query = query.where(col(FollowUp.owner_id).in_(list(owner_ids)))
     rows = _view(ctx, list(ctx.session.exec(query).all()))
-    return sorted(rows, key=lambda c: (c.due, c.kind, c.record_id))
+    return sorted((c for c in rows if c.name), key=lambda c: (c.due, c.kind, c.record_id))
 
 
 def due(ctx: Ctx, today: date, owner_ids: Collection[int] | None = None) -> list[Cadence]:
@@ -154,5 +155,6 @@ def _last_touch(ctx: Ctx, column: object, ids: list[int]) -> list[tuple[int, dat
 def _names(ctx: Ctx, model: type[Contact] | type[Account], ids: list[int]) -> list[tuple[int, str]]:
     if not ids:
         return []
-    rows = ctx.session.exec(select(model.id, model.name).where(col(model.id).in_(ids))).all()
+    live = col(model.archived_at).is_(None)  # an archived record's cadence rests
+    rows = ctx.session.exec(select(model.id, model.name).where(col(model.id).in_(ids), live)).all()
     return [(int(k), str(v)) for k, v in rows if k is not None]
