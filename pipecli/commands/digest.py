@@ -23,7 +23,10 @@ Owner = Annotated[
 ]
 Days = Annotated[int, typer.Option("--days", help="How many days ahead to look.")]
 Emails = Annotated[
-    list[str] | None, typer.Option("--email", help="E-mail it via [smtp] (repeatable).")
+    list[str] | None,
+    typer.Option(
+        "--email", help="E-mail it to this address, via config.toml's smtp section (repeatable)."
+    ),
 ]
 Urls = Annotated[
     list[str] | None, typer.Option("--notify", help="Post it to an apprise URL (repeatable).")

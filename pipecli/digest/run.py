@@ -103,8 +103,9 @@ def _deliver(
         with ws.unit(now=now) as ctx:
             done = digest_ledger.delivered(ctx, t.channel, t.recipient, d.day)
         if done is not None and not force:
+            since = "" if done.digest_hash == digest_hash else " (it has changed since)"
             say(
-                f"{t.channel} {t.shown}: today's digest was delivered already"
+                f"{t.channel} {t.shown}: today's digest was delivered already{since}"
                 "; --force sends it again",
                 False,
             )
