@@ -122,7 +122,12 @@ def test_chat_through_apprise_json_once_a_day(
         first = _digest(db_url, cfg, "--notify", url)
         assert first.returncode == 0, first.stderr
         second = _digest(db_url, cfg, "--notify", url)
-        assert second.returncode == 0 and "delivered already" in second.stderr
+        assert second.returncode == 0 and second.stderr.endswith(
+            "today's digest was delivered already; --force sends it again\n"
+        )
+        assert pipe("add", "task", "One more", "--due", "today").exit_code == 0
+        third = _digest(db_url, cfg, "--notify", url)
+        assert third.returncode == 0 and "already (it has changed since)" in third.stderr
     [post] = posts
     assert post["title"] == "Digest for Ann, Mon 2026-11-23: 2 to look at"
     assert "task 2  Send the proposal — at 09:00 · pipe done 2" in post["message"]
