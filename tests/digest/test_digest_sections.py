@@ -305,3 +305,12 @@ def test_bad_options_are_refused(db_url: str, tmp_path: Path) -> None:
         r = _digest(db_url, tmp_path, *args)
         assert r.returncode == 2, (args, r.stderr)
         assert needle in r.stderr and len(r.stderr.splitlines()) == 1
+
+
+def test_unknown_time_zone_is_refused(db_url: str, tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text('[user]\ntimezone = "Mars/Olympus"\n')
+    r = _digest(db_url, tmp_path)
+    assert r.returncode == 2
+    assert r.stderr == (
+        "pipe: timezone: 'Mars/Olympus' is not an IANA time zone (e.g. Asia/Shanghai)\n"
+    )
