@@ -243,7 +243,8 @@ def as_data(d: Digest) -> dict[str, Any]:
         if not lines:
             continue
         items = [
-            {"kind": ln.item.kind, "id": ln.item.id, "title": ln.item.title, "owner": ln.owner,
+            {"kind": ln.item.kind, "id": ln.item.id, "title": ln.item.title,
+             "owner": ln.owner if ln.item.owner_id is not None else None,
              **{k: _value(v) for k, v in ln.item.facts.items()}, "text": ln.detail,
              "command": ln.command}
             for ln in lines
