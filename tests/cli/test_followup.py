@@ -54,3 +54,21 @@ def test_bad_input_is_refused_and_changes_nothing(
         assert r.exit_code == code, (args, r.stderr)
         assert needle in r.stderr and len(r.stderr.splitlines()) == 1
     assert snapshot() == before
+
+
+def test_purge_refused_while_a_cadence_refers_and_export_all_keeps_it(
+    pipe: Callable[..., Any], tmp_path: Any
+) -> None:
+    assert pipe("add", "contact", "Li Wei").exit_code == 0
+    assert pipe("follow-up", "contact", "1", "every", "14d").exit_code == 0
+    assert pipe("delete", "contact", "1").exit_code == 0
+    r = pipe("delete", "contact", "1", "--purge", "--yes")
+    assert r.exit_code == 4 and "1 follow-up(s)" in r.stderr
+    assert pipe("follow-up", "list", "--json").json == []  # an archived contact's cadence rests
+    assert pipe("undelete", "contact", "1").exit_code == 0
+    backup = tmp_path / "all.jsonl"
+    assert pipe("export", "all", "-o", str(backup)).exit_code == 0
+    copy = ["--db", str(tmp_path / "copy.db")]
+    assert pipe(*copy, "import", "all", str(backup)).exit_code == 0
+    [cad] = pipe(*copy, "follow-up", "list", "--json").json
+    assert (cad["kind"], cad["name"], cad["every"]) == ("contact", "Li Wei", "14 days")
