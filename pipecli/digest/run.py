@@ -62,11 +62,11 @@ def make(ws: Workspace, opts: Options, now: datetime) -> Digest:
     with ws.unit(now=now) as ctx:
         ids = core.owner_ids(ctx, opts.owner)
         found = core.collect(ctx, core.Window(now, opts.days, ids))
-    every = ids is None
-    scope = (
-        "everyone" if every else (ws.settings.user_name if opts.owner in ("", "me") else opts.owner)
-    )
-    return build(found, " ".join(scope.split()), by_owner=every)
+    if ids is None:
+        return build(found, "everyone", by_owner=True)
+    named = [found.owners[i] for i in ids if i in found.owners]  # the name as stored
+    scope = named[0] if named else ws.settings.user_name
+    return build(found, " ".join(scope.split()), by_owner=False)
 
 
 Say = Callable[[str, bool], None]

@@ -128,6 +128,7 @@ def test_manager_view_groups_by_owner_with_counts(
     ]
     bob = _digest(db_url, tmp_path, "--owner", "bob", "--format", "json")
     data = json.loads(bob.stdout)
+    assert data["digest"] == "Bob"
     assert [(s["key"], [i["title"] for i in s["items"]]) for s in data["sections"]] == [
         ("due_today", ["Bob's call"])
     ]
