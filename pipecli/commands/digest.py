@@ -44,7 +44,9 @@ def digest(
     check: Annotated[
         bool, typer.Option("--check", help="Exit 5 when something needs attention, else 0.")
     ] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Print nothing but errors (for cron).")
+    ] = False,
     force: Annotated[
         bool, typer.Option("--force", help="Deliver even if today's digest was delivered.")
     ] = False,

@@ -73,9 +73,18 @@ Say = Callable[[str, bool], None]
 """How a message (False) or an error (True) reaches stderr as it happens."""
 
 
+def _errors_only(say: Say) -> Say:
+    def errors(text: str, is_error: bool) -> None:
+        if is_error:
+            say(text, True)
+
+    return errors
+
+
 def run(settings: Settings, moment: datetime, opts: Options, say: Say) -> Outcome:
-    """The whole command."""
+    """The whole command. `--quiet` keeps stdout empty and stderr for errors only."""
     check(opts)
+    say = _errors_only(say) if opts.quiet else say
     now = local_moment(moment, settings)
     targets = deliver.targets(settings, opts.emails, opts.urls)
     with Workspace.open(settings, now) as ws:

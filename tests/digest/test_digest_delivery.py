@@ -66,8 +66,9 @@ def test_email_has_recipient_subject_and_both_parts_once_a_day(
         assert (second.returncode, second.stdout) == (0, "")
         assert "delivered already" in second.stderr
         assert len(inbox.mails) == 1
-        forced = _digest(db_url, cfg, "--email", "ann@example.com", "--force", **env)
-        assert forced.returncode == 0 and len(inbox.mails) == 2
+        forced = _digest(db_url, cfg, "--email", "ann@example.com", "--force", "-q", **env)
+        assert (forced.returncode, forced.stdout, forced.stderr) == (0, "", "")
+        assert len(inbox.mails) == 2
     rcpts, msg = inbox.mails[0]
     assert rcpts == ["ann@example.com"] and msg["To"] == "ann@example.com"
     assert msg["Subject"] == "Digest for Ann, Mon 2026-11-23: 2 to look at"
