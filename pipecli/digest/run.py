@@ -111,8 +111,9 @@ def _deliver(
     for t in targets:
         with ws.unit(now=now) as ctx:
             done = digest_ledger.delivered(ctx, t.channel, t.recipient, d.day)
-        if done is not None and not force:
-            since = "" if done.digest_hash == digest_hash else " (it has changed since)"
+            before = done.digest_hash if done is not None else None
+        if before is not None and not force:
+            since = "" if before == digest_hash else " (it has changed since)"
             say(
                 f"{t.channel} {t.shown}: today's digest was delivered already{since}"
                 "; --force sends it again",
