@@ -50,6 +50,8 @@ REGISTRY: dict[str, tuple[str, str, bool]] = {
     "fx": ("pipecli.commands.fx", "fx_app", True),
     "demo": ("pipecli.commands.demo", "demo", False),
     "quote": ("pipecli.commands.quotes", "quote_app", True),
+    "digest": ("pipecli.commands.digest", "app", True),
+    "follow-up": ("pipecli.commands.followup", "app", True),
 }
 
 

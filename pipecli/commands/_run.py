@@ -58,12 +58,14 @@ def settings(db: str | None = None) -> Settings:
 @contextmanager
 def session(db: str | None = None) -> Iterator[Ctx]:
     """One command's unit of work; see the module docstring."""
+    from pipecli.core.config import zone
     from pipecli.core.errors import PipeError
     from pipecli.core.workspace import Workspace
 
     try:
-        moment = now()
-        with Workspace.open(settings(db), moment) as ws, ws.unit(now=moment) as ctx:
+        moment, setup = now(), settings(db)
+        moment = moment.astimezone(zone(setup)) if setup.timezone else moment
+        with Workspace.open(setup, moment) as ws, ws.unit(now=moment) as ctx:
             yield ctx
         for note in ctx.notices:
             render.message(note)

@@ -11,6 +11,7 @@ import getpass
 import os
 import tomllib
 from dataclasses import dataclass, field, replace
+from datetime import tzinfo
 from pathlib import Path
 
 from pipecli.core.errors import Invalid
@@ -30,6 +31,7 @@ class Settings:
     fiscal_year_start: int = 1
     config_path: Path | None = None
     extra: dict[str, object] = field(default_factory=dict)
+    timezone: str | None = None  # [user] timezone, an IANA name; None: the system's zone
 
     def with_db(self, db: str | None) -> Settings:
         return self if not db else replace(self, db_url=normalize_db_url(db))
@@ -39,12 +41,14 @@ def config_path() -> Path:
     env = os.environ.get("PIPE_CONFIG")
     if env:
         return Path(env).expanduser()
+    _need_home("PIPE_CONFIG", "the config file", "XDG_CONFIG_HOME")
     from platformdirs import user_config_path
 
     return user_config_path(APP_NAME) / "config.toml"
 
 
 def default_db_path() -> Path:
+    _need_home("PIPE_DB", "the database", "XDG_DATA_HOME")
     from platformdirs import user_data_path
 
     return user_data_path(APP_NAME) / "pipe.db"
@@ -88,6 +92,7 @@ def load_settings(db: str | None = None) -> Settings:
         raise Invalid("fiscal_year_start", fiscal, "must be a month number from 1 to 12")
     currency = str(defaults.get("currency") or DEFAULT_CURRENCY).upper()
     email = user.get("email")
+    tz = check_timezone(user.get("timezone"))
     return Settings(
         db_url=url,
         user_name=name,
@@ -96,6 +101,7 @@ def load_settings(db: str | None = None) -> Settings:
         fiscal_year_start=fiscal,
         config_path=path,
         extra=data,
+        timezone=tz,
     )
 
 
@@ -104,3 +110,29 @@ def _login_name() -> str:
         return getpass.getuser()
     except (OSError, KeyError):
         return "me"
+
+
+def _need_home(variable: str, what: str, xdg: str) -> None:
+    """Without HOME (cron, `env -i`) the XDG paths are guesses: ask for the variable instead."""
+    if not os.environ.get("HOME") and not os.environ.get(xdg):
+        raise Invalid(variable, None, f"must be set: HOME is not set, so {what} cannot be found")
+
+
+def check_timezone(value: object) -> str | None:
+    """`[user] timezone`: an IANA zone name (Asia/Shanghai), or None when not configured."""
+    if value in (None, ""):
+        return None
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(str(value))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise Invalid("timezone", value, "is not an IANA time zone (e.g. Asia/Shanghai)") from None
+    return str(value)
+
+
+def zone(settings: Settings) -> tzinfo | None:
+    """The user's configured zone; None means the system's (what `astimezone()` uses)."""
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(settings.timezone) if settings.timezone else None

@@ -52,14 +52,18 @@ __all__ = [
     "DAY_NAMES",
     "MONTHS",
     "MONTH_NAMES",
+    "PERIOD_UNITS",
     "WEEKDAYS",
     "When",
+    "add_period",
+    "describe_period",
     "fiscal_year_bounds",
     "guess_dayfirst",
     "parse_date",
     "parse_import_date",
     "parse_import_datetime",
     "parse_iso_date",
+    "parse_period",
     "parse_when",
     "quarter_bounds",
 ]
@@ -439,3 +443,35 @@ def _zone(tz: str | None) -> datetime.tzinfo | None:
     digits = tz[1:].replace(":", "")
     offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
     return datetime.timezone(-offset if tz[0] == "-" else offset)
+
+
+# --- periods: "every 14d", "2 weeks", "1 month" (follow-up cadences) ---
+
+_PERIOD = re.compile(rf"^(?:every )?(?:(?P<n>\d+) ?)?{_UNIT}$", re.ASCII)
+PERIOD_UNITS = {"d": "day", "w": "week", "m": "month", "q": "quarter", "y": "year"}
+
+
+def parse_period(text: str, *, field: str = "every") -> tuple[int, str]:
+    """A repeating period as (count, unit letter d/w/m/q/y): `14d`, `every 2 weeks`, `1 month`,
+    `month` (one). Refused when the count is 0 or over ten years."""
+    m = _PERIOD.match(" ".join(text.lower().split()))
+    if m is None:
+        raise Invalid(field, text, "is not a period; try 14d, 2 weeks, 1 month or 1 quarter")
+    n, unit = int(m["n"] or 1), m["unit"][0]
+    if not 1 <= n * {"d": 1, "w": 7, "m": 31, "q": 92, "y": 366}[unit] <= 3660:
+        raise Invalid(field, text, "must be between 1 day and 10 years")
+    return n, unit
+
+
+def add_period(day: date, n: int, unit: str) -> date:
+    """`day` plus n units (months clamp to the month's end: Jan 31 + 1 month = Feb 28)."""
+    try:
+        return _shift(day, n, unit)
+    except _Refused as err:
+        raise Invalid("date", day.isoformat(), err.reason) from None
+
+
+def describe_period(n: int, unit: str) -> str:
+    """`14 days`, `1 month`."""
+    name = PERIOD_UNITS[unit]
+    return f"{n} {name}" + ("" if n == 1 else "s")

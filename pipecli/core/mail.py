@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import getaddresses
+from email.utils import formatdate, getaddresses, make_msgid, parseaddr
 
 from pipecli.core.config import Settings
 from pipecli.core.errors import EXIT_ERROR, Invalid, PipeError
@@ -143,9 +143,17 @@ def send(smtp: SmtpSettings, message: EmailMessage) -> None:
     with a one-line reason; the password never appears in it."""
     if "From" not in message:
         message["From"] = smtp.sender
+    if "Date" not in message:  # servers and spam filters expect both
+        message["Date"] = formatdate(localtime=True)
+    if "Message-ID" not in message:
+        message["Message-ID"] = make_msgid(domain=_domain(smtp.sender))
     for name in ("From", "To", "Cc", "Subject", "Reply-To"):
         for value in message.get_all(name, []):
             check_header(name.lower(), str(value))
+    if smtp.user and not (smtp.password_env or smtp.password_command):
+        raise DeliveryFailed(
+            "smtp: user is set but neither password_env nor password_command says its password"
+        )
     secret = password(smtp) if smtp.user else None
     try:
         _deliver(smtp, message, secret)
@@ -174,7 +182,13 @@ def _deliver(smtp: SmtpSettings, message: EmailMessage, secret: str | None) -> N
             client.starttls(context=ssl.create_default_context())
         if smtp.user and secret is not None:
             client.login(smtp.user, secret)
-        client.send_message(message)
+        refused = client.send_message(message)
+    if refused:  # some recipients were accepted, these were not: the send is not complete
+        raise smtplib.SMTPRecipientsRefused(refused)
+
+
+def _domain(sender: str) -> str:
+    return parseaddr(sender)[1].rpartition("@")[2] or "localhost"
 
 
 def _local() -> str:

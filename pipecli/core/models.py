@@ -215,6 +215,9 @@ class Deal(Table, table=True):
         Index("ix_deal_stage_currency", "stage_id", "currency"),
         Index("ix_deal_expected_close", "expected_close"),
         Index("ix_deal_closed_at", "closed_at"),
+        # the digest reads the open stages' deals by expected close and by time in stage
+        Index("ix_deal_stage_close", "stage_id", "expected_close"),
+        Index("ix_deal_stage_entered", "stage_id", "stage_entered_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -288,6 +291,12 @@ class Activity(Table, table=True):
 
 class Task(Table, table=True):
     """Something to do, by a date and maybe a time; `repeat` is an RFC 5545 RRULE."""
+
+    __table_args__ = (
+        # the digest reads open tasks (done_at NULL) by due date, for everyone or per owner
+        Index("ix_task_open_due", "done_at", "due_date"),
+        Index("ix_task_owner_open_due", "owner_id", "done_at", "due_date"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     uuid: str = _uuid_field()
@@ -404,3 +413,34 @@ class QuoteLine(Table, table=True):
     discount_percent: str | None = Field(default=None, max_length=20)
     discount_minor: int | None = _money()
     optional: bool = False
+
+
+class FollowUp(Table, table=True):
+    """A follow-up cadence on a contact or an account: a touch is due `every_n` `every_unit`
+    (d, w, m or y) after the last activity logged with it (or after `started_at` when none is).
+    Nothing is created in advance; the digest computes what is due. `stopped_at` ends it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = _uuid_field()
+    contact_id: int | None = Field(default=None, foreign_key="contact.id", unique=True)
+    account_id: int | None = Field(default=None, foreign_key="account.id", unique=True)
+    every_n: int
+    every_unit: str = Field(max_length=1)
+    owner_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    started_at: datetime = _ts()
+    stopped_at: datetime | None = _ts(nullable=True)
+
+
+class DigestDelivery(Table, table=True):
+    """The digest ledger: one row per (channel, recipient, day) a digest was delivered, so cron
+    sends each day's digest once. `recipient` is an e-mail address, or for chat a fingerprint
+    of the apprise URL (its secrets are never stored)."""
+
+    __table_args__ = (UniqueConstraint("channel", "recipient", "day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=10)
+    recipient: str = Field(max_length=500)
+    day: date
+    digest_hash: str = Field(max_length=64)
+    delivered_at: datetime = _ts()

@@ -176,3 +176,21 @@ def test_an_accepted_quote_is_not_sent_again(
     ok(pipe("quote", "accept", q["number"]))
     refused(pipe("quote", "send", q["number"]), 4, "accepted", "revise")
     assert len(handler.envelopes) == 1
+
+
+def test_digest_lists_a_sent_quote_before_it_expires(
+    pipe: Any, smtp: tuple[Handler, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, port = smtp
+    _config(port)
+    monkeypatch.setenv("PIPE_SMTP_PASSWORD", PASSWORD)
+    q = make_quote(pipe)  # valid for 30 days from 2026-11-23
+    ok(pipe("quote", "send", q["number"]))
+    soon = data(pipe("digest", "--days", "30", "--format", "json"))
+    [section] = [s for s in soon["sections"] if s["key"] == "quotes_expiring"]
+    [item] = section["items"]
+    assert (item["kind"], item["title"], item["day"]) == ("quote", q["number"], "2026-12-23")
+    assert (item["total"], item["currency"]) == ("54631.20", "CNY")
+    assert item["command"] == f"pipe show quote {q['number']}"
+    later = pipe("digest", "--days", "7", "--format", "json")  # it expires after that window
+    assert later.exit_code == 0 and "quotes_expiring" not in later.stdout

@@ -29,7 +29,7 @@ from pipecli.core.models import UTCDateTime, metadata
 from pipecli.core.services.context import Ctx
 
 ORDER = ("user", "pipeline", "stage", "tag", "account", "contact", "lead", "deal",
-         "stagechange", "activity", "task", "taglink", "fxrate",
+         "stagechange", "activity", "task", "taglink", "fxrate", "followup",
          "product", "quote", "quoteline")  # fmt: skip
 _NATURAL = {"user": ("name",), "pipeline": ("name",), "stage": ("pipeline_id", "name"),
             "tag": ("name",), "taglink": ("tag_id", "kind", "record_id"),

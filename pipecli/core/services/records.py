@@ -12,7 +12,17 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from pipecli.core.errors import Conflict, Invalid
-from pipecli.core.models import Account, Activity, Contact, Deal, Lead, StageChange, TagLink, Task
+from pipecli.core.models import (
+    Account,
+    Activity,
+    Contact,
+    Deal,
+    FollowUp,
+    Lead,
+    StageChange,
+    TagLink,
+    Task,
+)
 from pipecli.core.services import common, listing
 from pipecli.core.services.context import Ctx
 from pipecli.core.services.listing import Filter, Row
@@ -56,6 +66,7 @@ def _references(ctx: Ctx, kind: str, rid: int) -> list[str]:
         ("lead", Lead),
         ("task", Task),
         ("activity", Activity),
+        ("follow-up", FollowUp),
     ):
         if name == kind or not hasattr(model, col):
             continue
