@@ -117,7 +117,7 @@ def atomic(target: Path, binary: bool = False) -> Iterator[IO[Any]]:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     except OSError as exc:
-        raise WriteFailed(f"{printable(str(target))}: cannot be written: {exc.strerror}") from None
+        raise Invalid("output", printable(str(target)), f"cannot be written: {exc.strerror}") from None
     try:
         fh: IO[Any] = (
             os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")

@@ -263,14 +263,19 @@ def show(
 
 
 def _save(parts: list[Any], svg: str | None, html: str | None) -> None:
+    """The table and chart as SVG / HTML, each written atomically (pipecli.core.outfiles:
+    a failed write leaves the old file whole); the targets were checked before the report ran."""
     from rich.console import Console
+
+    from pipecli.core import outfiles
+    from pipecli.core.text import printable
 
     con = Console(record=True, file=io.StringIO(), width=120, highlight=False)
     for part in parts:
         con.print(part)
     if svg:
-        con.save_svg(str(Path(svg)), title="pipe report", clear=False)
-        render.message(f"saved {svg}")
+        outfiles.write_text(Path(svg).expanduser(), con.export_svg(title="pipe report", clear=False))
+        render.message(f"saved {printable(svg)}")
     if html:
-        con.save_html(str(Path(html)), clear=False)
-        render.message(f"saved {html}")
+        outfiles.write_text(Path(html).expanduser(), con.export_html(clear=False))
+        render.message(f"saved {printable(html)}")
