@@ -97,7 +97,9 @@ def table(report: Any, row_type: type | None) -> Any:
     for name in fields:
         numeric = name in MONEY or name.endswith(("_pct", "_days", "_pts")) or name == "amount"
         header = name.replace("_pct", " %").replace("_", " ")
-        cells = [_cell(name, getattr(row, name), row, head.currency) for row in rows]
+        cells = [
+            render.safe(_cell(name, getattr(row, name), row, head.currency)) for row in rows
+        ]
         columns.append(Column(name, header, cells, name in TEXT_FIELDS, numeric))
     return FitTable(_title(report), columns, NARROW_DROP.get(head.report, []))
 
@@ -170,7 +172,7 @@ class Bars:
             drawn = "".join(
                 ch * int(v * scale) for ch, v in zip(self.chars, vals, strict=False) if v
             )
-            chart.add_row(label, f"{drawn} {text}" if drawn else text)
+            chart.add_row(render.plain(label), render.plain(f"{drawn} {text}" if drawn else text))
         return chart
 
 
@@ -189,7 +191,9 @@ def bars(
         else:
             cells = [_cell(n, v, row, currency) for n, v in zip(names, values, strict=True)]
             text = " / ".join(c or "–" for c in cells)
-        out.append((label, [None if v is None else Decimal(v) for v in values], text))
+        out.append(
+            (render.safe(label), [None if v is None else Decimal(v) for v in values], text)
+        )
     return Bars(out, chars, note)
 
 

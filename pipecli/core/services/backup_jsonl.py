@@ -163,8 +163,25 @@ def load(ctx: Ctx, path: str | Path) -> dict[str, tuple[int, int]]:
     p = Path(path)
     if not p.is_file():
         raise Invalid("file", str(path), "does not exist or is not a file")
+    from sqlalchemy.exc import StatementError
+
+    from pipecli.core.errors import PipeError
+    from pipecli.core.text import check_values
+
     loader = _Loader(ctx)
-    for _, name, row in _lines(p):
-        loader.load(name, row)
+    for n, name, row in _lines(p):
+        where = f"{p.name}:{n}"
+        try:
+            if not isinstance(row, dict):
+                raise Invalid("row", None, "is not an object")
+            check_values(row)
+            loader.load(name, row)
+        except PipeError as err:
+            raise Invalid("file", where, f"line {n}: {err}") from None
+        except (ValueError, TypeError, AttributeError, OverflowError, StatementError) as exc:
+            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+            raise Invalid(
+                "file", where, f"line {n}: is not a valid {name} row ({reason[0] if reason else exc})"
+            ) from None
     loader.finish()
     return {name: (a, e) for name, (a, e) in loader.counts.items() if a or e}

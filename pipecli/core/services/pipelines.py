@@ -248,7 +248,7 @@ def edit_stage(
             raise Invalid("probability", prob, f"of closing stage {stage.name!r} is fixed")
         stage.probability = prob
         follow_stage_probability(ctx, stage)
-    if clean(category_value):
+    if clean(category_value, "category"):
         if stage.outcome != "open":
             raise Invalid("category", category_value, f"of closing stage {stage.name!r} is fixed")
         stage.forecast_category = category(category_value, stage.probability)
