@@ -264,6 +264,10 @@ def _shift(amount: Decimal, places: int) -> Decimal:
     return Decimal((sign, digits, exponent))
 
 
+AMOUNT_MAX = Decimal(10) ** 15
+"""The largest amount stored, in any currency: far above any deal, far below overflow."""
+
+
 def to_minor(amount: Decimal, currency: str, *, field: str = "amount") -> int:
     """`amount` in integer minor units of `currency` (12000.50 USD -> 1200050), exactly.
 
@@ -271,6 +275,8 @@ def to_minor(amount: Decimal, currency: str, *, field: str = "amount") -> int:
     amounts whose minor units do not fit a signed 64-bit integer (BIGINT).
     """
     units = minor_units(currency)
+    if abs(_finite(amount, field)) > AMOUNT_MAX:
+        raise Invalid(field, str(amount), "is more than 10^15 (1,000,000,000,000,000)")
     sign, digits, exponent = _finite(amount, field).as_tuple()
     assert isinstance(exponent, int)  # finite
     exponent += units

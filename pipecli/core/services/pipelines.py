@@ -74,7 +74,7 @@ def probability(value: int | str | None, field: str = "probability") -> int | No
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     text = str(value).strip().rstrip("%")
-    if not text.lstrip("-").isdigit():
+    if not (text.lstrip("-").isascii() and text.lstrip("-").isdigit()) or len(text) > 10:
         raise Invalid(field, value, "must be a whole number from 0 to 100")
     prob = int(text)
     if not 0 <= prob <= 100:
