@@ -74,7 +74,7 @@ def set_rate(
     ).first()
     if row is None:
         row = FxRate(base=b, quote=q, rate="", valid_from=day, created_at=ctx.now)
-    row.rate = str(value)
+    row.rate = format(value, "f")
     ctx.session.add(row)
     ctx.session.flush()
     return row
