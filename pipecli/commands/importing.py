@@ -95,7 +95,7 @@ def _show(results: list[Any], as_json: bool) -> None:
 def _run(call: Callable[[Any, Any], list[Any]], as_json: bool) -> None:
     from pipecli.core.imports import InvalidRows
 
-    with _progress() as progress, session() as ctx:
+    with _progress() as progress, session(write=False) as ctx:
         try:
             results = call(ctx, progress)
         except InvalidRows as err:
