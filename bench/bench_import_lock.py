@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_import import generate  # noqa: E402
+from bench_import import generate
 
 PY = sys.executable
 
@@ -84,7 +84,7 @@ def main() -> int:
         while imp.poll() is None:
             during.append(pipe(env, "add", "task", f"during {len(during)}"))
         elapsed = time.perf_counter() - started
-        out, err = imp.communicate()
+        _out, err = imp.communicate()
         watch.stop.set()
         watch.join()
         deals = sqlite3.connect(db).execute("SELECT count(*) FROM deal").fetchone()[0]

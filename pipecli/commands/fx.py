@@ -49,6 +49,9 @@ def fx_list(as_json: Json = False, as_csv: Csv = False) -> None:
             tbl.add_column(name.replace("_", " "))
         for r in rows:
             tbl.add_row(
-                *(render.plain(render.safe(render._cell(r[k]))) for k in ("base", "quote", "rate", "valid_from"))
+                *(
+                    render.plain(render.safe(render._cell(r[k])))
+                    for k in ("base", "quote", "rate", "valid_from")
+                )
             )
         render.console().print(tbl)

@@ -36,9 +36,7 @@ def _settings_url() -> str:
     return settings().db_url
 
 
-Mkdir = Annotated[
-    bool, typer.Option("--mkdir", help="Create the output file's missing folders.")
-]
+Mkdir = Annotated[bool, typer.Option("--mkdir", help="Create the output file's missing folders.")]
 
 
 def backup(

@@ -47,9 +47,7 @@ Csv = Annotated[
 
 
 Svg = Annotated[str | None, typer.Option("--svg", help="Also save the table and chart as SVG.")]
-Html = Annotated[
-    str | None, typer.Option("--html", help="Also save the table and chart as HTML.")
-]
+Html = Annotated[str | None, typer.Option("--html", help="Also save the table and chart as HTML.")]
 Mkdir = Annotated[
     bool, typer.Option("--mkdir", help="Create the missing folders of --svg / --html files.")
 ]

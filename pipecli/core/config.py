@@ -112,7 +112,7 @@ def _server_url(value: str) -> str:
         url = make_url(f"{scheme}://{rest[at + 1 :]}")
         url = url.set(username=unquote(user) or None, password=unquote(password) or None)
         return url.render_as_string(hide_password=False)
-    except Exception as exc:  # noqa: BLE001 - any parse failure is one refusal
+    except Exception as exc:
         reason = str(exc).replace(value, redact(value))
         raise Invalid("database", redact(value), f"is not a database URL ({reason})") from None
 
@@ -144,7 +144,7 @@ def scrub(text: str, url: str) -> str:
     """`text` (an error message) with the password of `url`, in any form, replaced by ***."""
     from urllib.parse import quote, unquote
 
-    scheme, sep, rest = url.partition("://")
+    _scheme, sep, rest = url.partition("://")
     at = _credentials_end(rest) if sep else None
     if at is None:
         return text

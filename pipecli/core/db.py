@@ -7,12 +7,10 @@ Alembic itself is imported only when an upgrade is due, so everyday commands sta
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
@@ -22,7 +20,6 @@ from sqlmodel import Session
 
 from pipecli.core.errors import DatabaseUnavailable
 from pipecli.core.migrations import HEAD
-
 
 BUSY_TIMEOUT_MS = 60_000
 """How long a SQLite writer waits for another's write transaction to end before it gives up: far

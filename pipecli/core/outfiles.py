@@ -96,7 +96,9 @@ def _check(target: Path, settings: Settings, field: str, mkdir: bool, shown: str
     if not folder.exists():
         if not mkdir:
             raise Invalid(
-                field, shown, f"folder {printable(str(folder))!r} does not exist (--mkdir creates it)"
+                field,
+                shown,
+                f"folder {printable(str(folder))!r} does not exist (--mkdir creates it)",
             )
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -117,7 +119,9 @@ def atomic(target: Path, binary: bool = False) -> Iterator[IO[Any]]:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     except OSError as exc:
-        raise Invalid("output", printable(str(target)), f"cannot be written: {exc.strerror}") from None
+        raise Invalid(
+            "output", printable(str(target)), f"cannot be written: {exc.strerror}"
+        ) from None
     try:
         fh: IO[Any] = (
             os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")

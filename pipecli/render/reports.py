@@ -97,9 +97,7 @@ def table(report: Any, row_type: type | None) -> Any:
     for name in fields:
         numeric = name in MONEY or name.endswith(("_pct", "_days", "_pts")) or name == "amount"
         header = name.replace("_pct", " %").replace("_", " ")
-        cells = [
-            render.safe(_cell(name, getattr(row, name), row, head.currency)) for row in rows
-        ]
+        cells = [render.safe(_cell(name, getattr(row, name), row, head.currency)) for row in rows]
         columns.append(Column(name, header, cells, name in TEXT_FIELDS, numeric))
     return FitTable(_title(report), columns, NARROW_DROP.get(head.report, []))
 
@@ -191,9 +189,7 @@ def bars(
         else:
             cells = [_cell(n, v, row, currency) for n, v in zip(names, values, strict=True)]
             text = " / ".join(c or "–" for c in cells)
-        out.append(
-            (render.safe(label), [None if v is None else Decimal(v) for v in values], text)
-        )
+        out.append((render.safe(label), [None if v is None else Decimal(v) for v in values], text))
     return Bars(out, chars, note)
 
 
@@ -278,7 +274,9 @@ def _save(parts: list[Any], svg: str | None, html: str | None) -> None:
     for part in parts:
         con.print(part)
     if svg:
-        outfiles.write_text(Path(svg).expanduser(), con.export_svg(title="pipe report", clear=False))
+        outfiles.write_text(
+            Path(svg).expanduser(), con.export_svg(title="pipe report", clear=False)
+        )
         render.message(f"saved {printable(svg)}")
     if html:
         outfiles.write_text(Path(html).expanduser(), con.export_html(clear=False))

@@ -138,7 +138,9 @@ class FitTable:
         for c, w in zip(shown, widths, strict=True):
             # w is never below a whole column's widest cell: only its header can wrap
             tbl.add_column(
-                Text(printable(c.header)), justify="right" if c.right else "left", width=w,
+                Text(printable(c.header)),
+                justify="right" if c.right else "left",
+                width=w,
                 overflow="fold",
             )
         # cells are text to print as it is: stored text made inert (callers do it before

@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """The hostile-input corpus: hundreds of inputs a careless or hostile user (or file) can give,
 through the CLI and through imports, on SQLite and PostgreSQL. Each is either refused cleanly —
 its documented exit code, at most a few lines on stderr, every row of the database unchanged —
@@ -75,8 +76,7 @@ def _read_back(pipe: Any, kind: str, field: str, value: str) -> Callable[[Any], 
 
 
 TEXT_CASES = [
-    pytest.param(kind, opt, field, value, name in GOOD_TEXT,
-                 id=f"{kind} {opt or field}: {name}")  # fmt: skip
+    pytest.param(kind, opt, field, value, name in GOOD_TEXT, id=f"{kind} {opt or field}: {name}")
     for kind, opt, field in TEXT_FIELDS
     for name, value in {**BAD_TEXT, **GOOD_TEXT}.items()
 ]
@@ -109,7 +109,7 @@ OTHER_CASES = [
      ("email", "li.wei@acme.example")),
     # exchange rates: > 0 and within 1e-9 … 1e9
     (["fx", "set", "USD", "EUR", "1e400"], REFUSED), (["fx", "set", "USD", "CNY", "1e-25"], REFUSED),
-    (["fx", "set", "USD", "EUR", "0"], REFUSED), 
+    (["fx", "set", "USD", "EUR", "0"], REFUSED),
     (["fx", "set", "USD", "EUR", "NaN"], REFUSED), (["fx", "set", "USD", "EUR", "Infinity"], REFUSED),
     (["fx", "set", "USD", "EUR", "1000000001"], REFUSED), (["fx", "set", "USD", "EUR", "9" * 5000], REFUSED),
     (["fx", "set", "USD", "EUR", "abc"], REFUSED), (["fx", "set", "USD", "EUR", "1e9"], ("fx", "1000000000")),
@@ -177,12 +177,16 @@ OTHER_CASES = [
 
 
 def _other_id(args: list[str]) -> str:
-    return " ".join(a if len(a) < 20 else a[:8] + f"…({len(a)})" for a in args).encode(
-        "unicode_escape"
-    ).decode()
+    return (
+        " ".join(a if len(a) < 20 else a[:8] + f"…({len(a)})" for a in args)
+        .encode("unicode_escape")
+        .decode()
+    )
 
 
-@pytest.mark.parametrize(("args", "expect"), OTHER_CASES, ids=[_other_id(a) for a, _ in OTHER_CASES])
+@pytest.mark.parametrize(
+    ("args", "expect"), OTHER_CASES, ids=[_other_id(a) for a, _ in OTHER_CASES]
+)
 def test_bounds_and_other_inputs(pipe: Any, snapshot: Any, args: list[str], expect: Any) -> None:
     if isinstance(expect, int):
         _run_case(pipe, snapshot, args, expect)
@@ -222,8 +226,11 @@ def _write(tmp_path: Path, name: str, content: str | bytes) -> str:
 
 IMPORT_TEXT = [
     pytest.param(kind, field, value, name in IMPORT_GOOD, fmt, id=f"{fmt} {kind}.{field}: {name}")
-    for fmt, kind, field in (("jsonl", "leads", "name"), ("json", "deals", "title"),
-                             ("json", "contacts", "name"))  # fmt: skip
+    for fmt, kind, field in (
+        ("jsonl", "leads", "name"),
+        ("json", "deals", "title"),
+        ("json", "contacts", "name"),
+    )
     for name, value in {**IMPORT_BAD, **IMPORT_GOOD}.items()
 ]
 
@@ -236,6 +243,7 @@ def test_import_text(pipe: Any, snapshot: Any, tmp_path: Path, kind: str, field:
     text = json.dumps(rows) if fmt == "json" else "\n".join(json.dumps(r) for r in rows)
     args = ["import", kind, _write(tmp_path, f"in.{fmt}", text)]
     if good:
+
         def check(r: Any) -> None:
             listed = pipe("list", kind, "--json", "--limit", "0").json
             assert value in [x.get(field) for x in listed]
@@ -263,7 +271,14 @@ IMPORT_ROWS = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("kind", "text"), IMPORT_ROWS, ids=[t.splitlines()[0] + " " + t.splitlines()[1][:20].encode("unicode_escape").decode() for _, t in IMPORT_ROWS])  # noqa: E501
+@pytest.mark.parametrize(
+    ("kind", "text"),
+    IMPORT_ROWS,
+    ids=[
+        t.splitlines()[0] + " " + t.splitlines()[1][:20].encode("unicode_escape").decode()
+        for _, t in IMPORT_ROWS
+    ],
+)
 def test_import_bounds(pipe: Any, snapshot: Any, tmp_path: Path, kind: str, text: str) -> None:
     args = ["import", kind, _write(tmp_path, "in.csv", text)]
     _run_case(pipe, snapshot, args, REFUSED)

@@ -32,7 +32,7 @@ def test_add_task_during_an_import_succeeds(tmp_path: Path) -> None:
                            capture_output=True, text=True)  # fmt: skip
         adds.append((started_during, r.returncode, r.stderr))
         time.sleep(0.05)
-    out, err = imp.communicate()
+    _out, err = imp.communicate()
     assert imp.returncode == 0, err
     assert any(during for during, _, _ in adds), "no add task ran while the import did"
     assert [(code, e) for _, code, e in adds if code != 0] == []

@@ -235,7 +235,9 @@ _HANDLERS: dict[str, Callable[[Parser, str], Any]] = {
     "status": lambda p, t: leads.status(t),
     "stage": lambda p, t: p.stage_of(t),
     "product": lambda p, t: common.bounded(t, "product", deals.PRODUCT_MAX),
-    "notes": lambda p, t: common.notes(t),  # free text keeps its line breaks (other fields are collapsed)
+    "notes": lambda p, t: common.notes(
+        t
+    ),  # free text keeps its line breaks (other fields are collapsed)
     "priority": _priority,
     "type": _type,
 }

@@ -98,7 +98,7 @@ def _refuse_binary(path: Path, kind: str, encoding: str | None) -> None:
     with path.open("rb") as fh:
         head = fh.read(8192)
     utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (
-        len(head) >= 4 and (head[1] == 0 and head[3] == 0 or head[0] == 0 and head[2] == 0)
+        len(head) >= 4 and ((head[1] == 0 and head[3] == 0) or (head[0] == 0 and head[2] == 0))
     )
     if (encoding or "").lower().replace("-", "").startswith("utf16") or utf16:
         return
@@ -124,7 +124,9 @@ def _depth(value: Any, name: str, where: str) -> Any:
         if isinstance(item, dict | list):
             if level > DEPTH_MAX:
                 raise Invalid("file", name, f"{where} is nested deeper than {DEPTH_MAX} levels")
-            stack.extend((v, level + 1) for v in (item.values() if isinstance(item, dict) else item))
+            stack.extend(
+                (v, level + 1) for v in (item.values() if isinstance(item, dict) else item)
+            )
     return value
 
 
@@ -301,7 +303,9 @@ def _stream_list(fh: IO[str], buf: str, name: str) -> Iterator[Any]:
                 if not chunk:
                     raise Invalid("file", name, f"is not JSON: {err}") from None
                 if len(buf) - pos > JSON_ITEM_MAX:
-                    raise Invalid("file", name, f"holds a record over {JSON_ITEM_MAX:,} characters")
+                    raise Invalid(
+                        "file", name, f"holds a record over {JSON_ITEM_MAX:,} characters"
+                    ) from None
                 buf, pos = buf[pos:] + chunk, 0
             except RecursionError:
                 raise Invalid("file", name, f"is nested deeper than {DEPTH_MAX} levels") from None

@@ -193,7 +193,9 @@ def load(ctx: Ctx, path: str | Path) -> dict[str, tuple[int, int]]:
         except (ValueError, TypeError, AttributeError, OverflowError, StatementError) as exc:
             reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
             raise Invalid(
-                "file", where, f"line {n}: is not a valid {name} row ({reason[0] if reason else exc})"
+                "file",
+                where,
+                f"line {n}: is not a valid {name} row ({reason[0] if reason else exc})",
             ) from None
     loader.finish()
     return {name: (a, e) for name, (a, e) in loader.counts.items() if a or e}

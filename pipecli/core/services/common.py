@@ -18,9 +18,9 @@ from sqlmodel import col, select
 
 from pipecli.core import dates, money
 from pipecli.core.errors import Conflict, Invalid, NotFound
-from pipecli.core.text import EMAIL_MAX, check_field
 from pipecli.core.models import Account, Contact, Deal, Lead, Tag, TagLink, Task, User
 from pipecli.core.services.context import Ctx, ensure_user, find_user
+from pipecli.core.text import EMAIL_MAX, check_field
 
 
 class Record(Protocol):

@@ -61,7 +61,11 @@ def _due(ctx: Ctx, value: str | dates.When | date | None) -> dates.When | None:
 def create(ctx: Ctx, inp: TaskInput) -> Task:
     title = common.required(inp.title, "title")
     due = _due(ctx, inp.due)
-    rule = recurrence.parse_repeat(inp.repeat) if inp.repeat and common.clean(inp.repeat, "repeat") else None
+    rule = (
+        recurrence.parse_repeat(inp.repeat)
+        if inp.repeat and common.clean(inp.repeat, "repeat")
+        else None
+    )
     if rule and due is None:
         raise Invalid("repeat", inp.repeat, "needs a due date (--due) to repeat from")
     task = Task(
