@@ -46,8 +46,13 @@ def _sqlite_begin(conn: Connection) -> None:
     A unit that reads and then writes must start IMMEDIATE: a deferred one whose snapshot went
     stale while it waited would fail at its first write ("database is locked")."""
     mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-    conn.exec_driver_sql(f"BEGIN {mode}")
     raw: Any = conn.connection.driver_connection
+    try:
+        conn.exec_driver_sql(f"BEGIN {mode}")
+    except OperationalError as exc:
+        if "readonly" not in str(exc.orig).replace(" ", "").lower():
+            raise
+        conn.exec_driver_sql("BEGIN")  # a read-only file: reads go on, a write fails as it would
     conn.info["pipe_changes_at_begin"] = raw.total_changes
 
 
