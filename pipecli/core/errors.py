@@ -34,7 +34,7 @@ class Invalid(PipeError):
         super().__init__(f"{field}:{shown} {reason}")
 
 
-SHOWN_MAX = 60  # characters of a refused value repeated in a message
+SHOWN_MAX = 120  # characters of a refused value repeated in a message
 
 
 def _short(value: object) -> str:

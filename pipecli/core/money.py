@@ -265,7 +265,15 @@ def _shift(amount: Decimal, places: int) -> Decimal:
 
 
 AMOUNT_MAX = Decimal(10) ** 15
-"""The largest amount stored, in any currency: far above any deal, far below overflow."""
+"""The largest amount a record holds, in any currency: far above any deal, far below overflow
+(to_minor itself converts anything a BIGINT holds; sums and conversions may be larger)."""
+
+
+def stored_minor(amount: Decimal, currency: str, *, field: str = "amount") -> int:
+    """`to_minor` for an amount a record will hold: at most AMOUNT_MAX (10^15)."""
+    if abs(_finite(amount, field)) > AMOUNT_MAX:
+        raise Invalid(field, str(amount), "is more than 10^15 (1,000,000,000,000,000)")
+    return to_minor(amount, currency, field=field)
 
 
 def to_minor(amount: Decimal, currency: str, *, field: str = "amount") -> int:
@@ -275,8 +283,6 @@ def to_minor(amount: Decimal, currency: str, *, field: str = "amount") -> int:
     amounts whose minor units do not fit a signed 64-bit integer (BIGINT).
     """
     units = minor_units(currency)
-    if abs(_finite(amount, field)) > AMOUNT_MAX:
-        raise Invalid(field, str(amount), "is more than 10^15 (1,000,000,000,000,000)")
     sign, digits, exponent = _finite(amount, field).as_tuple()
     assert isinstance(exponent, int)  # finite
     exponent += units

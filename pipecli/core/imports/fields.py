@@ -188,7 +188,7 @@ class Parser:
             if cur and named and named != cur:
                 raise Invalid(key, str(amount), f"is in {named} but the currency column says {cur}")
             cur = cur or named or self.default_currency
-            out[key] = money.to_minor(amount, cur, field=key)
+            out[key] = money.stored_minor(amount, cur, field=key)
         out["currency"] = cur or self.default_currency
 
 

@@ -144,7 +144,7 @@ def as_money(
 
 
 def to_minor(amount: Decimal | None, currency: str, field: str = "amount") -> int | None:
-    return None if amount is None else money.to_minor(amount, currency, field=field)
+    return None if amount is None else money.stored_minor(amount, currency, field=field)
 
 
 MAX_ID = 2**63 - 1  # the largest key either backend stores; a larger "id" names nothing
