@@ -151,6 +151,10 @@ def import_source(
     result = Result(source.path.name, opts.kind, dry_run=opts.dry_run)
     run = _Run(opts, mapping, result, import_write.Writer(ctx, opts, Refs(ctx), stages, result))
     rejects = _Rejects(source) if opts.skip_invalid and not opts.dry_run else None
+    if rejects is not None:  # written for the user: never onto the database or the config
+        from pipecli.core.outfiles import check_target
+
+        check_target(rejects.path, ctx.settings, "rejects file")
     # Checking pass: every row parsed and validated, nothing written, so the database's write
     # lock is not held while the file is read (other users' commands go on meanwhile). Then the
     # writing pass takes the lock (db.begin_write) and writes the checked rows in batches.
