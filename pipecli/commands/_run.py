@@ -56,16 +56,15 @@ def settings(db: str | None = None) -> Settings:
 
 
 @contextmanager
-def session(db: str | None = None) -> Iterator[Ctx]:
-    """One command's unit of work; see the module docstring."""
-    from pipecli.core.config import zone
+def session(db: str | None = None, write: bool = True) -> Iterator[Ctx]:
+    """One command's unit of work; see the module docstring. `write=False`: the command only
+    reads (or, like import, reads long before it writes: `db.begin_write`)."""
     from pipecli.core.errors import PipeError
     from pipecli.core.workspace import Workspace
 
     try:
-        moment, setup = now(), settings(db)
-        moment = moment.astimezone(zone(setup)) if setup.timezone else moment
-        with Workspace.open(setup, moment) as ws, ws.unit(now=moment) as ctx:
+        moment = now()
+        with Workspace.open(settings(db), moment) as ws, ws.unit(now=moment, write=write) as ctx:
             yield ctx
         for note in ctx.notices:
             render.message(note)

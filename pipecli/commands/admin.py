@@ -21,10 +21,11 @@ db_app = typer.Typer(
 @db_app.command("path")
 def db_path() -> None:
     """Print where the database is: a file path for SQLite, else the URL (password hidden)."""
-    from sqlalchemy.engine import make_url
+    from pipecli.core.config import redact, sqlite_file
 
-    url = make_url(settings().db_url)
-    print(url.database if url.get_backend_name() == "sqlite" else url.render_as_string())
+    url = settings().db_url
+    file = sqlite_file(url)
+    render.line(str(file) if file is not None else redact(url))
 
 
 def _revision() -> str | None:

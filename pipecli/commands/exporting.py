@@ -27,19 +27,37 @@ Output = Annotated[
 ]
 
 
-@contextmanager
-def _open(output: str | None, binary: bool) -> Iterator[IO[Any]]:
+Mkdir = Annotated[bool, typer.Option("--mkdir", help="Create the output file's missing folders.")]
+
+
+def _target(output: str | None, mkdir: bool) -> Path | None:
+    """-o checked before any work: never the database, its WAL/SHM/journal, the config file or
+    a folder; a missing folder only with --mkdir (pipecli.core.outfiles)."""
     if output is None:
+        return None
+    from pipecli.commands._run import settings
+    from pipecli.core import outfiles
+    from pipecli.core.errors import PipeError
+
+    try:
+        return outfiles.check_target(output, settings(), "output", mkdir)
+    except PipeError as err:
+        raise fail(str(err), err.exit_code) from None
+
+
+@contextmanager
+def _open(target: Path | None, binary: bool) -> Iterator[IO[Any]]:
+    """stdout, or the checked file written atomically (the old file stays whole on failure)."""
+    if target is None:
         yield sys.stdout.buffer if binary else sys.stdout
-    elif binary:
-        with Path(output).open("wb") as fh:
-            yield fh
-    else:
-        with Path(output).open("w", encoding="utf-8", newline="") as fh:
-            yield fh
+        return
+    from pipecli.core import outfiles
+
+    with outfiles.atomic(target, binary=binary) as fh:
+        yield fh
 
 
-def export(kind: Kind, fmt: Format = None, output: Output = None) -> None:
+def export(kind: Kind, fmt: Format = None, output: Output = None, mkdir: Mkdir = False) -> None:
     """Export every record of a kind (archived ones too), or everything (`all`, JSON Lines)."""
     from pipecli.core.errors import PipeError
     from pipecli.core.io.writers import FORMATS, write
@@ -49,7 +67,8 @@ def export(kind: Kind, fmt: Format = None, output: Output = None) -> None:
     if kind == "all":
         if fmt != "jsonl":
             raise fail(f"format: {fmt!r} is not available for all; it is written as jsonl")
-        with session() as ctx, _open(output, False) as out:
+        target = _target(output, mkdir)
+        with session(write=False) as ctx, _open(target, False) as out:
             counts = backup_jsonl.dump(ctx, out)
         render.message(f"exported {sum(counts.values())} rows from {len(counts)} tables")
         return
@@ -61,18 +80,18 @@ def export(kind: Kind, fmt: Format = None, output: Output = None) -> None:
         raise fail(f"format: {fmt!r} must be one of {', '.join(FORMATS)} (ics: tasks only)")
     if fmt == "xlsx" and output is None:
         raise fail("format: xlsx is binary; give a file with -o FILE.xlsx")
+    target = _target(output, mkdir)
     if fmt == "ics":
-        with session() as ctx:
+        with session(write=False) as ctx:
             data = exporting.tasks_ics(ctx)
-        with _open(output, True) as out:
+        with _open(target, True) as out:
             out.write(data)
         return
-    with session() as ctx:
+    with session(write=False) as ctx:
         rows, fields = exporting.rows(ctx, k), exporting.fields(k)
-        if fmt == "xlsx":
-            n = write(fmt, rows, fields, output)
-        else:
-            with _open(output, False) as out:
-                n = write(fmt, rows, fields, out)
+        with _open(target, fmt == "xlsx") as out:
+            n = write(fmt, rows, fields, out)
     if output:
-        render.message(f"exported {n} {k}s to {output}")
+        from pipecli.core.text import printable
+
+        render.message(f"exported {n} {k}s to {printable(output)}")

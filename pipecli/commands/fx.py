@@ -26,7 +26,7 @@ def fx_set(
     with session() as ctx:
         row = fx.set_rate(ctx, base, quote, rate, on)
         text = f"1 {row.base} = {row.rate} {row.quote} from {row.valid_from.isoformat()}"
-    print(text)
+    render.line(text)
 
 
 @fx_app.command("list")
@@ -48,5 +48,10 @@ def fx_list(as_json: Json = False, as_csv: Csv = False) -> None:
         for name in ("base", "quote", "rate", "valid_from"):
             tbl.add_column(name.replace("_", " "))
         for r in rows:
-            tbl.add_row(*(render._cell(r[k]) for k in ("base", "quote", "rate", "valid_from")))
+            tbl.add_row(
+                *(
+                    render.plain(render.safe(render._cell(r[k])))
+                    for k in ("base", "quote", "rate", "valid_from")
+                )
+            )
         render.console().print(tbl)

@@ -78,7 +78,7 @@ def _show(results: list[Any], as_json: bool) -> None:
         render.emit_json(rows)
     for r in [] if as_json else rows:
         counts = f"{r['created']} created, {r['updated']} updated, {r['skipped']} skipped"
-        sys.stdout.write(f"{r['kind']}: {counts}\n")
+        render.line(f"{r['kind']}: {counts}")
     dry = any(res.dry_run for res in results)
     for res in results:
         if res.errors:
@@ -95,7 +95,7 @@ def _show(results: list[Any], as_json: bool) -> None:
 def _run(call: Callable[[Any, Any], list[Any]], as_json: bool) -> None:
     from pipecli.core.imports import InvalidRows
 
-    with _progress() as progress, session() as ctx:
+    with _progress() as progress, session(write=False) as ctx:
         try:
             results = call(ctx, progress)
         except InvalidRows as err:
@@ -189,4 +189,4 @@ def import_all(
     with session() as ctx:
         counts = backup_jsonl.load(ctx, file)
     for table, (added, existing) in counts.items():
-        sys.stdout.write(f"{table}: {added} added, {existing} already there\n")
+        render.line(f"{table}: {added} added, {existing} already there")

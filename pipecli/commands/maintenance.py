@@ -36,27 +36,47 @@ def _settings_url() -> str:
     return settings().db_url
 
 
+Mkdir = Annotated[bool, typer.Option("--mkdir", help="Create the output file's missing folders.")]
+
+
 def backup(
     output: Annotated[str, typer.Option("--output", "-o", help="File to write the copy to.")],
+    mkdir: Mkdir = False,
 ) -> None:
-    """Copy the SQLite database, safely while in use (PostgreSQL: use pg_dump)."""
+    """Copy the SQLite database, safely while in use, and check the copy (PostgreSQL: pg_dump).
+
+    The copy is checked (integrity, row count of every table equal to the source's) before it
+    replaces OUTPUT; a copy that differs is an error and OUTPUT is left as it was."""
+    from pipecli.core import outfiles
     from pipecli.core.errors import PipeError
     from pipecli.core.services import sqlite_backup
+    from pipecli.core.text import printable
 
+    conf = settings()
     try:
-        out = sqlite_backup.backup(_settings_url(), output)
+        sqlite_backup.sqlite_path(conf.db_url)
+        target = outfiles.check_target(output, conf, "output", mkdir)
+        done = sqlite_backup.backup(conf.db_url, target)
     except PipeError as err:
         raise fail(str(err), err.exit_code) from None
-    render.message(f"backed up to {out}")
+    render.message(
+        f"backed up to {printable(str(done.path))}: {done.rows} rows in {len(done.counts)} "
+        "tables, integrity checked"
+    )
 
 
 def restore(
     file: Annotated[str, typer.Argument(help="A copy made by `pipe backup`.")],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")] = False,
 ) -> None:
-    """Replace the SQLite database with a backup (PostgreSQL: use pg_restore)."""
+    """Replace the SQLite database with a backup (PostgreSQL: use pg_restore).
+
+    The backup is checked first; the database it replaces is kept beside it as
+    DB.replaced-TIME."""
+    from pipecli.commands._run import now
     from pipecli.core.errors import PipeError
     from pipecli.core.services import sqlite_backup
+    from pipecli.core.text import printable
 
     url = _settings_url()
     try:
@@ -65,7 +85,11 @@ def restore(
             if not sys.stdin.isatty():
                 raise fail("restore replaces every record in the database; add --yes to confirm")
             typer.confirm("Replace the whole database with this backup?", abort=True)
-        target = sqlite_backup.restore(url, file)
+        done = sqlite_backup.restore(url, file, now())
     except PipeError as err:
         raise fail(str(err), err.exit_code) from None
-    render.message(f"restored {file} into {target}")
+    kept = f"; the replaced database is kept as {printable(str(done.kept))}" if done.kept else ""
+    render.message(
+        f"restored {printable(file)} into {printable(str(done.path))} ({done.rows} rows, "
+        f"integrity checked){kept}"
+    )

@@ -36,7 +36,7 @@ def pipeline_add(
     with session() as ctx:
         pipe = pipelines.add_pipeline(ctx, name, default=default)
         pid, pname = pipe.id, pipe.name
-    print(f"created pipeline {pid}: {pname}")
+    render.line(f"created pipeline {pid}: {pname}")
 
 
 @pipeline_app.command("default")
@@ -48,7 +48,7 @@ def pipeline_default(name: Annotated[str, typer.Argument(help="Pipeline name or 
         pipe = pipelines.get_pipeline(ctx, name)
         pipelines.set_default(ctx, pipe)
         pname = pipe.name
-    print(f"default pipeline: {pname}")
+    render.line(f"default pipeline: {pname}")
 
 
 @stage_app.command("list")
@@ -79,7 +79,7 @@ def stage_add(
     with session() as ctx:
         stage = pipelines.add_stage(ctx, spec)
         sid, sname, pos = stage.id, stage.name, stage.position
-    print(f"created stage {sid}: {sname} (position {pos})")
+    render.line(f"created stage {sid}: {sname} (position {pos})")
 
 
 @stage_app.command("edit")
@@ -100,4 +100,4 @@ def stage_edit(
             category_value=category, rot_days=rot_days,
         )  # fmt: skip
         sname = st.name
-    print(f"updated stage {sname}")
+    render.line(f"updated stage {sname}")

@@ -8,8 +8,6 @@ pipecli.render.reports draws it.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -48,29 +46,29 @@ Csv = Annotated[
 ]
 
 
-def _writable(path: str | None) -> str | None:
-    """--svg/--html: refuse a file that cannot be written before the report runs (exit 2)."""
-    if path is None:
-        return None
-    target = Path(path).expanduser()
-    if target.is_dir():
-        raise typer.BadParameter(f"{path!r} is a directory")
-    folder = target.parent
-    if not folder.is_dir():
-        raise typer.BadParameter(f"folder {str(folder)!r} does not exist")
-    if not os.access(folder, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
-        raise typer.BadParameter(f"{path!r} cannot be written")
-    return path
+Svg = Annotated[str | None, typer.Option("--svg", help="Also save the table and chart as SVG.")]
+Html = Annotated[str | None, typer.Option("--html", help="Also save the table and chart as HTML.")]
+Mkdir = Annotated[
+    bool, typer.Option("--mkdir", help="Create the missing folders of --svg / --html files.")
+]
 
 
-Svg = Annotated[
-    str | None,
-    typer.Option("--svg", help="Also save the table and chart as SVG.", callback=_writable),
-]
-Html = Annotated[
-    str | None,
-    typer.Option("--html", help="Also save the table and chart as HTML.", callback=_writable),
-]
+def _targets(svg: str | None, html: str | None, mkdir: bool) -> None:
+    """--svg/--html checked before the report runs (pipecli.core.outfiles): never the
+    database, its WAL/SHM/journal, the config file or a folder; exit 2 naming why."""
+    if svg is None and html is None:
+        return
+    from pipecli.commands._run import fail, settings
+    from pipecli.core import outfiles
+    from pipecli.core.errors import PipeError
+
+    conf = settings()
+    try:
+        for name, path in (("svg", svg), ("html", html)):
+            if path is not None:
+                outfiles.check_target(path, conf, name, mkdir)
+    except PipeError as err:
+        raise fail(str(err), err.exit_code) from None
 
 
 def _filters(
@@ -96,12 +94,13 @@ def funnel(
     by: Annotated[str | None, typer.Option("--by", help="owner: a funnel per owner.")] = None,
     date_from: From = None, date_to: To = None, pipeline: Pipeline = None, owner: o.Owner = None,
     as_of: AsOf = None, currency: Currency = None, as_json: Json = False, as_csv: Csv = False,
-    svg: Svg = None, html: Html = None,
+    svg: Svg = None, html: Html = None, mkdir: Mkdir = False,
 ) -> None:  # fmt: skip
     """Deals created in the range: how many reached each stage, and conversion."""
     from pipecli.core.reports import funnel as rep
 
-    with session() as ctx:
+    _targets(svg, html, mkdir)
+    with session(write=False) as ctx:
         flt = _filters(date_from, date_to, pipeline, owner, as_of, currency)
         result = rep.build(ctx, flt, mode, by)
     _show(result, rep.FunnelRow, as_json, as_csv, svg, html)
@@ -115,12 +114,13 @@ def forecast(
     quota: Annotated[str | None, typer.Option(help="Quota per period, report currency.")] = None,
     date_from: From = None, date_to: To = None, pipeline: Pipeline = None, owner: o.Owner = None,
     as_of: AsOf = None, currency: Currency = None, as_json: Json = False, as_csv: Csv = False,
-    svg: Svg = None, html: Html = None,
+    svg: Svg = None, html: Html = None, mkdir: Mkdir = False,
 ) -> None:  # fmt: skip
     """Closed won and open deals per month or quarter: commit, best case, pipeline, weighted."""
     from pipecli.core.reports import forecast as rep
 
-    with session() as ctx:
+    _targets(svg, html, mkdir)
+    with session(write=False) as ctx:
         flt = _filters(date_from, date_to, pipeline, owner, as_of, currency)
         result = rep.build(ctx, flt, by, periods, by_owner, quota)
     _show(result, rep.ForecastRow, as_json, as_csv, svg, html)
@@ -134,7 +134,7 @@ def forecast_accuracy(
     ] = None,
     date_from: From = None, date_to: To = None, pipeline: Pipeline = None, owner: o.Owner = None,
     as_of: AsOf = None, currency: Currency = None, as_json: Json = False, as_csv: Csv = False,
-    svg: Svg = None, html: Html = None,
+    svg: Svg = None, html: Html = None, mkdir: Mkdir = False,
 ) -> None:  # fmt: skip
     """Past quarters: the forecast on their first day against what actually closed.
 
@@ -144,7 +144,8 @@ def forecast_accuracy(
     """
     from pipecli.core.reports import accuracy as rep
 
-    with session() as ctx:
+    _targets(svg, html, mkdir)
+    with session(write=False) as ctx:
         flt = _filters(date_from, date_to, pipeline, owner, as_of, currency)
         result = rep.build(ctx, flt, periods)
     _show(result, rep.AccuracyRow, as_json, as_csv, svg, html)
@@ -155,12 +156,13 @@ def winrate(
     by: Annotated[str | None, typer.Option(help="owner, source, product or pipeline.")] = None,
     date_from: From = None, date_to: To = None, pipeline: Pipeline = None, owner: o.Owner = None,
     as_of: AsOf = None, currency: Currency = None, as_json: Json = False, as_csv: Csv = False,
-    svg: Svg = None, html: Html = None,
+    svg: Svg = None, html: Html = None, mkdir: Mkdir = False,
 ) -> None:  # fmt: skip
     """Won / (won + lost) over deals closed in the range, by count and by value."""
     from pipecli.core.reports import winrate as rep
 
-    with session() as ctx:
+    _targets(svg, html, mkdir)
+    with session(write=False) as ctx:
         flt = _filters(date_from, date_to, pipeline, owner, as_of, currency)
         result = rep.build(ctx, flt, by)
     _show(result, rep.WinRateRow, as_json, as_csv, svg, html)
@@ -173,11 +175,13 @@ def _simple(name: str, doc: str) -> None:
         date_from: From = None, date_to: To = None, pipeline: Pipeline = None,
         owner: o.Owner = None, as_of: AsOf = None, currency: Currency = None,
         as_json: Json = False, as_csv: Csv = False, svg: Svg = None, html: Html = None,
+        mkdir: Mkdir = False,
     ) -> None:  # fmt: skip
         import importlib
 
         rep = importlib.import_module(f"pipecli.core.reports.{name}")
-        with session() as ctx:
+        _targets(svg, html, mkdir)
+        with session(write=False) as ctx:
             flt = _filters(date_from, date_to, pipeline, owner, as_of, currency)
             result = rep.build(ctx, flt)
         _show(result, ROW_TYPES[name](), as_json, as_csv, svg, html)
@@ -219,12 +223,13 @@ def velocity(
     ] = None,
     date_from: From = None, date_to: To = None, pipeline: Pipeline = None, owner: o.Owner = None,
     as_of: AsOf = None, currency: Currency = None, as_json: Json = False, as_csv: Csv = False,
-    svg: Svg = None, html: Html = None,
+    svg: Svg = None, html: Html = None, mkdir: Mkdir = False,
 ) -> None:  # fmt: skip
     """(Open qualified deals × win rate × average won size) / average cycle days."""
     from pipecli.core.reports import velocity as rep
 
-    with session() as ctx:
+    _targets(svg, html, mkdir)
+    with session(write=False) as ctx:
         flt = _filters(date_from, date_to, pipeline, owner, as_of, currency)
         result = rep.build(ctx, flt, qualified_from)
     _show(result, None, as_json, as_csv, svg, html)

@@ -105,9 +105,9 @@ def done(task_id: Annotated[str, typer.Argument(help="Task id.")], as_json: o.Js
     if as_json:
         render.emit_json({"task": row, "next": nxt})
         return
-    print(f"done task {row['id']}: {row['title']}")
+    render.line(f"done task {row['id']}: {row['title']}")
     if nxt:
-        print(f"next: task {nxt['id']} due {nxt['due']}")
+        render.line(f"next: task {nxt['id']} due {nxt['due']}")
 
 
 def undone(
@@ -122,7 +122,7 @@ def undone(
     if as_json:
         render.emit_json(row)
     else:
-        print(f"reopened task {row['id']}: {row['title']}")
+        render.line(f"reopened task {row['id']}: {row['title']}")
 
 
 def log(
@@ -146,4 +146,4 @@ def log(
     if as_json:
         render.emit_json(row)
     else:
-        print(f"logged {row['type']} {row['id']}: {row['subject']}")
+        render.line(f"logged {row['type']} {row['id']}: {row['subject']}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, replace
 from datetime import tzinfo
@@ -55,13 +56,107 @@ def default_db_path() -> Path:
 
 
 def normalize_db_url(value: str) -> str:
-    """A bare path becomes a SQLite URL; `postgresql://` gets the psycopg 3 driver."""
+    """A bare path becomes a SQLite URL; `postgresql://` gets the psycopg 3 driver.
+
+    Paths are paths: everything after `sqlite:///` is the file's path as written (`#`, `?`, `%`,
+    spaces, non-ASCII kept; `~` expanded), never parsed as a query or percent-decoded. A server
+    URL whose password holds an unescaped `@` or `:` is read with the host after the last `@`
+    and the password after the first `:` of what precedes it; one that still does not parse is
+    refused without showing the password."""
     value = value.strip()
+    if "\x00" in value:
+        raise Invalid("database", redact(value), "must not contain the character U+0000 (NUL)")
     if "://" not in value:
-        return "sqlite:///" + str(Path(value).expanduser().resolve())
-    if value.startswith(("postgresql://", "postgres://")):
-        return "postgresql+psycopg://" + value.split("://", 1)[1]
-    return value
+        return "sqlite:///" + str(_abs(value))
+    scheme = value.split("://", 1)[0].lower()
+    if scheme.startswith("sqlite"):
+        path = sqlite_file(value)
+        return "sqlite:///" + str(path) if path is not None else value
+    if scheme in ("postgresql", "postgres"):
+        value = "postgresql+psycopg://" + value.split("://", 1)[1]
+    return _server_url(value)
+
+
+def _abs(path: str) -> Path:
+    try:
+        return Path(path).expanduser().resolve()
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise Invalid("database", path, f"is not a usable path ({exc})") from None
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL, exactly as written after `sqlite:///` (`~` expanded, made
+    absolute); None for another backend or an in-memory database."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or not scheme.lower().startswith("sqlite"):
+        return None
+    if not rest.startswith("/") or rest in ("/", "/:memory:"):
+        return None
+    path = rest[1:]
+    if path.startswith("file:"):
+        return None
+    return _abs(path)
+
+
+_HOST = re.compile(r"(?:[\w.\-]*|\[[0-9A-Fa-f:.]+\])(?::\d*)?")
+
+
+def _server_url(value: str) -> str:
+    """`value` with its user and password re-encoded, so that SQLAlchemy reads them right."""
+    from urllib.parse import unquote
+
+    from sqlalchemy.engine import make_url
+
+    scheme, rest = value.split("://", 1)
+    at = _credentials_end(rest)
+    try:
+        if at is None:
+            return make_url(value).render_as_string(hide_password=False)
+        user, _, password = rest[:at].partition(":")
+        url = make_url(f"{scheme}://{rest[at + 1 :]}")
+        url = url.set(username=unquote(user) or None, password=unquote(password) or None)
+        return url.render_as_string(hide_password=False)
+    except Exception as exc:
+        reason = str(exc).replace(value, redact(value))
+        raise Invalid("database", redact(value), f"is not a database URL ({reason})") from None
+
+
+def _credentials_end(rest: str) -> int | None:
+    """Index of the `@` that ends the user and password: the last one followed by a valid
+    host[:port] (up to the next `/` or `?`)."""
+    positions = [i for i, ch in enumerate(rest) if ch == "@"]
+    for i in reversed(positions):
+        host = re.split(r"[/?]", rest[i + 1 :], maxsplit=1)[0]
+        if _HOST.fullmatch(host):
+            return i
+    return positions[-1] if positions else None
+
+
+def redact(url: str) -> str:
+    """`url` with any password replaced by ***, for messages (never raises)."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    at = _credentials_end(rest)
+    if at is None:
+        return url
+    user, colon, _ = rest[:at].partition(":")
+    return f"{scheme}://{user}{':***' if colon else ''}@{rest[at + 1 :]}"
+
+
+def scrub(text: str, url: str) -> str:
+    """`text` (an error message) with the password of `url`, in any form, replaced by ***."""
+    from urllib.parse import quote, unquote
+
+    _scheme, sep, rest = url.partition("://")
+    at = _credentials_end(rest) if sep else None
+    if at is None:
+        return text
+    password = rest[:at].partition(":")[2]
+    for form in {password, unquote(password), quote(unquote(password), safe="")}:
+        if form:
+            text = text.replace(form, "***")
+    return text
 
 
 def _read_toml(path: Path) -> dict[str, object]:

@@ -153,13 +153,32 @@ def fiscal_year_bounds(d: date, fiscal_year_start: int = 1) -> tuple[date, date]
     return start, start + relativedelta(years=1, days=-1)
 
 
+YEAR_MIN, YEAR_MAX = 1900, 2200
+"""Every date read (options, --as-of, imports) lies in these years: anything else is a typing
+slip or a broken file, and would only break reports and other databases' date types."""
+TEXT_MAX = 100  # characters: longer text is no date
+
+
+def in_range(day: date, text: str, field: str) -> date:
+    """`day` if its year is within YEAR_MIN..YEAR_MAX; Invalid naming the field otherwise."""
+    if not YEAR_MIN <= day.year <= YEAR_MAX:
+        raise Invalid(field, text, f"is outside the years {YEAR_MIN}–{YEAR_MAX}")
+    return day
+
+
+def _short(text: str, field: str) -> None:
+    if len(text) > TEXT_MAX:
+        raise Invalid(field, None, f"is {len(text):,} characters long; no date is")
+
+
 def parse_iso_date(text: str, *, field: str = "date") -> date:
     """Strict YYYY-MM-DD, for machine input (import files, API arguments)."""
+    _short(text, field)
     m = _ISO_STRICT.fullmatch(text)
     if m is None:
         raise Invalid(field, text, "is not a date in YYYY-MM-DD form")
     try:
-        return date(int(m[1]), int(m[2]), int(m[3]))
+        return in_range(date(int(m[1]), int(m[2]), int(m[3])), text, field)
     except ValueError as err:
         raise Invalid(field, text, str(err)) from None
 
@@ -167,11 +186,12 @@ def parse_iso_date(text: str, *, field: str = "date") -> date:
 def parse_date(text: str, today: date, *, field: str = "date", fiscal_year_start: int = 1) -> date:
     """Parse human date text relative to `today`; text naming a time of day is refused."""
     _check_fiscal(fiscal_year_start)
+    _short(text, field)
     try:
         rest, at = _split_time(_normalize(text))
         if at is not None:
             raise _Refused("takes a date, not a time")
-        return _parse_day(rest, today, fiscal_year_start)
+        return in_range(_parse_day(rest, today, fiscal_year_start), text, field)
     except _Refused as err:
         raise Invalid(field, text, err.reason) from None
 
@@ -179,10 +199,12 @@ def parse_date(text: str, today: date, *, field: str = "date", fiscal_year_start
 def parse_when(text: str, today: date, *, field: str = "due", fiscal_year_start: int = 1) -> When:
     """Parse human date text with an optional time of day; a time alone means today."""
     _check_fiscal(fiscal_year_start)
+    _short(text, field)
     try:
         rest, at = _split_time(_normalize(text))
         clock = None if at is None else _make_time(at)
-        return When(_parse_day(rest, today, fiscal_year_start), clock)
+        day = in_range(_parse_day(rest, today, fiscal_year_start), text, field)
+        return When(day, clock)
     except _Refused as err:
         raise Invalid(field, text, err.reason) from None
 
@@ -374,14 +396,17 @@ def guess_dayfirst(values: Iterable[str]) -> bool:
 
 def parse_import_date(text: str, *, field: str = "date", dayfirst: bool = False) -> date:
     """A date from an import file in any style listed above; a time part is ignored."""
-    return _import_parts(text, field, dayfirst)[0]
+    _short(text, field)
+    return in_range(_import_parts(text, field, dayfirst)[0], text, field)
 
 
 def parse_import_datetime(
     text: str, *, field: str = "date", dayfirst: bool = False
 ) -> datetime.datetime:
     """A moment from an import file, in UTC; no time means noon UTC, no zone means UTC."""
+    _short(text, field)
     day, clock, zone = _import_parts(text, field, dayfirst)
+    in_range(day, text, field)
     moment = datetime.datetime.combine(day, clock or datetime.time(12))
     return moment.replace(tzinfo=zone or datetime.UTC).astimezone(datetime.UTC)
 

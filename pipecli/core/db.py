@@ -7,12 +7,10 @@ Alembic itself is imported only when an upgrade is due, so everyday commands sta
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
@@ -23,39 +21,109 @@ from sqlmodel import Session
 from pipecli.core.errors import DatabaseUnavailable
 from pipecli.core.migrations import HEAD
 
+BUSY_TIMEOUT_MS = 60_000
+"""How long a SQLite writer waits for another's write transaction to end before it gives up: far
+longer than the longest one pipecli holds (an import writes its checked rows in one short burst),
+so a `pipe add task` during a big import waits its turn instead of failing."""
+
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # pysqlite's own transaction handling (BEGIN only before DML) is switched off: the "begin"
+    # event below emits BEGIN itself, DEFERRED or IMMEDIATE as the unit of work asks
+    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=5000")
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     if cur.execute("PRAGMA journal_mode").fetchone()[0] != "wal":  # set once; it persists
         cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
 
 
+def _sqlite_begin(conn: Connection) -> None:
+    """BEGIN for a SQLite transaction: IMMEDIATE (take the write lock now, waiting up to the
+    busy timeout for it) when the connection's `sqlite_begin` option says so, else DEFERRED.
+    A unit that reads and then writes must start IMMEDIATE: a deferred one whose snapshot went
+    stale while it waited would fail at its first write ("database is locked")."""
+    mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+    raw: Any = conn.connection.driver_connection
+    try:
+        conn.exec_driver_sql(f"BEGIN {mode}")
+    except OperationalError as exc:
+        if "readonly" not in str(exc.orig).replace(" ", "").lower():
+            raise
+        conn.exec_driver_sql("BEGIN")  # a read-only file: reads go on, a write fails as it would
+    conn.info["pipe_changes_at_begin"] = raw.total_changes
+
+
 def make_engine(url: str) -> Engine:
-    """An engine for `url`: SQLite gets WAL, foreign keys and a busy timeout; its folder is made."""
+    """An engine for `url`: SQLite gets WAL, foreign keys and a busy timeout; its folder is made.
+
+    A SQLite file is opened by its path exactly as `config.sqlite_file` reads it from the URL
+    (never re-parsed as a URI: `#`, `?` and `%` are part of the name)."""
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[1] if "///" in url else ""
-        if path and path != ":memory:":
+        import sqlite3
+
+        from sqlalchemy.pool import QueuePool, StaticPool
+
+        from pipecli.core.config import sqlite_file
+
+        path = sqlite_file(url)
+        if path is None:
+            engine = _create("sqlite://", poolclass=StaticPool)
+        else:
             try:
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
+                path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise DatabaseUnavailable(f"database: cannot create {path}: {exc}") from exc
-        engine = _create(url)
+                raise DatabaseUnavailable(
+                    f"database: cannot create {path}: {exc.strerror or exc}"
+                ) from exc
+            if path.is_dir():
+                raise DatabaseUnavailable(f"database: {path} is a directory, not a database file")
+            file = str(path)
+
+            def connect() -> sqlite3.Connection:
+                return sqlite3.connect(
+                    file, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+                )
+
+            engine = _create("sqlite://", creator=connect, poolclass=QueuePool)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return _create(url, pool_pre_ping=True)
 
 
+def begin_write(session: Session) -> None:
+    """The unit of work writes from here on: on SQLite, hold the write lock from now to the end.
+
+    A unit opened for reading (`Workspace.unit(write=False)`, as the importer's checking pass
+    is) that has written nothing yet ends its read transaction and starts an IMMEDIATE one, so
+    that its first write cannot fail on a snapshot another writer made stale. Anything else:
+    no-op (PostgreSQL's MVCC needs nothing; a unit that already wrote holds the lock)."""
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        return
+    if conn.get_execution_options().get("sqlite_begin") == "IMMEDIATE":
+        return
+    session.flush()
+    raw: Any = conn.connection.driver_connection
+    if raw.total_changes != conn.info.get("pipe_changes_at_begin"):
+        return
+    session.commit()
+    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+
+
 def _create(url: str, **kw: Any) -> Engine:
     """create_engine, with a URL it cannot use reported as the database being unavailable."""
+    from pipecli.core.config import redact, scrub
+
     try:
         return create_engine(url, **kw)
     except (ArgumentError, ImportError, ValueError) as exc:
-        shown = re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", url)
-        raise DatabaseUnavailable(f"database: cannot use {shown}: {exc}") from exc
+        raise DatabaseUnavailable(
+            f"database: cannot use {redact(url)}: {scrub(str(exc), url)}"
+        ) from exc
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -112,22 +180,16 @@ MIGRATION_LOCK = 7_166_220_431  # any constant: the PostgreSQL advisory lock pip
 def _migration_lock(conn: Connection) -> Iterator[None]:
     """Make a migration one atomic transaction that other processes wait for.
 
-    SQLite: pysqlite runs DDL outside transactions by default, so the connection is switched to
-    explicit transactions and BEGIN IMMEDIATE takes the write lock first. PostgreSQL: DDL is
+    SQLite: the connection begins IMMEDIATE (see `_sqlite_begin`: pipecli emits BEGIN itself,
+    so DDL is transactional too) and takes the write lock first. PostgreSQL: DDL is
     transactional already; an advisory lock makes a second process wait instead of colliding.
     """
-    if conn.dialect.name != "sqlite":
-        if conn.dialect.name == "postgresql":
-            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
-        yield
-        return
-    raw: Any = conn.connection.driver_connection
-    raw.isolation_level = None
-    try:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-        yield
-    finally:
-        raw.isolation_level = ""
+    if conn.dialect.name == "sqlite":
+        conn.execution_options(sqlite_begin="IMMEDIATE")
+        conn.exec_driver_sql("SELECT 1")  # begins the transaction, IMMEDIATE
+    elif conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
+    yield
 
 
 def ensure_schema(engine: Engine, now: datetime | None = None) -> bool:
@@ -162,9 +224,13 @@ class Store:
         self._factory = sessionmaker(self.engine, class_=Session, expire_on_commit=False)
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """One unit of work: committed when the block ends, rolled back whole on any error."""
-        session: Session = self._factory()
+    def session(self, write: bool = True) -> Iterator[Session]:
+        """One unit of work: committed when the block ends, rolled back whole on any error.
+        `write` (SQLite): the unit takes the write lock when it begins (BEGIN IMMEDIATE), so
+        its writes cannot fail on a stale snapshot; a read-only unit (or the importer's
+        checking pass, see `begin_write`) passes False."""
+        options = {"sqlite_begin": "IMMEDIATE"} if write else {}
+        session: Session = self._factory(execution_options=options)
         try:
             yield session
             session.commit()
@@ -187,4 +253,9 @@ def open_store(url: str, now: datetime | None = None) -> Store:
     except DatabaseError as exc:  # includes OperationalError; e.g. "file is not a database"
         engine.dispose()
         raise DatabaseUnavailable(f"database unavailable: {_first_line(exc)}") from exc
+    except DatabaseUnavailable as exc:
+        engine.dispose()
+        from pipecli.core.config import scrub
+
+        raise DatabaseUnavailable(scrub(str(exc), url)) from exc.__cause__
     return store

@@ -30,8 +30,19 @@ class Invalid(PipeError):
         self.field = field
         self.value = value
         self.reason = reason
-        shown = f" {value!r}" if value is not None and value != "" else ""
+        shown = f" {_short(value)}" if value is not None and value != "" else ""
         super().__init__(f"{field}:{shown} {reason}")
+
+
+SHOWN_MAX = 120  # characters of a refused value repeated in a message
+
+
+def _short(value: object) -> str:
+    """`value` as a message shows it: its repr, cut to SHOWN_MAX with its length noted."""
+    if isinstance(value, str) and len(value) > SHOWN_MAX:
+        return f"{value[: SHOWN_MAX - 20]!r}… ({len(value):,} characters)"
+    text = repr(value)
+    return text if len(text) <= SHOWN_MAX + 20 else text[:SHOWN_MAX] + "…"
 
 
 class NotFound(PipeError):
@@ -42,7 +53,7 @@ class NotFound(PipeError):
     def __init__(self, kind: str, ref: object) -> None:
         self.kind = kind
         self.ref = ref
-        super().__init__(f"{kind} {ref!r} not found")
+        super().__init__(f"{kind} {_short(ref)} not found")
 
 
 class Conflict(PipeError):

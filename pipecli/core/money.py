@@ -264,6 +264,18 @@ def _shift(amount: Decimal, places: int) -> Decimal:
     return Decimal((sign, digits, exponent))
 
 
+AMOUNT_MAX = Decimal(10) ** 15
+"""The largest amount a record holds, in any currency: far above any deal, far below overflow
+(to_minor itself converts anything a BIGINT holds; sums and conversions may be larger)."""
+
+
+def stored_minor(amount: Decimal, currency: str, *, field: str = "amount") -> int:
+    """`to_minor` for an amount a record will hold: at most AMOUNT_MAX (10^15)."""
+    if abs(_finite(amount, field)) > AMOUNT_MAX:
+        raise Invalid(field, str(amount), "is more than 10^15 (1,000,000,000,000,000)")
+    return to_minor(amount, currency, field=field)
+
+
 def to_minor(amount: Decimal, currency: str, *, field: str = "amount") -> int:
     """`amount` in integer minor units of `currency` (12000.50 USD -> 1200050), exactly.
 

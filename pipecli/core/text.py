@@ -30,6 +30,23 @@ _UNSAFE = re.compile(f"[{re.escape(_CONTROL + BIDI)}]")
 _UNSAFE_KEEP_LINES = re.compile(
     f"[{re.escape(_CONTROL.replace(chr(9), '').replace(chr(10), '') + BIDI)}]"
 )
+# what input may not hold: control characters (bidi marks are legitimate in right-to-left
+# text; they are neutralised on output instead)
+_REFUSED = re.compile(f"[{re.escape(_CONTROL)}]")
+_REFUSED_KEEP_LINES = re.compile(
+    f"[{re.escape(_CONTROL.replace(chr(9), '').replace(chr(10), ''))}]"
+)
+
+# Fields holding several lines (tab and newline allowed), and limits other than NAME_MAX.
+MULTILINE = frozenset({"notes", "note", "body", "lost_note", "description", "reason_note"})
+LIMITS: dict[str, int] = {
+    "tag": TAG_MAX,
+    "tags": TAG_MAX,
+    "email": EMAIL_MAX,
+    "id": 100,
+    "external_id": 100,
+    "currency": 3,
+}
 
 
 def _shown(char: str) -> str:
@@ -62,10 +79,35 @@ def describe(char: str) -> str:
 
 def check_text(field: str, value: str, max_len: int = NAME_MAX, multiline: bool = False) -> str:
     """`value` unchanged if it may be stored in `field`; Invalid naming the field otherwise."""
-    pattern = _UNSAFE_KEEP_LINES if multiline else _UNSAFE
+    pattern = _REFUSED_KEEP_LINES if multiline else _REFUSED
     found = pattern.search(value.replace("\r\n", "\n") if multiline else value)
-    if found is not None and found.group() not in BIDI:
-        raise Invalid(field, None, f"must not contain the character {describe(found.group())}")
+    if found is not None:
+        where = f" at position {found.start() + 1}" if len(value) > 1 else ""
+        raise Invalid(
+            field, None, f"must not contain the character {describe(found.group())}{where}"
+        )
     if len(value) > max_len:
         raise Invalid(field, None, f"is {len(value):,} characters long; at most {max_len:,}")
     return value
+
+
+def check_field(field: str, value: str) -> str:
+    """`check_text` with the field's own rules: notes (and other MULTILINE fields) may hold
+    tab and newline and NOTE_MAX characters; tags TAG_MAX, e-mail EMAIL_MAX, the rest
+    (names, titles, companies, sources...) NAME_MAX, all without control characters."""
+    if field in MULTILINE:
+        return check_text(field, value, NOTE_MAX, multiline=True)
+    return check_text(field, value, LIMITS.get(field, NAME_MAX))
+
+
+def check_optional(field: str, value: str | None) -> str | None:
+    """`check_field` for a value that may be None (not given)."""
+    return None if value is None else check_field(field, value)
+
+
+def check_values(values: dict[str, object]) -> None:
+    """Every text value of a row about to be stored (column -> value), by `check_field`: the
+    guard for writers that take whole rows (bulk inserts, `import all`)."""
+    for name, value in values.items():
+        if isinstance(value, str):
+            check_field(name, value)

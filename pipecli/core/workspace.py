@@ -24,7 +24,7 @@ from types import TracebackType
 
 from sqlalchemy.exc import OperationalError
 
-from pipecli.core.config import Settings
+from pipecli.core.config import Settings, scrub, zone
 from pipecli.core.db import Store, open_store
 from pipecli.core.errors import DatabaseUnavailable
 from pipecli.core.services.context import Ctx
@@ -44,16 +44,19 @@ class Workspace:
         return cls(open_store(settings.db_url, now), settings)
 
     @contextmanager
-    def unit(self, now: datetime) -> Iterator[Ctx]:
+    def unit(self, now: datetime, write: bool = True) -> Iterator[Ctx]:
         """One unit of work at the moment `now` (timezone-aware): yields the services' context,
-        commits at the end of the block, rolls back on any error."""
+        commits at the end of the block, rolls back on any error. `write=False` for a unit that
+        only reads, or reads long before it writes (the importer; see `db.begin_write`). The
+        moment is seen in the user's zone (`[user] timezone`), so "today" is the user's day."""
+        local = now.astimezone(zone(self.settings)) if self.settings.timezone else now
         try:
-            with self.store.session() as session:
-                yield Ctx(session=session, settings=self.settings, now=now)
+            with self.store.session(write) as session:
+                yield Ctx(session=session, settings=self.settings, now=local)
         except OperationalError as exc:
             first = str(exc.orig or exc).strip().splitlines()
             raise DatabaseUnavailable(
-                f"database unavailable: {first[0] if first else exc}"
+                scrub(f"database unavailable: {first[0] if first else exc}", self.settings.db_url)
             ) from exc
 
     def close(self) -> None:

@@ -50,12 +50,32 @@ def emit_csv(rows: Iterable[Row], fields: Sequence[str]) -> None:
 
 
 def message(text: str) -> None:
-    """A message for the person at the terminal (stderr, never mixed with data)."""
-    sys.stderr.write(text + "\n")
+    """A message for the person at the terminal (stderr, never mixed with data); stored text
+    in it is made inert (pipecli.core.text.printable)."""
+    sys.stderr.write(safe(text, keep_lines=True) + "\n")
 
 
 def error(text: str) -> None:
-    sys.stderr.write(f"pipe: {text}\n")
+    sys.stderr.write(f"pipe: {safe(text, keep_lines=True)}\n")
+
+
+def line(text: str) -> None:
+    """One line of output for a person on stdout, stored text in it made inert."""
+    sys.stdout.write(safe(text) + "\n")
+
+
+def safe(text: str, keep_lines: bool = False) -> str:
+    """`text` for a terminal: control characters and bidi overrides shown, not obeyed."""
+    from pipecli.core.text import printable
+
+    return printable(text, keep_lines=keep_lines)
+
+
+def plain(text: str) -> Any:
+    """`text` (already made inert) as a Rich Text: printed as is, never read as markup."""
+    from rich.text import Text
+
+    return Text(text)
 
 
 def console() -> Any:
@@ -191,7 +211,7 @@ COLUMNS: dict[str, list[tuple[str, Any]]] = {
 
 def _text(row: Row, getter: Any) -> str:
     value = getter(row) if callable(getter) else row.get(getter)
-    return _cell(value) if not isinstance(value, str) else value
+    return safe(_cell(value) if not isinstance(value, str) else value)
 
 
 # Columns printed whole, never wrapped or cut: ids, amounts, percentages, dates and times,
@@ -271,7 +291,7 @@ def record(kind: str, row: Row, fmt: Fmt) -> None:
         if value in (None, "", [], False) or name == "uuid":
             continue
         shown = _money(row, name) if name in ("amount", "value") else _text(row, name)
-        tbl.add_row(name, shown)
+        tbl.add_row(name, plain(safe(shown)))
     con.print(tbl)
     sections: tuple[tuple[str, str, str], ...] = (
         ("history", "history", "Stage history"),
@@ -304,7 +324,7 @@ def created(kind: str, row: Row, fmt: Fmt, verb: str = "created") -> None:
     else:
         label = row["name"] if "name" in row else row.get("title")
         extra = f" in {row['stage']}" if kind == "deal" else ""
-        sys.stdout.write(f"{verb} {kind} {row['id']}: {label}{extra}\n")
+        line(f"{verb} {kind} {row['id']}: {label}{extra}")
 
 
 def conversion(result: Row, as_json: bool) -> None:
@@ -320,4 +340,4 @@ def conversion(result: Row, as_json: bool) -> None:
     parts.append(f"{how} contact {result['contact']['id']} {result['contact']['name']!r}")
     if result["deal"]:
         parts.append(f"new deal {result['deal']['id']} {result['deal']['title']!r}")
-    sys.stdout.write(f"converted lead {result['lead']['id']} → " + ", ".join(parts) + "\n")
+    line(f"converted lead {result['lead']['id']} → " + ", ".join(parts))

@@ -97,7 +97,7 @@ def table(report: Any, row_type: type | None) -> Any:
     for name in fields:
         numeric = name in MONEY or name.endswith(("_pct", "_days", "_pts")) or name == "amount"
         header = name.replace("_pct", " %").replace("_", " ")
-        cells = [_cell(name, getattr(row, name), row, head.currency) for row in rows]
+        cells = [render.safe(_cell(name, getattr(row, name), row, head.currency)) for row in rows]
         columns.append(Column(name, header, cells, name in TEXT_FIELDS, numeric))
     return FitTable(_title(report), columns, NARROW_DROP.get(head.report, []))
 
@@ -170,7 +170,7 @@ class Bars:
             drawn = "".join(
                 ch * int(v * scale) for ch, v in zip(self.chars, vals, strict=False) if v
             )
-            chart.add_row(label, f"{drawn} {text}" if drawn else text)
+            chart.add_row(render.plain(label), render.plain(f"{drawn} {text}" if drawn else text))
         return chart
 
 
@@ -189,7 +189,7 @@ def bars(
         else:
             cells = [_cell(n, v, row, currency) for n, v in zip(names, values, strict=True)]
             text = " / ".join(c or "–" for c in cells)
-        out.append((label, [None if v is None else Decimal(v) for v in values], text))
+        out.append((render.safe(label), [None if v is None else Decimal(v) for v in values], text))
     return Bars(out, chars, note)
 
 
@@ -263,14 +263,21 @@ def show(
 
 
 def _save(parts: list[Any], svg: str | None, html: str | None) -> None:
+    """The table and chart as SVG / HTML, each written atomically (pipecli.core.outfiles:
+    a failed write leaves the old file whole); the targets were checked before the report ran."""
     from rich.console import Console
+
+    from pipecli.core import outfiles
+    from pipecli.core.text import printable
 
     con = Console(record=True, file=io.StringIO(), width=120, highlight=False)
     for part in parts:
         con.print(part)
     if svg:
-        con.save_svg(str(Path(svg)), title="pipe report", clear=False)
-        render.message(f"saved {svg}")
+        outfiles.write_text(
+            Path(svg).expanduser(), con.export_svg(title="pipe report", clear=False)
+        )
+        render.message(f"saved {printable(svg)}")
     if html:
-        con.save_html(str(Path(html)), clear=False)
-        render.message(f"saved {html}")
+        outfiles.write_text(Path(html).expanduser(), con.export_html(clear=False))
+        render.message(f"saved {printable(html)}")

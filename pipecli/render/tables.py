@@ -123,21 +123,30 @@ class FitTable:
 
     def layout(self, width: int) -> Any:
         from rich.table import Table
+        from rich.text import Text
+
+        from pipecli.core.text import printable
 
         shown = self.shown(width)
         widths = squeeze(shown, width)
         hidden = self.hidden(shown)
         tbl = Table(
-            title=self.title, caption=HIDDEN + ", ".join(hidden) if hidden else None,
+            title=Text(printable(self.title)) if self.title else None,
+            caption=Text(printable(HIDDEN + ", ".join(hidden))) if hidden else None,
             show_edge=False, header_style="bold", pad_edge=False,
         )  # fmt: skip
         for c, w in zip(shown, widths, strict=True):
             # w is never below a whole column's widest cell: only its header can wrap
             tbl.add_column(
-                c.header, justify="right" if c.right else "left", width=w, overflow="fold"
+                Text(printable(c.header)),
+                justify="right" if c.right else "left",
+                width=w,
+                overflow="fold",
             )
+        # cells are text to print as it is: stored text made inert (callers do it before
+        # measuring; again here, cheaply, for any that did not), never read as Rich markup
         for i in range(len(shown[0].cells) if shown else 0):
-            tbl.add_row(*(c.cells[i] for c in shown))
+            tbl.add_row(*(Text(printable(c.cells[i])) for c in shown))
         return tbl
 
 

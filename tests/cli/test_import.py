@@ -134,7 +134,8 @@ def test_bad_rows_refused_with_line_and_column(pipe: Any, tmp_path: Path, snapsh
     assert r.exit_code == 2 and r.stdout == ""
     lines = r.stderr.splitlines()
     assert "line 3, column 'amount'" in lines[0] and "12abc" in lines[0]
-    assert "line 4, column 'amount'" in lines[1] and "negative" in lines[1]
+    # a line break is refused in a title (tab and newline belong in notes only)
+    assert "line 4, column 'title'" in lines[1] and "U+000A (LF)" in lines[1]
     assert "line 6, column 'close'" in lines[2]
     assert "3 invalid rows; nothing imported" in lines[-1]
     assert snapshot() == before

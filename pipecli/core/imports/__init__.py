@@ -4,11 +4,14 @@ Why this shape:
 - Nothing is kept unless every row is valid (or `skip_invalid`: valid rows are written and the
   others saved beside the input as `<input>.rejects.csv`); each bad row is reported with its file
   line, column and reason, references that do not resolve included.
-- One pass does it: rows are parsed and written a batch at a time inside the caller's single
-  transaction; once a row is refused, writing stops, checking goes on to the end so every bad row
-  is reported, and the refusal rolls the transaction back. Reading twice (check, then write)
-  would cost a second parse of every row. A quick first read only settles day/month order when
-  the file has date columns. Memory stays flat however large the file is.
+- Check first, then write: every row is parsed and validated (nothing written, so the database
+  is not locked while the file is read and other users' commands go on), the checked values are
+  kept in memory, and only then does the writing pass take the write lock (`db.begin_write`) and
+  write them in batches inside the caller's single transaction, which holds the lock briefly.
+  Once a row is refused, nothing is written; checking goes on to the end so every bad row is
+  reported, and the refusal rolls the transaction back. A quick first read only settles
+  day/month order when the file has date columns. Memory grows with the checked rows (about a
+  kilobyte each), not with the file.
 - Deals go through `services.bulk`, which applies the probability and history rules of
   `pipe add deal`.
 - Re-running an import changes nothing: rows match existing records on their external id (the
@@ -148,17 +151,34 @@ def import_source(
     result = Result(source.path.name, opts.kind, dry_run=opts.dry_run)
     run = _Run(opts, mapping, result, import_write.Writer(ctx, opts, Refs(ctx), stages, result))
     rejects = _Rejects(source) if opts.skip_invalid and not opts.dry_run else None
-    batch: list[tuple[int, dict[str, Any], dict[str, str]]] = []
+    if rejects is not None:  # written for the user: never onto the database or the config
+        from pipecli.core.outfiles import check_target
+
+        check_target(rejects.path, ctx.settings, "rejects file")
+    # Checking pass: every row parsed and validated, nothing written, so the database's write
+    # lock is not held while the file is read (other users' commands go on meanwhile). Then the
+    # writing pass takes the lock (db.begin_write) and writes the checked rows in batches.
+    batches: list[list[tuple[int, dict[str, Any], dict[str, str]]]] = [[]]
+    keep_raw = rejects is not None
     for line, row in source.rows():
         result.rows += 1
         try:
-            batch.append((line, parser.parse(_fields_of(row, mapping)), row))
+            parsed = parser.parse(_fields_of(row, mapping))
         except PipeError as err:
             run.reject(line, row, err, rejects)
-        if len(batch) >= BATCH:
+            continue
+        if result.errors and not opts.skip_invalid:
+            continue  # nothing will be written: keep checking, keep nothing
+        batches[-1].append((line, parsed, row if keep_raw else {}))
+        if len(batches[-1]) >= BATCH:
+            batches.append([])
+    if not (result.errors and not opts.skip_invalid) and not stages.unknown:
+        from pipecli.core.db import begin_write
+
+        begin_write(ctx.session)
+        for batch in batches:
             run.write(batch, rejects, progress)
-            batch = []
-    run.write(batch, rejects, progress)
+    del batches
     if rejects:
         result.rejects = rejects.close()
     if stages.unknown:

@@ -178,7 +178,7 @@ class Parser:
         handler = _HANDLERS.get(fld)
         if handler is not None:
             return handler(self, text)
-        return common.clean(text)
+        return common.clean(text, fld)
 
     def _money(self, out: dict[str, Any]) -> None:
         key = "amount" if "amount" in out else "value"
@@ -188,7 +188,7 @@ class Parser:
             if cur and named and named != cur:
                 raise Invalid(key, str(amount), f"is in {named} but the currency column says {cur}")
             cur = cur or named or self.default_currency
-            out[key] = money.to_minor(amount, cur, field=key)
+            out[key] = money.stored_minor(amount, cur, field=key)
         out["currency"] = cur or self.default_currency
 
 
@@ -235,7 +235,9 @@ _HANDLERS: dict[str, Callable[[Parser, str], Any]] = {
     "status": lambda p, t: leads.status(t),
     "stage": lambda p, t: p.stage_of(t),
     "product": lambda p, t: common.bounded(t, "product", deals.PRODUCT_MAX),
-    "notes": lambda p, t: t,  # free text keeps its line breaks (other fields are collapsed)
+    "notes": lambda p, t: common.notes(
+        t
+    ),  # free text keeps its line breaks (other fields are collapsed)
     "priority": _priority,
     "type": _type,
 }

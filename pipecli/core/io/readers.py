@@ -31,6 +31,9 @@ Row = dict[str, str]
 FORMATS = ("csv", "tsv", "json", "jsonl", "xlsx")
 _DELIMITERS = (",", ";", "\t", "|")
 csv.field_size_limit(10_000_000)
+LINE_MAX = 16 << 20  # characters in one line of a text file; longer is no table
+JSON_ITEM_MAX = 64 << 20  # characters of one JSON record (or a whole top-level object)
+DEPTH_MAX = 100  # JSON nested deeper than this is refused
 
 
 @dataclass
@@ -43,24 +46,88 @@ class Table:
     headers: list[str]
 
     def rows(self) -> Iterator[tuple[int, Row]]:
-        """(line, row) for every data row, read afresh from the file."""
+        """(line, row) for every data row, read afresh from the file. A file that is not what
+        its name says, cannot be decoded or read, is Invalid (exit 2), never an internal error."""
         readers = {"json": _json_rows, "jsonl": _jsonl_rows, "xlsx": _xlsx_rows}
-        return readers.get(self.format, _csv_rows)(self)
+        name = self.path.name
+        try:
+            yield from readers.get(self.format, _csv_rows)(self)
+        except UnicodeDecodeError as err:
+            raise Invalid("encoding", self.encoding, f"cannot read {name}: {err}") from None
+        except csv.Error as err:
+            raise Invalid("file", name, f"is not {self.format.upper()} text: {err}") from None
+        except RecursionError:
+            raise Invalid("file", name, f"is nested deeper than {DEPTH_MAX} levels") from None
+        except (OSError, MemoryError) as err:
+            raise Invalid("file", name, f"cannot be read: {err}") from None
 
 
 def open_table(path: str | Path, *, encoding: str | None = None, fmt: str | None = None) -> Table:
     """The table in `path`; the format follows the file name unless `fmt` is given."""
-    p = Path(path)
-    if not p.is_file():
-        raise Invalid("file", str(path), "does not exist or is not a file")
+    p = Path(path).expanduser()
+    try:
+        if not p.is_file():
+            raise Invalid("file", str(path), "does not exist or is not a file")
+        size = p.stat().st_size
+    except OSError as err:
+        raise Invalid("file", str(path), f"cannot be read: {err.strerror}") from None
+    if size == 0:
+        raise Invalid("file", str(path), "is empty")
     kind = (fmt or p.suffix.lstrip(".")).lower()
     kind = {"txt": "csv", "ndjson": "jsonl", "xlsm": "xlsx"}.get(kind, kind)
     if kind not in FORMATS:
         raise Invalid("file", str(path), "is not .csv, .tsv, .json, .jsonl or .xlsx")
+    if kind != "xlsx":
+        _refuse_binary(p, kind, encoding)
     enc = None if kind == "xlsx" else (_check_encoding(encoding) or detect_encoding(p))
     table = Table(p, kind, enc, [])
-    table.headers = _headers(table)
+    try:
+        table.headers = _headers(table)
+    except RecursionError:
+        raise Invalid("file", p.name, f"is nested deeper than {DEPTH_MAX} levels") from None
+    except csv.Error as err:
+        raise Invalid("file", p.name, f"is not {kind.upper()} text: {err}") from None
+    except OSError as err:
+        raise Invalid("file", p.name, f"cannot be read: {err.strerror or err}") from None
     return table
+
+
+def _refuse_binary(path: Path, kind: str, encoding: str | None) -> None:
+    """A text format whose first bytes hold NUL (and are not UTF-16) is a binary file given
+    under a text name (a spreadsheet, an archive, a program): refused before it is parsed."""
+    with path.open("rb") as fh:
+        head = fh.read(8192)
+    utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (
+        len(head) >= 4 and ((head[1] == 0 and head[3] == 0) or (head[0] == 0 and head[2] == 0))
+    )
+    if (encoding or "").lower().replace("-", "").startswith("utf16") or utf16:
+        return
+    if b"\0" in head or head.startswith(b"PK\x03\x04"):
+        raise Invalid("file", path.name, f"is a binary file, not {kind.upper()} text")
+
+
+def _limited(fh: IO[str], name: str) -> Iterator[str]:
+    """The lines of `fh`, refusing one longer than LINE_MAX (a 2 GB line is never read whole)."""
+    n = 0
+    while line := fh.readline(LINE_MAX + 1):
+        n += 1
+        if len(line) > LINE_MAX:
+            raise Invalid("file", f"{name}:{n}", f"has a line longer than {LINE_MAX:,} characters")
+        yield line
+
+
+def _depth(value: Any, name: str, where: str) -> Any:
+    """`value` if nested at most DEPTH_MAX levels; Invalid otherwise."""
+    stack = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            if level > DEPTH_MAX:
+                raise Invalid("file", name, f"{where} is nested deeper than {DEPTH_MAX} levels")
+            stack.extend(
+                (v, level + 1) for v in (item.values() if isinstance(item, dict) else item)
+            )
+    return value
 
 
 def _check_encoding(name: str | None) -> str | None:
@@ -110,7 +177,7 @@ def _headers(table: Table) -> list[str]:
         return _xlsx_headers(table)
     try:
         with _text(table) as fh:
-            line = fh.readline()
+            line = next(_limited(fh, table.path.name), "")
     except UnicodeDecodeError as err:
         raise Invalid("encoding", table.encoding, f"cannot read {table.path.name}: {err}") from None
     delim = _sniff(line, table.format)
@@ -128,13 +195,20 @@ def _sniff(line: str, fmt: str) -> str:
 
 def _csv_rows(table: Table) -> Iterator[tuple[int, Row]]:
     with _text(table) as fh:
-        delim = _sniff(fh.readline(), table.format)
+        delim = _sniff(next(_limited(fh, table.path.name), ""), table.format)
         fh.seek(0)
-        reader = csv.reader(fh, delimiter=delim)
+        reader = csv.reader(_limited(fh, table.path.name), delimiter=delim)
         next(reader, None)
         start = reader.line_num + 1
         headers = table.headers
-        for cells in reader:
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as err:
+                where = f"{table.path.name}:{reader.line_num}"
+                raise Invalid("file", where, f"is not {table.format.upper()} text: {err}") from None
             line, start = start, reader.line_num + 1
             if not any(c.strip() for c in cells):
                 continue
@@ -178,6 +252,7 @@ def _json_rows(table: Table) -> Iterator[tuple[int, Row]]:
         for i, item in enumerate(items, start=1):
             if not isinstance(item, dict):
                 raise Invalid("file", table.path.name, f"item {i} is not a JSON object")
+            _depth(item, table.path.name, f"item {i}")
             yield i, {str(k): _cell(v) for k, v in item.items()}
 
 
@@ -193,10 +268,16 @@ def _json_items(fh: IO[str], name: str) -> Iterator[Any]:
     if head.lstrip(" \t\r\n\ufeff").startswith("["):
         yield from _stream_list(fh, head, name)
         return
+    rest = fh.read(JSON_ITEM_MAX)
+    if fh.read(1):
+        raise Invalid("file", name, "is too large to read whole; use a JSON list or JSON Lines")
     try:
-        data = _DECODER.decode(head + fh.read())
+        data = _DECODER.decode(head + rest)
     except json.JSONDecodeError as err:
         raise Invalid("file", name, f"is not JSON: {err}") from None
+    except RecursionError:
+        raise Invalid("file", name, f"is nested deeper than {DEPTH_MAX} levels") from None
+    _depth(data, name, "the file")
     if isinstance(data, dict):  # {"deals": [...]} or one record
         lists = [v for v in data.values() if isinstance(v, list)]
         data = lists[0] if len(lists) == 1 else [data]
@@ -221,7 +302,13 @@ def _stream_list(fh: IO[str], buf: str, name: str) -> Iterator[Any]:
                 chunk = fh.read(_CHUNK)
                 if not chunk:
                     raise Invalid("file", name, f"is not JSON: {err}") from None
+                if len(buf) - pos > JSON_ITEM_MAX:
+                    raise Invalid(
+                        "file", name, f"holds a record over {JSON_ITEM_MAX:,} characters"
+                    ) from None
                 buf, pos = buf[pos:] + chunk, 0
+            except RecursionError:
+                raise Invalid("file", name, f"is nested deeper than {DEPTH_MAX} levels") from None
         yield item
         buf, pos = _skip_space(fh, buf, pos)
         if pos < len(buf) and buf[pos] == ",":
@@ -245,13 +332,17 @@ def _skip_space(fh: IO[str], buf: str, pos: int) -> tuple[str, int]:
 
 def _jsonl_rows(table: Table) -> Iterator[tuple[int, Row]]:
     with _text(table) as fh:
-        for line_no, line in enumerate(fh, start=1):
+        for line_no, line in enumerate(_limited(fh, table.path.name), start=1):
             if not line.strip():
                 continue
+            where = f"{table.path.name}:{line_no}"
             try:
                 item = _DECODER.decode(line)
             except json.JSONDecodeError as err:
-                raise Invalid("file", f"{table.path.name}:{line_no}", f"bad JSON: {err}") from None
+                raise Invalid("file", where, f"bad JSON: {err}") from None
+            except RecursionError:
+                raise Invalid("file", where, f"is nested deeper than {DEPTH_MAX} levels") from None
+            _depth(item, table.path.name, f"line {line_no}")
             if isinstance(item, dict):
                 yield line_no, {str(k): _cell(v) for k, v in item.items()}
 

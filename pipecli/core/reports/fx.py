@@ -41,6 +41,9 @@ class MissingRate(PipeError):
         )
 
 
+RATE_MIN, RATE_MAX = Decimal("1e-9"), Decimal("1e9")
+
+
 def parse_rate(text: str | Decimal) -> Decimal:
     try:
         rate = text if isinstance(text, Decimal) else Decimal(str(text).strip().replace("_", ""))
@@ -48,6 +51,11 @@ def parse_rate(text: str | Decimal) -> Decimal:
         raise Invalid("rate", text, "is not a number (e.g. 7.12)") from None
     if not rate.is_finite() or rate <= 0:
         raise Invalid("rate", str(text), "must be a positive number")
+    if not RATE_MIN <= rate <= RATE_MAX:
+        raise Invalid("rate", str(text), "must be within 1e-9 … 1e9")
+    rate = Decimal(format(rate, "f"))  # 1E+2 is stored and shown as 100
+    if len(rate.as_tuple().digits) > 30:
+        raise Invalid("rate", str(text), "has too many digits (at most 30)")
     return rate
 
 
@@ -66,7 +74,7 @@ def set_rate(
     ).first()
     if row is None:
         row = FxRate(base=b, quote=q, rate="", valid_from=day, created_at=ctx.now)
-    row.rate = str(value)
+    row.rate = format(value, "f")
     ctx.session.add(row)
     ctx.session.flush()
     return row

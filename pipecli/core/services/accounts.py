@@ -63,7 +63,7 @@ class AccountInput:
 
 
 def domain(text: str | None, field_name: str = "domain") -> str | None:
-    value = common.clean(text)
+    value = common.clean(text, field_name)
     if value is None:
         return None
     value = value.lower().removeprefix("https://").removeprefix("http://").removeprefix("www.")
@@ -122,14 +122,14 @@ def edit(ctx: Ctx, account_id: int | str, inp: AccountInput) -> Account:
 def _fill(ctx: Ctx, account: Account, inp: AccountInput, *, only_empty: bool) -> None:
     values = {
         "domain": domain(inp.domain),
-        "industry": common.clean(inp.industry),
-        "website": common.clean(inp.website),
-        "phone": common.clean(inp.phone),
-        "address": common.clean(inp.address),
-        "region": common.clean(inp.region),
+        "industry": common.clean(inp.industry, "industry"),
+        "website": common.clean(inp.website, "website"),
+        "phone": common.clean(inp.phone, "phone"),
+        "address": common.clean(inp.address, "address"),
+        "region": common.clean(inp.region, "region"),
         "employees": employees(inp.employees),
-        "source": common.clean(inp.source),
-        "notes": inp.notes or None,
+        "source": common.clean(inp.source, "source"),
+        "notes": common.notes(inp.notes),
     }
     if inp.owner is not None:
         values["owner_id"] = common.resolve_owner(ctx, inp.owner).id

@@ -58,7 +58,7 @@ def log(ctx: Ctx, inp: ActivityInput) -> Activity:
     act = Activity(
         kind=kind(inp.kind),
         subject=common.required(inp.subject, "subject"),
-        body=inp.body or None,
+        body=common.notes(inp.body, "body"),
         at=_at(ctx, inp.at),
         created_at=ctx.now,
     )

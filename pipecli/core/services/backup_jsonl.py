@@ -72,18 +72,30 @@ def _convert(table: Table, row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _lines(path: Path) -> Iterator[tuple[int, str, dict[str, Any]]]:
-    with path.open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                item = json.loads(line)
-                name, row = item["table"], item["row"]
-            except (ValueError, KeyError, TypeError):
-                raise Invalid("file", f"{path.name}:{n}", "is not a pipecli backup line") from None
-            if name not in metadata.tables:
-                raise Invalid("file", f"{path.name}:{n}", f"names an unknown table {name!r}")
-            yield n, name, row
+    from pipecli.core.io.readers import DEPTH_MAX, _depth, _limited
+
+    try:
+        with path.open(encoding="utf-8") as fh:
+            for n, line in enumerate(_limited(fh, path.name), start=1):
+                if not line.strip():
+                    continue
+                try:
+                    item = json.loads(line)
+                    _depth(item, path.name, f"line {n}")
+                    name, row = item["table"], item["row"]
+                except RecursionError:
+                    where = f"{path.name}:{n}"
+                    raise Invalid("file", where, f"is nested deeper than {DEPTH_MAX}") from None
+                except (ValueError, KeyError, TypeError):
+                    where = f"{path.name}:{n}"
+                    raise Invalid("file", where, "is not a pipecli backup line") from None
+                if name not in metadata.tables:
+                    raise Invalid("file", f"{path.name}:{n}", f"names an unknown table {name!r}")
+                yield n, name, row
+    except UnicodeDecodeError as err:
+        raise Invalid("file", path.name, f"is not UTF-8 text (a pipecli backup): {err}") from None
+    except OSError as err:
+        raise Invalid("file", path.name, f"cannot be read: {err.strerror or err}") from None
 
 
 class _Loader:
@@ -164,8 +176,27 @@ def load(ctx: Ctx, path: str | Path) -> dict[str, tuple[int, int]]:
     p = Path(path)
     if not p.is_file():
         raise Invalid("file", str(path), "does not exist or is not a file")
+    from sqlalchemy.exc import StatementError
+
+    from pipecli.core.errors import PipeError
+    from pipecli.core.text import check_values
+
     loader = _Loader(ctx)
-    for _, name, row in _lines(p):
-        loader.load(name, row)
+    for n, name, row in _lines(p):
+        where = f"{p.name}:{n}"
+        try:
+            if not isinstance(row, dict):
+                raise Invalid("row", None, "is not an object")
+            check_values(row)
+            loader.load(name, row)
+        except PipeError as err:
+            raise Invalid("file", where, f"line {n}: {err}") from None
+        except (ValueError, TypeError, AttributeError, OverflowError, StatementError) as exc:
+            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+            raise Invalid(
+                "file",
+                where,
+                f"line {n}: is not a valid {name} row ({reason[0] if reason else exc})",
+            ) from None
     loader.finish()
     return {name: (a, e) for name, (a, e) in loader.counts.items() if a or e}

@@ -20,6 +20,7 @@ from pipecli.core import dates, money
 from pipecli.core.errors import Conflict, Invalid, NotFound
 from pipecli.core.models import Account, Contact, Deal, Lead, Tag, TagLink, Task, User
 from pipecli.core.services.context import Ctx, ensure_user, find_user
+from pipecli.core.text import EMAIL_MAX, check_field
 
 
 class Record(Protocol):
@@ -46,11 +47,12 @@ KIND_MODELS: dict[str, type[Archivable]] = {
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-def clean(text: str | None) -> str | None:
-    """Trim and collapse white space; empty becomes None."""
+def clean(text: str | None, field: str = "text") -> str | None:
+    """Trim and collapse white space; empty becomes None. Control characters and text over
+    the field's length limit are refused first (pipecli.core.text.check_field), naming `field`."""
     if text is None:
         return None
-    text = " ".join(str(text).split())
+    text = " ".join(check_field(field, str(text)).split())
     return text or None
 
 
@@ -67,23 +69,33 @@ def blanked(inp: object, columns: dict[str, str]) -> list[str]:
 
 def bounded(text: str | None, field: str, limit: int) -> str | None:
     """`clean`, refusing a text longer than its column holds (PostgreSQL would refuse it later)."""
-    value = clean(text)
+    value = clean(text, field)
     if value is not None and len(value) > limit:
         raise Invalid(field, value[:40] + "...", f"is longer than {limit} characters")
     return value
 
 
+def notes(text: str | None, field: str = "notes") -> str | None:
+    """Free text (notes, a loss note, an activity's body): tab and line breaks kept, other
+    control characters refused, at most NOTE_MAX characters; empty becomes None."""
+    if text is None:
+        return None
+    return check_field(field, text) or None
+
+
 def required(text: str | None, field: str) -> str:
-    value = clean(text)
+    value = clean(text, field)
     if value is None:
         raise Invalid(field, text, "must not be empty")
     return value
 
 
 def email(text: str | None, field: str = "email") -> str | None:
-    value = clean(text)
+    value = clean(text, field)
     if value is None:
         return None
+    if len(value) > EMAIL_MAX:
+        raise Invalid(field, None, f"is {len(value):,} characters long; at most {EMAIL_MAX}")
     if not EMAIL_RE.match(value):
         raise Invalid(field, value, "is not an e-mail address (expected name@domain)")
     return value.lower()
@@ -132,7 +144,7 @@ def as_money(
 
 
 def to_minor(amount: Decimal | None, currency: str, field: str = "amount") -> int | None:
-    return None if amount is None else money.to_minor(amount, currency, field=field)
+    return None if amount is None else money.stored_minor(amount, currency, field=field)
 
 
 MAX_ID = 2**63 - 1  # the largest key either backend stores; a larger "id" names nothing

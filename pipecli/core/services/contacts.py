@@ -62,11 +62,11 @@ def edit(ctx: Ctx, contact_id: int | str, inp: ContactInput) -> Contact:
 def _fill(ctx: Ctx, contact: Contact, inp: ContactInput) -> None:
     values: dict[str, object] = {
         "email": common.email(inp.email),
-        "phone": common.clean(inp.phone),
-        "title": common.clean(inp.title),
+        "phone": common.clean(inp.phone, "phone"),
+        "title": common.clean(inp.title, "title"),
         "birthday": birthday(ctx, inp.birthday),
-        "source": common.clean(inp.source),
-        "notes": inp.notes or None,
+        "source": common.clean(inp.source, "source"),
+        "notes": common.notes(inp.notes),
     }
     account = account_for(ctx, inp.account, None)
     if account is not None:

@@ -124,9 +124,9 @@ def create(ctx: Ctx, inp: DealInput) -> Deal:
         probability=probability,
         probability_manual=manual,
         expected_close=close,
-        source=common.clean(inp.source),
+        source=common.clean(inp.source, "source"),
         product=common.bounded(inp.product, "product", PRODUCT_MAX),
-        notes=inp.notes,
+        notes=common.notes(inp.notes),
         stage_entered_at=ctx.now,
         created_at=ctx.now,
         updated_at=ctx.now,
@@ -160,7 +160,7 @@ def record(
             currency=deal.currency,
             expected_close=deal.expected_close,
             probability=deal.probability,
-            note=note,
+            note=common.notes(note, "note"),
         )
     )
     ctx.session.flush()
@@ -275,7 +275,7 @@ def lose(
     from_id = deal.stage_id
     when = _closed_at(ctx, deal, on)
     _enter(ctx, deal, stage, when)
-    deal.lost_reason, deal.lost_note = common.clean(reason), note
+    deal.lost_reason, deal.lost_note = common.clean(reason, "reason"), common.notes(note, "note")
     ctx.session.add(deal)
     why = ": ".join(t for t in (deal.lost_reason, note) if t) or None
     record(ctx, deal, "lose", from_id, why, at=when)
@@ -368,11 +368,11 @@ def _apply_links(
     if owner is not None:
         deal.owner_id = owner.id
     if ch.source is not None:
-        deal.source = common.clean(ch.source)
+        deal.source = common.clean(ch.source, "source")
     if ch.product is not None:
         deal.product = common.bounded(ch.product, "product", PRODUCT_MAX)
     if ch.notes is not None:
-        deal.notes = ch.notes or None
+        deal.notes = common.notes(ch.notes)
 
 
 def _probability_change(ctx: Ctx, deal: Deal, value: str | int | None) -> tuple[int, bool]:

@@ -42,7 +42,7 @@ class LeadInput:
 
 
 def status(text: str | None) -> str | None:
-    value = common.clean(text)
+    value = common.clean(text, "status")
     if value is None:
         return None
     value = value.lower()
@@ -89,16 +89,16 @@ def _fill(ctx: Ctx, lead: Lead, inp: LeadInput) -> None:
     if new_status and lead.status == "converted":
         raise Conflict(f"lead {lead.id} is converted; its status is final")
     values = {
-        "company": common.clean(inp.company),
+        "company": common.clean(inp.company, "company"),
         "email": common.email(inp.email),
-        "phone": common.clean(inp.phone),
-        "title": common.clean(inp.title),
-        "source": common.clean(inp.source),
+        "phone": common.clean(inp.phone, "phone"),
+        "title": common.clean(inp.title, "title"),
+        "source": common.clean(inp.source, "source"),
         "amount_minor": common.to_minor(
             common.as_amount(inp.value, "value"), lead.currency, "value"
         ),
         "status": new_status,
-        "notes": inp.notes or None,
+        "notes": common.notes(inp.notes),
     }
     if inp.owner is not None:
         values["owner_id"] = common.resolve_owner(ctx, inp.owner).id

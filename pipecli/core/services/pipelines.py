@@ -74,7 +74,7 @@ def probability(value: int | str | None, field: str = "probability") -> int | No
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     text = str(value).strip().rstrip("%")
-    if not text.lstrip("-").isdigit():
+    if not (text.lstrip("-").isascii() and text.lstrip("-").isdigit()) or len(text) > 10:
         raise Invalid(field, value, "must be a whole number from 0 to 100")
     prob = int(text)
     if not 0 <= prob <= 100:
@@ -248,7 +248,7 @@ def edit_stage(
             raise Invalid("probability", prob, f"of closing stage {stage.name!r} is fixed")
         stage.probability = prob
         follow_stage_probability(ctx, stage)
-    if clean(category_value):
+    if clean(category_value, "category"):
         if stage.outcome != "open":
             raise Invalid("category", category_value, f"of closing stage {stage.name!r} is fixed")
         stage.forecast_category = category(category_value, stage.probability)

@@ -39,7 +39,7 @@ class TaskInput:
 
 
 def choice(text: str | None, allowed: tuple[str, ...], field_name: str) -> str | None:
-    value = common.clean(text)
+    value = common.clean(text, field_name)
     if value is None:
         return None
     key = value.lower().replace("-", "").replace("e-mail", "email")
@@ -61,7 +61,11 @@ def _due(ctx: Ctx, value: str | dates.When | date | None) -> dates.When | None:
 def create(ctx: Ctx, inp: TaskInput) -> Task:
     title = common.required(inp.title, "title")
     due = _due(ctx, inp.due)
-    rule = recurrence.parse_repeat(inp.repeat) if inp.repeat and common.clean(inp.repeat) else None
+    rule = (
+        recurrence.parse_repeat(inp.repeat)
+        if inp.repeat and common.clean(inp.repeat, "repeat")
+        else None
+    )
     if rule and due is None:
         raise Invalid("repeat", inp.repeat, "needs a due date (--due) to repeat from")
     task = Task(
@@ -71,7 +75,7 @@ def create(ctx: Ctx, inp: TaskInput) -> Task:
         due_date=due.date if due else None,
         due_time=due.time if due else None,
         repeat=rule,
-        notes=inp.notes or None,
+        notes=common.notes(inp.notes),
         created_at=ctx.now,
         updated_at=ctx.now,
     )
@@ -105,7 +109,7 @@ def edit(ctx: Ctx, task_id: int | str, inp: TaskInput) -> Task:
         task.due_date, task.due_time = due.date, due.time
     elif isinstance(inp.due, str) and not inp.due.strip():  # `--due ""` clears the due date
         task.due_date, task.due_time = None, None
-    if common.clean(inp.repeat):
+    if common.clean(inp.repeat, "repeat"):
         task.repeat = None if inp.repeat == "none" else recurrence.parse_repeat(inp.repeat or "")
         if task.repeat and task.due_date is None:
             raise Invalid("repeat", inp.repeat, "needs a due date (--due) to repeat from")
@@ -114,7 +118,7 @@ def edit(ctx: Ctx, task_id: int | str, inp: TaskInput) -> Task:
     task.kind = choice(inp.kind, KINDS, "type") or task.kind
     task.priority = choice(inp.priority, PRIORITIES, "priority") or task.priority
     if inp.notes is not None:
-        task.notes = inp.notes or None
+        task.notes = common.notes(inp.notes)
     _link(ctx, task, inp)
     if inp.owner is not None:
         task.owner_id = common.resolve_owner(ctx, inp.owner).id

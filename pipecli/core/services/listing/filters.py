@@ -64,7 +64,7 @@ def archived_cond(model: Any, flt: Filter) -> Any:
 
 def search_cond(flt: Filter, *cols: Any) -> Any | None:
     """`--search`: a case-insensitive substring of any of `cols` (% and _ match themselves)."""
-    text = common.clean(flt.search)
+    text = common.clean(flt.search, "search")
     if not text:
         return None
     literal = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -104,7 +104,7 @@ def page(ctx: Ctx, kind: str, query: Any, flt: Filter, build: Any) -> Page:
 
 
 def tag_cond(kind: str, model: Any, flt: Filter) -> Any | None:
-    if not (flt.tag and common.clean(flt.tag)):
+    if not (flt.tag and common.clean(flt.tag, "tag")):
         return None
     return model.id.in_(common.tagged_ids(kind, flt.tag))
 

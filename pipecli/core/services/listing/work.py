@@ -73,7 +73,7 @@ def tasks_query() -> Any:
 
 def _due_cond(ctx: Ctx, due: str | None) -> list[Any]:
     """`--due X`: due on or before X (so `today` includes overdue); `overdue`: before today."""
-    text = common.clean(due)
+    text = common.clean(due, "due")
     if not text:
         return []
     if text.lower() == "overdue":

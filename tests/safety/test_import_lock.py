@@ -1,0 +1,61 @@
+"""Writers are not starved: `pipe add task` started while a big import runs succeeds (it waits
+for the import's short write transaction instead of failing with "database is locked"), and the
+import stays all-or-nothing. bench/bench_import_lock.py runs the same at 100,000 rows."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROWS = 6000
+
+
+def test_add_task_during_an_import_succeeds(tmp_path: Path) -> None:
+    sys.path.insert(0, str(Path(__file__).parents[2] / "bench"))
+    from bench_import import generate
+
+    db, csv_path = tmp_path / "pipe.db", tmp_path / "deals.csv"
+    generate(csv_path, ROWS)
+    env = {**os.environ, "PIPE_DB": str(db)}
+    run = [sys.executable, "-m", "pipecli"]
+    subprocess.run([*run, "add", "task", "first"], env=env, check=True, capture_output=True)
+    imp = subprocess.Popen([*run, "import", "deals", str(csv_path)], env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    adds = []
+    while imp.poll() is None or not adds:
+        started_during = imp.poll() is None
+        r = subprocess.run([*run, "add", "task", f"during {len(adds)}"], env=env,
+                           capture_output=True, text=True)  # fmt: skip
+        adds.append((started_during, r.returncode, r.stderr))
+        time.sleep(0.05)
+    _out, err = imp.communicate()
+    assert imp.returncode == 0, err
+    assert any(during for during, _, _ in adds), "no add task ran while the import did"
+    assert [(code, e) for _, code, e in adds if code != 0] == []
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM deal").fetchone()[0] == ROWS
+    assert conn.execute("SELECT count(*) FROM task").fetchone()[0] == 1 + len(adds)
+    conn.close()
+
+
+def test_a_refused_import_keeps_nothing_while_others_write(tmp_path: Path) -> None:
+    """All or nothing still: a bad last row refuses the whole file, the tasks added meanwhile
+    stay."""
+    db, csv_path = tmp_path / "pipe.db", tmp_path / "deals.csv"
+    rows = "\n".join(f"Deal {i},{i}" for i in range(3000))
+    csv_path.write_text(f"title,amount\n{rows}\nBad,\u001b[2J\n", encoding="utf-8")
+    env = {**os.environ, "PIPE_DB": str(db)}
+    run = [sys.executable, "-m", "pipecli"]
+    imp = subprocess.Popen([*run, "import", "deals", str(csv_path)], env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    r = subprocess.run([*run, "add", "task", "meanwhile"], env=env, capture_output=True, text=True)
+    _, err = imp.communicate()
+    assert r.returncode == 0, r.stderr
+    assert imp.returncode == 2 and "line 3002" in err
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM deal").fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM task").fetchone()[0] == 1
