@@ -31,6 +31,7 @@ def add_lead(
     currency: o.Currency = None,
     status: o.LeadStatus = None,
     owner: o.Owner = None,
+    create_owner: o.CreateOwner = False,
     notes: o.Notes = None,
     tag: o.Tags = None,
     as_json: o.Json = False,
@@ -42,6 +43,7 @@ def add_lead(
     inp = leads.LeadInput(
         name=name, company=company, email=email, phone=phone, title=title, source=source,
         value=value, currency=currency, status=status, owner=owner, notes=notes, tags=tag or [],
+        create_owner=create_owner,
     )  # fmt: skip
     with session() as ctx:
         row = listing.get_row(ctx, "lead", leads.create(ctx, inp))
@@ -60,6 +62,7 @@ def add_account(
     employees: o.Employees = None,
     source: o.Source = None,
     owner: o.Owner = None,
+    create_owner: o.CreateOwner = False,
     notes: o.Notes = None,
     tag: o.Tags = None,
     duplicate: Annotated[
@@ -75,6 +78,7 @@ def add_account(
         name=name, domain=domain, industry=industry, website=website, phone=phone,
         address=address, region=region, employees=employees, source=source, owner=owner,
         notes=notes, tags=tag or [],
+        create_owner=create_owner,
     )  # fmt: skip
     with session() as ctx:
         row = listing.get_row(ctx, "account", accounts.create(ctx, inp, duplicate=duplicate))
@@ -91,6 +95,7 @@ def add_contact(
     birthday: o.Birthday = None,
     source: o.Source = None,
     owner: o.Owner = None,
+    create_owner: o.CreateOwner = False,
     notes: o.Notes = None,
     tag: o.Tags = None,
     as_json: o.Json = False,
@@ -102,6 +107,7 @@ def add_contact(
     inp = contacts.ContactInput(
         name=name, account=account, email=email, phone=phone, title=title, birthday=birthday,
         source=source, owner=owner, notes=notes, tags=tag or [],
+        create_owner=create_owner,
     )  # fmt: skip
     with session() as ctx:
         row = listing.get_row(ctx, "contact", contacts.create(ctx, inp))
@@ -120,6 +126,7 @@ def add_deal(
     pipeline: Annotated[str | None, typer.Option(help="Pipeline (default: default).")] = None,
     probability: Annotated[str | None, typer.Option(help="Percent; default follows stage.")] = None,
     owner: o.Owner = None,
+    create_owner: o.CreateOwner = False,
     source: o.Source = None,
     product: o.Product = None,
     notes: o.Notes = None,
@@ -134,6 +141,7 @@ def add_deal(
         title=title, account=account, contact=contact, amount=amount, currency=currency,
         close=close, stage=stage, pipeline=pipeline, owner=owner, probability=probability,
         source=source, product=product, notes=notes, tags=tag or [],
+        create_owner=create_owner,
     )  # fmt: skip
     with session() as ctx:
         row = listing.get_row(ctx, "deal", deals.create(ctx, inp))
@@ -154,6 +162,7 @@ def add_task(
     contact: o.ContactRef = None,
     account: Account = None,
     owner: o.Owner = None,
+    create_owner: o.CreateOwner = False,
     notes: o.Notes = None,
     tag: o.Tags = None,
     as_json: o.Json = False,
@@ -165,6 +174,7 @@ def add_task(
     inp = tasks.TaskInput(
         title=title, due=due, kind=kind, priority=priority, repeat=repeat, deal=deal, lead=lead,
         contact=contact, account=account, owner=owner, notes=notes, tags=tag or [],
+        create_owner=create_owner,
     )  # fmt: skip
     with session() as ctx:
         row = listing.get_row(ctx, "task", tasks.create(ctx, inp))

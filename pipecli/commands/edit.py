@@ -20,7 +20,8 @@ def _require_change(kind: str, changes: object) -> None:
     given = [
         f.name
         for f in fields(changes)  # type: ignore[arg-type]
-        if getattr(changes, f.name) not in (None, [])
+        if f.name != "create_owner"
+        and getattr(changes, f.name) not in (None, [])
         and not (f.name in identity and getattr(changes, f.name) == "")  # never cleared
     ]
     if not given:
@@ -45,6 +46,7 @@ def edit_deal(
     close: Annotated[str | None, typer.Option(help="Expected close date.")] = None,
     probability: Annotated[str | None, typer.Option(help="Percent, or `auto`.")] = None,
     owner: o.Owner = None,
+    create_owner: o.CreateOwner = False,
     source: o.Source = None,
     product: o.Product = None,
     notes: o.Notes = None,
@@ -61,6 +63,7 @@ def edit_deal(
         close=close, owner=owner, probability=probability, source=source, product=product,
         notes=notes,
         tags=tag or [], untags=untag or [],
+        create_owner=create_owner,
     )  # fmt: skip
     _require_change("deal", ch)
     with session() as ctx:
@@ -81,6 +84,7 @@ def edit_lead(
     currency: o.Currency = None,
     status: o.LeadStatus = None,
     owner: o.Owner = None,
+    create_owner: o.CreateOwner = False,
     notes: o.Notes = None,
     tag: o.Tags = None,
     untag: o.Untags = None,
@@ -94,6 +98,7 @@ def edit_lead(
         name=name or "", company=company, email=email, phone=phone, title=title, source=source,
         value=value, currency=currency, status=status, owner=owner, notes=notes,
         tags=tag or [], untags=untag or [],
+        create_owner=create_owner,
     )  # fmt: skip
     _require_change("lead", inp)
     with session() as ctx:
@@ -114,6 +119,7 @@ def edit_account(
     employees: o.Employees = None,
     source: o.Source = None,
     owner: o.Owner = None,
+    create_owner: o.CreateOwner = False,
     notes: o.Notes = None,
     tag: o.Tags = None,
     untag: o.Untags = None,
@@ -127,6 +133,7 @@ def edit_account(
         name=name or "", domain=domain, industry=industry, website=website, phone=phone,
         address=address, region=region, employees=employees, source=source, owner=owner,
         notes=notes, tags=tag or [], untags=untag or [],
+        create_owner=create_owner,
     )  # fmt: skip
     _require_change("account", inp)
     with session() as ctx:
@@ -145,6 +152,7 @@ def edit_contact(
     birthday: o.Birthday = None,
     source: o.Source = None,
     owner: o.Owner = None,
+    create_owner: o.CreateOwner = False,
     notes: o.Notes = None,
     tag: o.Tags = None,
     untag: o.Untags = None,
@@ -158,6 +166,7 @@ def edit_contact(
         name=name or "", account=account, email=email, phone=phone, title=title,
         birthday=birthday, source=source, owner=owner, notes=notes, tags=tag or [],
         untags=untag or [],
+        create_owner=create_owner,
     )  # fmt: skip
     _require_change("contact", inp)
     with session() as ctx:
@@ -175,6 +184,7 @@ def edit_task(
     repeat: Annotated[str | None, typer.Option(help="Repeat rule, or `none`.")] = None,
     deal: o.DealRef = None,
     owner: o.Owner = None,
+    create_owner: o.CreateOwner = False,
     notes: o.Notes = None,
     tag: o.Tags = None,
     untag: o.Untags = None,
@@ -187,6 +197,7 @@ def edit_task(
     inp = tasks.TaskInput(
         title=title or "", due=due, kind=kind, priority=priority, repeat=repeat, deal=deal,
         owner=owner, notes=notes, tags=tag or [], untags=untag or [],
+        create_owner=create_owner,
     )  # fmt: skip
     _require_change("task", inp)
     with session() as ctx:

@@ -64,3 +64,7 @@ ContactRef = Annotated[str | None, typer.Option("--contact", help="Contact name 
 DealRef = Annotated[str | None, typer.Option("--deal", help="Deal id or title.")]
 Priority = Annotated[str | None, typer.Option("--priority", help="low, normal, high, urgent.")]
 TaskType = Annotated[str | None, typer.Option("--type", help="todo, call, email, meeting.")]
+CreateOwner = Annotated[
+    bool,
+    typer.Option("--create-owner", help="Add the --owner as a new user if nobody has that name."),
+]

@@ -60,6 +60,7 @@ class AccountInput:
     notes: str | None = None
     tags: list[str] = field(default_factory=list)
     untags: list[str] = field(default_factory=list)
+    create_owner: bool = False  # an owner nobody is called yet is added (--create-owner)
 
 
 def domain(text: str | None, field_name: str = "domain") -> str | None:
@@ -132,7 +133,7 @@ def _fill(ctx: Ctx, account: Account, inp: AccountInput, *, only_empty: bool) ->
         "notes": inp.notes or None,
     }
     if inp.owner is not None:
-        values["owner_id"] = common.resolve_owner(ctx, inp.owner).id
+        values["owner_id"] = common.resolve_owner(ctx, inp.owner, inp.create_owner).id
     elif account.owner_id is None:
         values["owner_id"] = ctx.user().id
     for key, value in values.items():

@@ -19,7 +19,7 @@ from sqlmodel import col, select
 from pipecli.core import dates, money
 from pipecli.core.errors import Conflict, Invalid, NotFound
 from pipecli.core.models import Account, Contact, Deal, Lead, Tag, TagLink, Task, User
-from pipecli.core.services.context import Ctx, ensure_user, find_user
+from pipecli.core.services.context import Ctx, ensure_user, find_user, unknown_owner
 
 
 class Record(Protocol):
@@ -197,14 +197,22 @@ def resolve_ref(ctx: Ctx, model: Any, ref: int | str | None, kind: str) -> Any |
     return found
 
 
-def resolve_owner(ctx: Ctx, owner: str | None) -> User:
-    """`me`/None is the current user; another name is found or added to the team. An empty
-    name is refused: every record has an owner (`--owner ""` does not clear it)."""
+def resolve_owner(ctx: Ctx, owner: str | None, create: bool = False) -> User:
+    """`me`/None is the current user (stored on first need); another name must be a stored user
+    (ignoring case and spacing), else NotFound naming the closest names, so a typo never becomes
+    a teammate. `create` (`--create-owner`) adds the user on purpose. An empty name is refused:
+    every record has an owner (`--owner ""` does not clear it)."""
     if owner is not None and not owner.strip():
         raise Invalid("owner", owner, "must not be empty: every record has an owner (or `me`)")
     if owner is None or owner.strip().lower() == "me":
         return ctx.user()
-    return ensure_user(ctx, required(owner, "owner"))
+    name = required(owner, "owner")
+    if create:
+        return ensure_user(ctx, name)
+    found = find_user(ctx.session, name)
+    if found is None:
+        raise unknown_owner(ctx.session, name)
+    return found
 
 
 def owner_filter(ctx: Ctx, owner: str | None) -> int | None:

@@ -28,6 +28,7 @@ class ContactInput:
     notes: str | None = None
     tags: list[str] = field(default_factory=list)
     untags: list[str] = field(default_factory=list)
+    create_owner: bool = False  # an owner nobody is called yet is added (--create-owner)
 
 
 def birthday(ctx: Ctx, value: str | date | None) -> date | None:
@@ -72,7 +73,7 @@ def _fill(ctx: Ctx, contact: Contact, inp: ContactInput) -> None:
     if account is not None:
         values["account_id"] = account.id
     if inp.owner is not None:
-        values["owner_id"] = common.resolve_owner(ctx, inp.owner).id
+        values["owner_id"] = common.resolve_owner(ctx, inp.owner, inp.create_owner).id
     elif contact.owner_id is None:
         values["owner_id"] = ctx.user().id
     for key, value in values.items():

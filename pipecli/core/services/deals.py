@@ -43,6 +43,7 @@ class DealInput:
     notes: str | None = None
     tags: list[str] = field(default_factory=list)
     lead_id: int | None = None
+    create_owner: bool = False  # an owner nobody is called yet is added (--create-owner)
 
 
 @dataclass
@@ -62,6 +63,7 @@ class DealChanges:
     notes: str | None = None
     tags: list[str] = field(default_factory=list)
     untags: list[str] = field(default_factory=list)
+    create_owner: bool = False  # an owner nobody is called yet is added (--create-owner)
 
 
 def stage_probability(outcome: str, stage_default: int, manual: int | None) -> tuple[int, bool]:
@@ -109,7 +111,7 @@ def create(ctx: Ctx, inp: DealInput) -> Deal:
         )
     contact = common.resolve_ref(ctx, Contact, inp.contact, "contact")
     account = account_for(ctx, inp.account, contact)
-    owner = common.resolve_owner(ctx, inp.owner)
+    owner = common.resolve_owner(ctx, inp.owner, inp.create_owner)
     probability, manual = stage_probability(stage.outcome, stage.probability, prob)
     deal = Deal(
         title=title,
@@ -334,7 +336,7 @@ def edit(ctx: Ctx, deal_id: int | str, ch: DealChanges) -> Deal:
     prob, manual = _probability_change(ctx, deal, ch.probability)
     contact = common.resolve_ref(ctx, Contact, ch.contact, "contact") if ch.contact else None
     account = account_for(ctx, ch.account, None) if ch.account else None
-    owner = common.resolve_owner(ctx, ch.owner) if ch.owner is not None else None
+    owner = common.resolve_owner(ctx, ch.owner, ch.create_owner) if ch.owner is not None else None
     title = common.required(ch.title, "title") if ch.title is not None else deal.title
     changes = []
     if (amount_minor, currency) != (deal.amount_minor, deal.currency):

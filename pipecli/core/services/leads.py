@@ -39,6 +39,7 @@ class LeadInput:
     notes: str | None = None
     tags: list[str] = field(default_factory=list)
     untags: list[str] = field(default_factory=list)
+    create_owner: bool = False  # an owner nobody is called yet is added (--create-owner)
 
 
 def status(text: str | None) -> str | None:
@@ -101,7 +102,7 @@ def _fill(ctx: Ctx, lead: Lead, inp: LeadInput) -> None:
         "notes": inp.notes or None,
     }
     if inp.owner is not None:
-        values["owner_id"] = common.resolve_owner(ctx, inp.owner).id
+        values["owner_id"] = common.resolve_owner(ctx, inp.owner, inp.create_owner).id
     elif lead.owner_id is None:
         values["owner_id"] = ctx.user().id
     for key, value in values.items():

@@ -36,6 +36,7 @@ class TaskInput:
     notes: str | None = None
     tags: list[str] = field(default_factory=list)
     untags: list[str] = field(default_factory=list)
+    create_owner: bool = False  # an owner nobody is called yet is added (--create-owner)
 
 
 def choice(text: str | None, allowed: tuple[str, ...], field_name: str) -> str | None:
@@ -76,7 +77,7 @@ def create(ctx: Ctx, inp: TaskInput) -> Task:
         updated_at=ctx.now,
     )
     _link(ctx, task, inp)
-    task.owner_id = common.resolve_owner(ctx, inp.owner).id
+    task.owner_id = common.resolve_owner(ctx, inp.owner, inp.create_owner).id
     ctx.session.add(task)
     ctx.session.flush()
     common.set_tags(ctx, "task", common.id_of(task), inp.tags)
@@ -117,7 +118,7 @@ def edit(ctx: Ctx, task_id: int | str, inp: TaskInput) -> Task:
         task.notes = inp.notes or None
     _link(ctx, task, inp)
     if inp.owner is not None:
-        task.owner_id = common.resolve_owner(ctx, inp.owner).id
+        task.owner_id = common.resolve_owner(ctx, inp.owner, inp.create_owner).id
     task.updated_at = ctx.now
     ctx.session.add(task)
     ctx.session.flush()
