@@ -175,7 +175,7 @@ def _preset_file(name: str) -> Callable[..., None]:
         opts = import_presets.PresetOptions(
             dry_run, skip_invalid, pipeline, create_stages, create_owners=create_owner
         )
-        call = getattr(import_presets, name)
+        call = {"hubspot": import_presets.hubspot, "pipedrive": import_presets.pipedrive}[name]
         _run(lambda ctx, p: call(ctx, file, opts, encoding, p), as_json)
 
     label = {"hubspot": "HubSpot", "pipedrive": "Pipedrive"}[name]

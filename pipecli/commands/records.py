@@ -36,9 +36,8 @@ def _kind(text: str) -> str:
 def _list(kind: str, flt: object, fmt: render.Fmt, /, **extra: object) -> None:
     from pipecli.core.services import listing
 
-    fn = getattr(listing, f"list_{'activities' if kind == 'activity' else kind + 's'}")
     with session() as ctx:
-        page = fn(ctx, flt, **extra)
+        page = listing.LISTS[kind](ctx, flt, **extra)
     render.rows(kind, page.rows, fmt, more=page.more, note=_hidden_note(kind, page.hidden))
 
 

@@ -9,6 +9,7 @@ pipecli.render.reports draws it.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -174,38 +175,29 @@ def _simple(name: str, doc: str) -> None:
         owner: o.Owner = None, as_of: AsOf = None, currency: Currency = None,
         as_json: Json = False, as_csv: Csv = False, svg: Svg = None, html: Html = None,
     ) -> None:  # fmt: skip
-        import importlib
-
-        rep = importlib.import_module(f"pipecli.core.reports.{name}")
+        build, row_type = _simple_reports()[name]
         with session() as ctx:
             flt = _filters(date_from, date_to, pipeline, owner, as_of, currency)
-            result = rep.build(ctx, flt)
-        _show(result, ROW_TYPES[name](), as_json, as_csv, svg, html)
+            result = build(ctx, flt)
+        _show(result, row_type, as_json, as_csv, svg, html)
 
     command.__doc__ = doc
     report_app.command(name)(command)
 
 
-def _row_type(module: str, name: str | None) -> Any:
-    def get() -> type | None:
-        import importlib
+def _simple_reports() -> dict[str, tuple[Callable[[Any, Filters], Any], type]]:
+    """Report name -> (its build function, its row type): the reports `_simple` registers.
+    Imported when one runs, so that other commands do not load them."""
+    from pipecli.core.reports import calibrate, cycle, slipped, stale
 
-        return (
-            getattr(importlib.import_module(f"pipecli.core.reports.{module}"), name)
-            if name
-            else None
-        )
+    return {
+        "cycle": (cycle.build, cycle.CycleRow),
+        "stale": (stale.build, stale.StaleRow),
+        "slipped": (slipped.build, slipped.SlipRow),
+        "calibrate": (calibrate.build, calibrate.CalibrateRow),
+    }
 
-    return get
 
-
-ROW_TYPES = {
-    "cycle": _row_type("cycle", "CycleRow"),
-    "velocity": _row_type("velocity", None),
-    "stale": _row_type("stale", "StaleRow"),
-    "slipped": _row_type("slipped", "SlipRow"),
-    "calibrate": _row_type("calibrate", "CalibrateRow"),
-}
 _simple("cycle", "Days from creation to close (won, lost): mean, median, p90; time in each stage.")
 _simple("stale", "Open deals past their stage's rotting threshold or their expected close.")
 _simple("slipped", "Deals whose expected close date was pushed out: how often, by how much.")

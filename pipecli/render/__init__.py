@@ -15,8 +15,9 @@ from enum import StrEnum
 from typing import Any
 
 from pipecli.core.io.writers import jsonable, write
+from pipecli.core.rows import ConversionView, Fields
 
-Row = dict[str, Any]
+Row = Fields  # a typed row (pipecli.core.rows) or a record view, read by field name
 
 
 class Fmt(StrEnum):
@@ -302,7 +303,7 @@ def created(kind: str, row: Row, fmt: Fmt, verb: str = "created") -> None:
         sys.stdout.write(f"{verb} {kind} {row['id']}: {label}{extra}\n")
 
 
-def conversion(result: Row, as_json: bool) -> None:
+def conversion(result: ConversionView, as_json: bool) -> None:
     """What `pipe convert` made or linked."""
     if as_json:
         emit_json(result)

@@ -20,7 +20,7 @@ from pipecli.core.errors import Invalid, NotFound
 from pipecli.core.imports.fields import LOST_WORDS, WON_WORDS, norm
 from pipecli.core.models import Account, Contact, Deal, Lead, Stage, new_uuid
 from pipecli.core.services import pipelines
-from pipecli.core.services.context import Ctx, ensure_user, find_user, unknown_owner
+from pipecli.core.services.context import Ctx, acting_or_found, ensure_user, unknown_owner
 
 MODELS: dict[str, Any] = {"account": Account, "contact": Contact, "deal": Deal, "lead": Lead}
 
@@ -133,7 +133,7 @@ class Refs:
             if self.create_owners:
                 self.cache[k] = ensure_user(self.ctx, text).id
             else:
-                user = find_user(self.ctx.session, text)
+                user = acting_or_found(self.ctx, text)
                 self.cache[k] = user.id if user else None
         found = self.cache[k]
         if found is None:

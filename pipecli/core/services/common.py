@@ -19,7 +19,13 @@ from sqlmodel import col, select
 from pipecli.core import dates, money
 from pipecli.core.errors import Conflict, Invalid, NotFound
 from pipecli.core.models import Account, Contact, Deal, Lead, Tag, TagLink, Task, User
-from pipecli.core.services.context import Ctx, ensure_user, find_user, unknown_owner
+from pipecli.core.services.context import (
+    Ctx,
+    acting_or_found,
+    ensure_user,
+    find_user,
+    unknown_owner,
+)
 
 
 class Record(Protocol):
@@ -209,7 +215,7 @@ def resolve_owner(ctx: Ctx, owner: str | None, create: bool = False) -> User:
     name = required(owner, "owner")
     if create:
         return ensure_user(ctx, name)
-    found = find_user(ctx.session, name)
+    found = acting_or_found(ctx, name)
     if found is None:
         raise unknown_owner(ctx.session, name)
     return found

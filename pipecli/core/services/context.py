@@ -56,6 +56,14 @@ def find_user(session: Session, name: str) -> User | None:
     return session.exec(select(User).where(func.lower(User.name) == key)).first()
 
 
+def acting_or_found(ctx: Ctx, name: str) -> User | None:
+    """The stored user called `name`; the acting user (stored now if new) when that is you."""
+    key = " ".join(name.split()).lower()
+    if key == " ".join(ctx.settings.user_name.split()).lower():
+        return ctx.user()
+    return find_user(ctx.session, name)
+
+
 def similar_users(session: Session, name: str, n: int = 3) -> list[str]:
     """The stored user names closest to `name` (difflib, ignoring case), best first."""
     import difflib

@@ -15,6 +15,7 @@ from sqlmodel import col
 
 from pipecli.core.errors import Invalid
 from pipecli.core.models import Account, Contact, Deal, Lead, Task
+from pipecli.core.rows import Row
 from pipecli.core.schema import field_names, kind_name
 from pipecli.core.services import common, listing
 from pipecli.core.services.context import Ctx
@@ -41,7 +42,7 @@ def fields(kind: str) -> list[str]:
     return field_names(kind)
 
 
-def rows(ctx: Ctx, kind: str) -> Iterator[dict[str, Any]]:
+def rows(ctx: Ctx, kind: str) -> Iterator[Row]:
     """Every record of `kind`, in id order, as its list row; fetched BATCH at a time."""
     model, query, build = _QUERIES[kind]
     last = 0

@@ -13,9 +13,10 @@ from sqlmodel import select
 
 from pipecli.core.errors import Conflict, Invalid
 from pipecli.core.models import Account, Activity, Contact, Deal, Lead, StageChange, TagLink, Task
+from pipecli.core.rows import RecordView
 from pipecli.core.services import common, listing
 from pipecli.core.services.context import Ctx
-from pipecli.core.services.listing import Filter, Row
+from pipecli.core.services.listing import Filter
 
 
 def model_for(kind: str) -> type[common.Archivable]:
@@ -89,19 +90,25 @@ def purge(ctx: Ctx, kind: str, record_id: int | str) -> None:
     ctx.session.flush()
 
 
-def detail(ctx: Ctx, kind: str, record_id: int | str) -> Row:
+def detail(ctx: Ctx, kind: str, record_id: int | str) -> RecordView:
     """A record with what hangs off it: history, activities, tasks, deals, contacts."""
     if kind == "deal":
         return listing.deal_detail(ctx, record_id)
     row = listing.get_row(ctx, kind, record_id)
     on = (kind, row["id"])
     everything = Filter(limit=None, status="all")
-    if kind != "task":
-        row["activities"] = listing.list_activities(ctx, Filter(limit=None), on=on).rows
-    if kind in ("account", "contact"):
-        row["deals"] = listing.list_deals(ctx, everything, on=on).rows
-    if kind == "account":
-        row["contacts"] = listing.list_contacts(ctx, Filter(limit=None, account=str(on[1]))).rows
-    if kind in ("lead", "contact", "account"):
-        row["tasks"] = listing.list_tasks(ctx, everything, on=on).rows
-    return row
+    return RecordView(
+        row,
+        activities=None
+        if kind == "task"
+        else listing.list_activities(ctx, Filter(limit=None), on=on).rows,
+        deals=listing.list_deals(ctx, everything, on=on).rows
+        if kind in ("account", "contact")
+        else None,
+        contacts=listing.list_contacts(ctx, Filter(limit=None, account=str(on[1]))).rows
+        if kind == "account"
+        else None,
+        tasks=listing.list_tasks(ctx, everything, on=on).rows
+        if kind in ("lead", "contact", "account")
+        else None,
+    )

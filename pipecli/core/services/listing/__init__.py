@@ -15,6 +15,9 @@ modules behind it split the work by concern:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from pipecli.core.services.listing.deals import (
     DEAL_STATUSES,
     deal_detail,
@@ -50,9 +53,20 @@ from pipecli.core.services.listing.work import (
     tasks_query,
 )
 
+# kind -> its list view, for front ends that list any kind (`pipe list KIND`, the board)
+LISTS: dict[str, Callable[..., Page[Any]]] = {
+    "deal": list_deals,
+    "lead": list_leads,
+    "account": list_accounts,
+    "contact": list_contacts,
+    "task": list_tasks,
+    "activity": list_activities,
+}
+
 __all__ = [
     "DEAL_STATUSES",
     "DEFAULT_LIMIT",
+    "LISTS",
     "TASK_STATUSES",
     "Build",
     "Filter",

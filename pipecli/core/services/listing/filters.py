@@ -10,17 +10,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import func, or_
 from sqlmodel import col, select
 
 from pipecli.core import money
 from pipecli.core.errors import Invalid
+from pipecli.core.rows import Row
 from pipecli.core.services import common
 from pipecli.core.services.context import Ctx
 
-Row = dict[str, Any]
+R = TypeVar("R", bound=Row)
 Build = Callable[[Any, list[str]], Row]  # a query's result row and its tags -> a Row
 DEFAULT_LIMIT = 50
 
@@ -44,12 +45,12 @@ class Filter:
 
 
 @dataclass(frozen=True)
-class Page:
+class Page(Generic[R]):
     """One page of a list: `total` rows matched; `hidden` more were left out by a default filter
     the user did not choose (leads: the converted ones), for a front end to mention."""
 
     kind: str
-    rows: list[Row]
+    rows: list[R]
     total: int
     hidden: int = 0
 
@@ -88,7 +89,9 @@ def date_range(
     return conds
 
 
-def page(ctx: Ctx, kind: str, query: Any, flt: Filter, build: Any) -> Page:
+def page(
+    ctx: Ctx, kind: str, query: Any, flt: Filter, build: Callable[[Any, list[str]], R]
+) -> Page[R]:
     """Count the query's rows, run it up to the limit, and build rows with their tags."""
     if flt.limit is not None and not 0 <= flt.limit <= common.MAX_ID:
         raise Invalid("limit", flt.limit, "must be 0 (no limit) or a positive number")
@@ -133,8 +136,8 @@ def where(query: Any, *conds: Any) -> Any:
     return query
 
 
-def tail(obj: Any, tags: list[str]) -> Row:
-    """The fields every kind's row ends with (pipecli.core.schema's common tail)."""
+def tail(obj: Any, tags: list[str]) -> dict[str, Any]:
+    """The fields every kind's row ends with (`rows.Tail`), as keyword arguments."""
     return {
         "notes": obj.notes,
         "external_id": obj.external_id,
