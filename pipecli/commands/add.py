@@ -1,14 +1,19 @@
-"""`pipe add KIND ...`: create a lead, account, contact, deal or task."""
+"""`pipe add KIND ...`: create a lead, account, contact, deal or task.
+
+Each kind's options are declared once in `commands.record_options` (shared with `pipe edit`).
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from pipecli import render
 from pipecli.commands import options as o
+from pipecli.commands import record_options as ro
 from pipecli.commands._run import session
+from pipecli.commands.record_options import with_options
 
 app = typer.Typer(
     help="Create a record: lead, account, contact, deal or task.", no_args_is_help=True
@@ -16,166 +21,96 @@ app = typer.Typer(
 
 Name = Annotated[str, typer.Argument(help="Name.")]
 Title = Annotated[str, typer.Argument(help="Title.")]
-Account = o.AccountRef
+
+
+def _created(kind: str, row: Any, as_json: bool, as_csv: bool) -> None:
+    render.created(kind, row, render.fmt_of(as_json, as_csv))
 
 
 @app.command("lead")
+@with_options(ro.lead)
 def add_lead(
-    name: Name,
-    company: o.Company = None,
-    email: o.Email = None,
-    phone: o.Phone = None,
-    title: o.JobTitle = None,
-    source: o.Source = None,
-    value: o.Value = None,
-    currency: o.Currency = None,
-    status: o.LeadStatus = None,
-    owner: o.Owner = None,
-    create_owner: o.CreateOwner = False,
-    notes: o.Notes = None,
-    tag: o.Tags = None,
-    as_json: o.Json = False,
-    as_csv: o.Csv = False,
+    name: Name, as_json: o.Json = False, as_csv: o.Csv = False, *, fields: dict[str, Any]
 ) -> None:
     """Capture a lead: someone who might buy."""
     from pipecli.core.services import leads, listing
 
-    inp = leads.LeadInput(
-        name=name, company=company, email=email, phone=phone, title=title, source=source,
-        value=value, currency=currency, status=status, owner=owner, notes=notes, tags=tag or [],
-        create_owner=create_owner,
-    )  # fmt: skip
     with session() as ctx:
-        row = listing.get_row(ctx, "lead", leads.create(ctx, inp))
-    render.created("lead", row, render.fmt_of(as_json, as_csv))
+        row = listing.get_row(ctx, "lead", leads.create(ctx, leads.LeadInput(name, **fields)))
+    _created("lead", row, as_json, as_csv)
 
 
 @app.command("account")
+@with_options(ro.account)
 def add_account(
     name: Name,
-    domain: o.Domain = None,
-    industry: o.Industry = None,
-    website: o.Website = None,
-    phone: o.Phone = None,
-    address: o.Address = None,
-    region: o.Region = None,
-    employees: o.Employees = None,
-    source: o.Source = None,
-    owner: o.Owner = None,
-    create_owner: o.CreateOwner = False,
-    notes: o.Notes = None,
-    tag: o.Tags = None,
     duplicate: Annotated[
         bool, typer.Option("--duplicate", help="Add it even if an account has this name.")
     ] = False,
     as_json: o.Json = False,
     as_csv: o.Csv = False,
+    *,
+    fields: dict[str, Any],
 ) -> None:
     """Add an account (a company); a name already in use is refused unless --duplicate."""
     from pipecli.core.services import accounts, listing
 
-    inp = accounts.AccountInput(
-        name=name, domain=domain, industry=industry, website=website, phone=phone,
-        address=address, region=region, employees=employees, source=source, owner=owner,
-        notes=notes, tags=tag or [],
-        create_owner=create_owner,
-    )  # fmt: skip
     with session() as ctx:
+        inp = accounts.AccountInput(name, **fields)
         row = listing.get_row(ctx, "account", accounts.create(ctx, inp, duplicate=duplicate))
-    render.created("account", row, render.fmt_of(as_json, as_csv))
+    _created("account", row, as_json, as_csv)
 
 
 @app.command("contact")
+@with_options(ro.contact)
 def add_contact(
-    name: Name,
-    account: Account = None,
-    email: o.Email = None,
-    phone: o.Phone = None,
-    title: o.JobTitle = None,
-    birthday: o.Birthday = None,
-    source: o.Source = None,
-    owner: o.Owner = None,
-    create_owner: o.CreateOwner = False,
-    notes: o.Notes = None,
-    tag: o.Tags = None,
-    as_json: o.Json = False,
-    as_csv: o.Csv = False,
+    name: Name, as_json: o.Json = False, as_csv: o.Csv = False, *, fields: dict[str, Any]
 ) -> None:
     """Add a contact (a person), optionally at an account (created if new)."""
     from pipecli.core.services import contacts, listing
 
-    inp = contacts.ContactInput(
-        name=name, account=account, email=email, phone=phone, title=title, birthday=birthday,
-        source=source, owner=owner, notes=notes, tags=tag or [],
-        create_owner=create_owner,
-    )  # fmt: skip
     with session() as ctx:
+        inp = contacts.ContactInput(name, **fields)
         row = listing.get_row(ctx, "contact", contacts.create(ctx, inp))
-    render.created("contact", row, render.fmt_of(as_json, as_csv))
+    _created("contact", row, as_json, as_csv)
 
 
 @app.command("deal")
+@with_options(ro.deal)
 def add_deal(
     title: Title,
-    account: Account = None,
-    contact: o.ContactRef = None,
-    amount: Annotated[str | None, typer.Option(help="Deal value, e.g. 12000 or 12k.")] = None,
-    currency: o.Currency = None,
-    close: Annotated[str | None, typer.Option(help="Expected close: 2026-12-20, eoq...")] = None,
     stage: Annotated[str | None, typer.Option(help="Stage (default: the first).")] = None,
     pipeline: Annotated[str | None, typer.Option(help="Pipeline (default: default).")] = None,
-    probability: Annotated[str | None, typer.Option(help="Percent; default follows stage.")] = None,
-    owner: o.Owner = None,
-    create_owner: o.CreateOwner = False,
-    source: o.Source = None,
-    product: o.Product = None,
-    notes: o.Notes = None,
-    tag: o.Tags = None,
     as_json: o.Json = False,
     as_csv: o.Csv = False,
+    *,
+    fields: dict[str, Any],
 ) -> None:
     """Open a deal in a pipeline."""
     from pipecli.core.services import deals, listing
 
-    inp = deals.DealInput(
-        title=title, account=account, contact=contact, amount=amount, currency=currency,
-        close=close, stage=stage, pipeline=pipeline, owner=owner, probability=probability,
-        source=source, product=product, notes=notes, tags=tag or [],
-        create_owner=create_owner,
-    )  # fmt: skip
     with session() as ctx:
+        inp = deals.DealInput(title, stage=stage, pipeline=pipeline, **fields)
         row = listing.get_row(ctx, "deal", deals.create(ctx, inp))
-    render.created("deal", row, render.fmt_of(as_json, as_csv))
+    _created("deal", row, as_json, as_csv)
 
 
 @app.command("task")
+@with_options(ro.task)
 def add_task(
     title: Title,
-    due: Annotated[
-        str | None, typer.Option(help="Due: fri 10am, tomorrow, +3d, 2026-12-01.")
-    ] = None,
-    priority: o.Priority = None,
-    kind: o.TaskType = None,
-    repeat: Annotated[str | None, typer.Option(help="e.g. 'every 2 weeks'.")] = None,
-    deal: o.DealRef = None,
-    lead: Annotated[str | None, typer.Option(help="Lead id or name.")] = None,
+    lead: ro.LeadRef = None,
     contact: o.ContactRef = None,
-    account: Account = None,
-    owner: o.Owner = None,
-    create_owner: o.CreateOwner = False,
-    notes: o.Notes = None,
-    tag: o.Tags = None,
+    account: o.AccountRef = None,
     as_json: o.Json = False,
     as_csv: o.Csv = False,
+    *,
+    fields: dict[str, Any],
 ) -> None:
     """Add a task, optionally repeating, linked to a deal, lead, contact or account."""
     from pipecli.core.services import listing, tasks
 
-    inp = tasks.TaskInput(
-        title=title, due=due, kind=kind, priority=priority, repeat=repeat, deal=deal, lead=lead,
-        contact=contact, account=account, owner=owner, notes=notes, tags=tag or [],
-        create_owner=create_owner,
-    )  # fmt: skip
     with session() as ctx:
+        inp = tasks.TaskInput(title, lead=lead, contact=contact, account=account, **fields)
         row = listing.get_row(ctx, "task", tasks.create(ctx, inp))
-    render.created("task", row, render.fmt_of(as_json, as_csv))
+    _created("task", row, as_json, as_csv)

@@ -62,6 +62,9 @@ class AccountInput:
     untags: list[str] = field(default_factory=list)
     create_owner: bool = False  # an owner nobody is called yet is added (--create-owner)
 
+    def __post_init__(self) -> None:
+        common.check_input(self)
+
 
 def domain(text: str | None, field_name: str = "domain") -> str | None:
     value = common.clean(text)

@@ -60,6 +60,25 @@ def clean(text: str | None) -> str | None:
     return text or None
 
 
+def check_input(inp: object) -> None:
+    """Every text of an input model (`DealInput`, `LeadInput`...) through `text.check_text`, so
+    that each front end (options, imports, forms) is held to the same rules when the model is
+    made: no control characters (line breaks only in notes), no text longer than its kind
+    allows (notes NOTE_MAX, e-mail EMAIL_MAX, tags TAG_MAX, others NAME_MAX)."""
+    from dataclasses import fields
+
+    from pipecli.core import text
+
+    for f in fields(inp):  # type: ignore[arg-type]
+        value = getattr(inp, f.name)
+        if f.name in ("tags", "untags"):
+            for tag in value or ():
+                text.check_text("tag", tag, text.TAG_MAX)
+        elif isinstance(value, str):
+            limit = {"notes": text.NOTE_MAX, "email": text.EMAIL_MAX}.get(f.name, text.NAME_MAX)
+            text.check_text(f.name, value, limit, multiline=f.name == "notes")
+
+
 def blanked(inp: object, columns: dict[str, str]) -> list[str]:
     """The columns (column -> input field) whose option was given as empty text, as in
     `pipe edit contact 4 --phone ""`: the user clears them. None (not given) is no change."""

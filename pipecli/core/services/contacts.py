@@ -30,6 +30,9 @@ class ContactInput:
     untags: list[str] = field(default_factory=list)
     create_owner: bool = False  # an owner nobody is called yet is added (--create-owner)
 
+    def __post_init__(self) -> None:
+        common.check_input(self)
+
 
 def birthday(ctx: Ctx, value: str | date | None) -> date | None:
     day = common.as_date(ctx, value, "birthday")

@@ -45,6 +45,9 @@ class DealInput:
     lead_id: int | None = None
     create_owner: bool = False  # an owner nobody is called yet is added (--create-owner)
 
+    def __post_init__(self) -> None:
+        common.check_input(self)
+
 
 @dataclass
 class DealChanges:
@@ -64,6 +67,9 @@ class DealChanges:
     tags: list[str] = field(default_factory=list)
     untags: list[str] = field(default_factory=list)
     create_owner: bool = False  # an owner nobody is called yet is added (--create-owner)
+
+    def __post_init__(self) -> None:
+        common.check_input(self)
 
 
 def stage_probability(outcome: str, stage_default: int, manual: int | None) -> tuple[int, bool]:

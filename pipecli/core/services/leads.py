@@ -41,6 +41,9 @@ class LeadInput:
     untags: list[str] = field(default_factory=list)
     create_owner: bool = False  # an owner nobody is called yet is added (--create-owner)
 
+    def __post_init__(self) -> None:
+        common.check_input(self)
+
 
 def status(text: str | None) -> str | None:
     value = common.clean(text)

@@ -38,6 +38,9 @@ class TaskInput:
     untags: list[str] = field(default_factory=list)
     create_owner: bool = False  # an owner nobody is called yet is added (--create-owner)
 
+    def __post_init__(self) -> None:
+        common.check_input(self)
+
 
 def choice(text: str | None, allowed: tuple[str, ...], field_name: str) -> str | None:
     value = common.clean(text)
