@@ -6,6 +6,7 @@ without `--pipeline` matches the stage name in every (non-archived) pipeline.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import select as sa_select  # any number of entities (sqlmodel's stops at 4)
@@ -136,7 +137,7 @@ def list_deals(ctx: Ctx, flt: Filter, *, on: tuple[str, int] | None = None) -> P
     conds.append(search_cond(flt, Deal.title, Account.name, Contact.name))
     if flt.stage:
         conds.append(col(Deal.stage_id).in_(stage_ids(ctx, flt.stage, flt.pipeline)))
-        flt.status = flt.status or "all"
+        flt = replace(flt, status=flt.status or "all")  # a stage implies every status
     elif flt.pipeline:
         conds.append(Deal.pipeline_id == pipelines.get_pipeline(ctx, flt.pipeline).id)
     conds.append(_status_cond(flt))
@@ -146,7 +147,7 @@ def list_deals(ctx: Ctx, flt: Filter, *, on: tuple[str, int] | None = None) -> P
             conds.append(Deal.account_id == acct.id)
     conds += date_range(ctx, Deal.expected_close, flt, ("close-from", "close-to"))
     query = where(deals_query(), *conds).order_by(col(Deal.id))
-    return page(ctx, "deal", query, flt, deal_row)
+    return page(ctx, "deal", query, flt, deal_row, col(Deal.id))
 
 
 def deal_detail(ctx: Ctx, deal_id: int | str) -> RecordView:

@@ -86,7 +86,7 @@ def list_leads(ctx: Ctx, flt: Filter) -> Page[LeadRow]:
     if flt.date_from or flt.date_to:
         conds += date_range(ctx, func.date(Lead.created_at), flt)
     query = where(leads_query(), *conds, status_cond).order_by(col(Lead.id))
-    result = page(ctx, "lead", query, flt, lead_row)
+    result = page(ctx, "lead", query, flt, lead_row, col(Lead.id))
     if not is_open:
         return result
     left_out = col(Lead.status).in_(HIDDEN_LEAD_STATUSES)
@@ -124,7 +124,7 @@ def list_accounts(ctx: Ctx, flt: Filter) -> Page[AccountRow]:
     conds += [tag_cond("account", Account, flt)]
     conds.append(search_cond(flt, Account.name, Account.domain, Account.industry))
     query = where(accounts_query(), *conds).order_by(col(Account.id))
-    return page(ctx, "account", query, flt, account_row)
+    return page(ctx, "account", query, flt, account_row, col(Account.id))
 
 
 def contact_row(r: Any, tags: list[str]) -> ContactRow:
@@ -164,4 +164,4 @@ def list_contacts(ctx: Ctx, flt: Filter) -> Page[ContactRow]:
         if acct is not None:  # None: a blank --account, no filter
             conds.append(Contact.account_id == acct.id)
     query = where(contacts_query(), *conds).order_by(col(Contact.id))
-    return page(ctx, "contact", query, flt, contact_row)
+    return page(ctx, "contact", query, flt, contact_row, col(Contact.id))
