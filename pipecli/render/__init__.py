@@ -85,7 +85,7 @@ def _when(row: Row) -> str:
     due = row.get("due")
     if due is None:
         return ""
-    return due.isoformat() + (
+    return str(due.isoformat()) + (
         f" {row['due_time'].strftime('%H:%M')}" if row.get("due_time") else ""
     )
 

@@ -160,7 +160,7 @@ def find_by_domain(ctx: Ctx, dom: str) -> Account | None:
 
 def find_or_create(ctx: Ctx, name: str) -> Account:
     """The live account with this name (case/space-insensitive), created if there is none."""
-    found = common.find_by_name(ctx, Account, name, "account")
+    found: Account | None = common.find_by_name(ctx, Account, name, "account")
     if found is not None:
         return found
     account = create(ctx, AccountInput(name=name))

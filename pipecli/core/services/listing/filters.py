@@ -17,7 +17,7 @@ from sqlmodel import col, select
 
 from pipecli.core import money
 from pipecli.core.errors import Invalid
-from pipecli.core.rows import Row
+from pipecli.core.rows import Row as Row  # re-exported: every list row derives from it
 from pipecli.core.services import common
 from pipecli.core.services.context import Ctx
 
