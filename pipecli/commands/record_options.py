@@ -5,22 +5,17 @@ A group is a function whose parameters are the options (typed `Annotated[...]` d
 ...). `with_options(group)` gives a command those parameters besides its own (Typer reads the
 merged signature) and hands the ones given to the command as `fields`, a dict ready for the model:
 options left out (None) are not in it, so the model's defaults apply and "not given" stays
-distinct from an empty value, which clears a field on edit. Adding a field to a kind means adding
-it to the model and to its group here, once.
+distinct from an empty value, which clears a field on edit. `owned` holds the options every kind
+ends with. Adding a field to a kind means adding it to the model and to its group here, once.
 """
 
 from __future__ import annotations
 
-import functools
-import inspect
-from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from pipecli.commands import options as o
-
-Command = Callable[..., None]
 
 Amount = Annotated[str | None, typer.Option("--amount", help="Deal value, e.g. 12000 or 12k.")]
 Close = Annotated[str | None, typer.Option("--close", help="Expected close: 2026-12-20, eoq...")]
@@ -32,7 +27,7 @@ Repeat = Annotated[str | None, typer.Option("--repeat", help="e.g. 'every 2 week
 LeadRef = Annotated[str | None, typer.Option("--lead", help="Lead id or name.")]
 
 
-def _owned(
+def owned(
     owner: o.Owner = None,
     create_owner: o.CreateOwner = False,
     notes: o.Notes = None,
@@ -101,36 +96,12 @@ def task(
     """A task's options."""
 
 
-def _params(fn: Callable[..., Any]) -> list[inspect.Parameter]:
-    return list(inspect.signature(fn, eval_str=True).parameters.values())
+def placement(
+    stage: Annotated[str | None, typer.Option(help="Stage (default: the first).")] = None,
+    pipeline: Annotated[str | None, typer.Option(help="Pipeline (default: default).")] = None,
+) -> None:
+    """Where `pipe add deal` opens the deal."""
 
 
-def with_options(*groups: Callable[..., None]) -> Callable[[Command], Command]:
-    """Give the decorated command the options of `groups` (then the common owner, notes and tag
-    options) after its own parameters; `--json`/`--csv` stay last. The command takes the given
-    ones as `fields`."""
-
-    def decorate(fn: Command) -> Command:
-        own = [p for p in _params(fn) if p.name != "fields"]
-        last = [p for p in own if p.name in ("untags", "as_json", "as_csv")]
-        first = [p for p in own if p not in last]
-        names = {p.name for p in own}
-        added: dict[str, inspect.Parameter] = {}
-        for group in (*groups, _owned):
-            for p in _params(group):
-                if p.name not in names:
-                    added.setdefault(p.name, p.replace(kind=inspect.Parameter.KEYWORD_ONLY))
-        params = [*first, *added.values(), *(p.replace(kind=p.KEYWORD_ONLY) for p in last)]
-
-        @functools.wraps(fn)
-        def command(**kwargs: Any) -> None:
-            fields = {k: kwargs.pop(k) for k in added if kwargs.get(k) is not None}
-            for k in added:
-                kwargs.pop(k, None)
-            fn(**kwargs, fields=fields)
-
-        command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
-        command.__annotations__ = {p.name: p.annotation for p in params}
-        return command
-
-    return decorate
+def links(lead: LeadRef = None, contact: o.ContactRef = None, account: o.AccountRef = None) -> None:
+    """What `pipe add task` links the task to, besides a deal."""
