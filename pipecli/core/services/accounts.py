@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import func
 from sqlmodel import col, select
@@ -46,7 +46,7 @@ FREE_MAIL = frozenset(
 
 
 @dataclass
-class AccountInput:
+class AccountInput(common.Owned):
     name: str
     domain: str | None = None
     industry: str | None = None
@@ -56,14 +56,6 @@ class AccountInput:
     region: str | None = None
     employees: int | str | None = None
     source: str | None = None
-    owner: str | None = None
-    notes: str | None = None
-    tags: list[str] = field(default_factory=list)
-    untags: list[str] = field(default_factory=list)
-    create_owner: bool = False  # an owner nobody is called yet is added (--create-owner)
-
-    def __post_init__(self) -> None:
-        common.check_input(self)
 
 
 def domain(text: str | None, field_name: str = "domain") -> str | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Protocol, TypeVar
@@ -58,6 +59,22 @@ def clean(text: str | None) -> str | None:
         return None
     text = " ".join(str(text).split())
     return text or None
+
+
+@dataclass(kw_only=True)
+class Owned:
+    """What every kind's input model (create and change) ends with: owner, notes and tags,
+    and the text check (`check_input`) run when the model is made. None is "not given"; an
+    empty text clears a field on edit."""
+
+    owner: str | None = None
+    notes: str | None = None
+    tags: list[str] = field(default_factory=list)
+    untags: list[str] = field(default_factory=list)
+    create_owner: bool = False  # an owner nobody is called yet is added (--create-owner)
+
+    def __post_init__(self) -> None:
+        check_input(self)
 
 
 def check_input(inp: object) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func
@@ -16,7 +16,7 @@ from pipecli.core.services.context import Ctx
 
 
 @dataclass
-class ContactInput:
+class ContactInput(common.Owned):
     name: str
     account: str | int | None = None
     email: str | None = None
@@ -24,14 +24,6 @@ class ContactInput:
     title: str | None = None
     birthday: str | date | None = None
     source: str | None = None
-    owner: str | None = None
-    notes: str | None = None
-    tags: list[str] = field(default_factory=list)
-    untags: list[str] = field(default_factory=list)
-    create_owner: bool = False  # an owner nobody is called yet is added (--create-owner)
-
-    def __post_init__(self) -> None:
-        common.check_input(self)
 
 
 def birthday(ctx: Ctx, value: str | date | None) -> date | None:

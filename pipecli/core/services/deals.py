@@ -10,7 +10,7 @@ Rules kept here and nowhere else:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
@@ -27,7 +27,7 @@ PRODUCT_MAX = 200  # characters; the column's length
 
 
 @dataclass
-class DealInput:
+class DealInput(common.Owned):
     title: str
     account: str | int | None = None
     contact: str | int | None = None
@@ -36,21 +36,14 @@ class DealInput:
     close: str | date | None = None
     stage: str | None = None
     pipeline: str | None = None
-    owner: str | None = None
     probability: str | int | None = None
     source: str | None = None
     product: str | None = None
-    notes: str | None = None
-    tags: list[str] = field(default_factory=list)
     lead_id: int | None = None
-    create_owner: bool = False  # an owner nobody is called yet is added (--create-owner)
-
-    def __post_init__(self) -> None:
-        common.check_input(self)
 
 
 @dataclass
-class DealChanges:
+class DealChanges(common.Owned):
     """Fields to change; None leaves a field as it is. `probability='auto'` follows the stage."""
 
     title: str | None = None
@@ -59,17 +52,9 @@ class DealChanges:
     amount: str | Decimal | None = None
     currency: str | None = None
     close: str | date | None = None
-    owner: str | None = None
     probability: str | int | None = None
     source: str | None = None
     product: str | None = None
-    notes: str | None = None
-    tags: list[str] = field(default_factory=list)
-    untags: list[str] = field(default_factory=list)
-    create_owner: bool = False  # an owner nobody is called yet is added (--create-owner)
-
-    def __post_init__(self) -> None:
-        common.check_input(self)
 
 
 def stage_probability(outcome: str, stage_default: int, manual: int | None) -> tuple[int, bool]:

@@ -10,7 +10,7 @@ Conversion rules:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import func
@@ -25,7 +25,7 @@ STATUSES = ("new", "contacted", "qualified", "disqualified", "converted")
 
 
 @dataclass
-class LeadInput:
+class LeadInput(common.Owned):
     name: str
     company: str | None = None
     email: str | None = None
@@ -35,14 +35,6 @@ class LeadInput:
     value: str | Decimal | None = None
     currency: str | None = None
     status: str | None = None
-    owner: str | None = None
-    notes: str | None = None
-    tags: list[str] = field(default_factory=list)
-    untags: list[str] = field(default_factory=list)
-    create_owner: bool = False  # an owner nobody is called yet is added (--create-owner)
-
-    def __post_init__(self) -> None:
-        common.check_input(self)
 
 
 def status(text: str | None) -> str | None:

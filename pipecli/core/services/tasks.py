@@ -6,7 +6,7 @@ linked to it by `previous_id`; marking it undone again withdraws that successor 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from sqlmodel import col, select
@@ -22,7 +22,7 @@ PRIORITIES = ("low", "normal", "high", "urgent")
 
 
 @dataclass
-class TaskInput:
+class TaskInput(common.Owned):
     title: str
     due: str | dates.When | date | None = None
     kind: str | None = None
@@ -32,14 +32,6 @@ class TaskInput:
     lead: int | str | None = None
     contact: int | str | None = None
     account: int | str | None = None
-    owner: str | None = None
-    notes: str | None = None
-    tags: list[str] = field(default_factory=list)
-    untags: list[str] = field(default_factory=list)
-    create_owner: bool = False  # an owner nobody is called yet is added (--create-owner)
-
-    def __post_init__(self) -> None:
-        common.check_input(self)
 
 
 def choice(text: str | None, allowed: tuple[str, ...], field_name: str) -> str | None:
