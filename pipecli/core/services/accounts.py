@@ -97,9 +97,7 @@ def create(ctx: Ctx, inp: AccountInput, *, duplicate: bool = False) -> Account:
         )
     account = Account(name=name, created_at=ctx.now, updated_at=ctx.now)
     _fill(ctx, account, inp, only_empty=False)
-    ctx.session.add(account)
-    ctx.session.flush()
-    common.set_tags(ctx, "account", common.id_of(account), inp.tags)
+    common.save(ctx, "account", account, inp)
     return account
 
 
@@ -109,9 +107,7 @@ def edit(ctx: Ctx, account_id: int | str, inp: AccountInput) -> Account:
         account.name = common.required(inp.name, "name")
     _fill(ctx, account, inp, only_empty=False)
     account.updated_at = ctx.now
-    ctx.session.add(account)
-    ctx.session.flush()
-    common.set_tags(ctx, "account", common.id_of(account), inp.tags, inp.untags)
+    common.save(ctx, "account", account, inp)
     return account
 
 
@@ -127,16 +123,8 @@ def _fill(ctx: Ctx, account: Account, inp: AccountInput, *, only_empty: bool) ->
         "source": common.clean(inp.source),
         "notes": inp.notes or None,
     }
-    if inp.owner is not None:
-        values["owner_id"] = common.resolve_owner(ctx, inp.owner, inp.create_owner).id
-    elif account.owner_id is None:
-        values["owner_id"] = ctx.user().id
-    for key, value in values.items():
-        if value is not None and not (only_empty and getattr(account, key) is not None):
-            setattr(account, key, value)
-    if not only_empty:  # `pipe edit account 2 --website ""` clears the website
-        for key in common.blanked(inp, {k: k for k in _CLEARABLE}):
-            setattr(account, key, None)
+    clearable = {k: k for k in _CLEARABLE}
+    common.apply(ctx, account, inp, values, clearable, only_empty=only_empty)
 
 
 _CLEARABLE = ("domain", "industry", "website", "phone", "address", "region", "employees", "source")

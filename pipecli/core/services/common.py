@@ -77,6 +77,38 @@ class Owned:
         check_input(self)
 
 
+def apply(
+    ctx: Ctx,
+    obj: Any,
+    inp: Owned,
+    values: dict[str, Any],
+    clearable: dict[str, str],
+    *,
+    only_empty: bool = False,
+) -> None:
+    """Write an input model onto a record (leads, accounts, contacts): the owner (resolved, else
+    you for a record without one), every value given (None: not given; with `only_empty`, only
+    into empty columns), then, unless `only_empty`, clear each column of `clearable` (column ->
+    input field) whose option was given as empty text (`pipe edit contact 4 --phone ""`)."""
+    if inp.owner is not None:
+        values["owner_id"] = resolve_owner(ctx, inp.owner, inp.create_owner).id
+    elif obj.owner_id is None:
+        values["owner_id"] = ctx.user().id
+    for key, value in values.items():
+        if value is not None and not (only_empty and getattr(obj, key) is not None):
+            setattr(obj, key, value)
+    if not only_empty:
+        for key in blanked(inp, clearable):
+            setattr(obj, key, None)
+
+
+def save(ctx: Ctx, kind: str, obj: Any, inp: Owned) -> None:
+    """Store a created or edited record, then attach and detach the tags its input names."""
+    ctx.session.add(obj)
+    ctx.session.flush()
+    set_tags(ctx, kind, id_of(obj), inp.tags, inp.untags)
+
+
 def check_input(inp: object) -> None:
     """Every text of an input model (`DealInput`, `LeadInput`...) through `text.check_text`, so
     that each front end (options, imports, forms) is held to the same rules when the model is

@@ -37,9 +37,7 @@ def create(ctx: Ctx, inp: ContactInput) -> Contact:
     name = common.required(inp.name, "name")
     contact = Contact(name=name, created_at=ctx.now, updated_at=ctx.now)
     _fill(ctx, contact, inp)
-    ctx.session.add(contact)
-    ctx.session.flush()
-    common.set_tags(ctx, "contact", common.id_of(contact), inp.tags)
+    common.save(ctx, "contact", contact, inp)
     return contact
 
 
@@ -49,9 +47,7 @@ def edit(ctx: Ctx, contact_id: int | str, inp: ContactInput) -> Contact:
         contact.name = common.required(inp.name, "name")
     _fill(ctx, contact, inp)
     contact.updated_at = ctx.now
-    ctx.session.add(contact)
-    ctx.session.flush()
-    common.set_tags(ctx, "contact", common.id_of(contact), inp.tags, inp.untags)
+    common.save(ctx, "contact", contact, inp)
     return contact
 
 
@@ -67,16 +63,8 @@ def _fill(ctx: Ctx, contact: Contact, inp: ContactInput) -> None:
     account = account_for(ctx, inp.account, None)
     if account is not None:
         values["account_id"] = account.id
-    if inp.owner is not None:
-        values["owner_id"] = common.resolve_owner(ctx, inp.owner, inp.create_owner).id
-    elif contact.owner_id is None:
-        values["owner_id"] = ctx.user().id
-    for key, value in values.items():
-        if value is not None:
-            setattr(contact, key, value)
     clearable = ("email", "phone", "title", "birthday", "source")
-    for key in common.blanked(inp, {k: k for k in clearable} | {"account_id": "account"}):
-        setattr(contact, key, None)  # `pipe edit contact 4 --phone ""` clears the phone
+    common.apply(ctx, contact, inp, values, {k: k for k in clearable} | {"account_id": "account"})
 
 
 def find_by_email(ctx: Ctx, email: str) -> Contact | None:

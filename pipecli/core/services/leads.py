@@ -53,9 +53,7 @@ def create(ctx: Ctx, inp: LeadInput) -> Lead:
     _, currency = common.as_money(ctx, inp.value, inp.currency, field="value")
     lead = Lead(name=name, currency=currency, created_at=ctx.now, updated_at=ctx.now)
     _fill(ctx, lead, inp)
-    ctx.session.add(lead)
-    ctx.session.flush()
-    common.set_tags(ctx, "lead", common.id_of(lead), inp.tags)
+    common.save(ctx, "lead", lead, inp)
     return lead
 
 
@@ -74,9 +72,7 @@ def edit(ctx: Ctx, lead_id: int | str, inp: LeadInput) -> Lead:
         lead.currency = currency
     _fill(ctx, lead, inp)
     lead.updated_at = ctx.now
-    ctx.session.add(lead)
-    ctx.session.flush()
-    common.set_tags(ctx, "lead", common.id_of(lead), inp.tags, inp.untags)
+    common.save(ctx, "lead", lead, inp)
     return lead
 
 
@@ -96,15 +92,7 @@ def _fill(ctx: Ctx, lead: Lead, inp: LeadInput) -> None:
         "status": new_status,
         "notes": inp.notes or None,
     }
-    if inp.owner is not None:
-        values["owner_id"] = common.resolve_owner(ctx, inp.owner, inp.create_owner).id
-    elif lead.owner_id is None:
-        values["owner_id"] = ctx.user().id
-    for key, value in values.items():
-        if value is not None:
-            setattr(lead, key, value)
-    for key in common.blanked(inp, _CLEARABLE):
-        setattr(lead, key, None)
+    common.apply(ctx, lead, inp, values, _CLEARABLE)
 
 
 # lead columns an empty option clears (`pipe edit lead 3 --phone ""`), by input field
