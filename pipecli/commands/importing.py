@@ -47,6 +47,9 @@ Dayfirst = Annotated[
 ]
 Pipeline = Annotated[str | None, typer.Option("--pipeline", help="Pipeline for deals.")]
 Json = Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")]
+CreateOwner = Annotated[
+    bool, typer.Option("--create-owner", help="Add owners nobody is called yet as new users.")
+]
 
 
 @contextmanager
@@ -118,13 +121,14 @@ def _kind_command(kind: str) -> Callable[..., None]:
         encoding: Encoding = None,
         dayfirst: Dayfirst = None,
         pipeline: Pipeline = None,
+        create_owner: CreateOwner = False,
         as_json: Json = False,
     ) -> None:
         from pipecli.core import imports
 
         opts = imports.Options(
             kind, map, stage_map, create_stages, dry_run, skip_invalid, match, on_conflict,
-            dayfirst, pipeline,
+            dayfirst, pipeline, create_owners=create_owner,
         )  # fmt: skip
         _run(lambda ctx, p: [imports.import_file(ctx, file, opts, encoding, p)], as_json)
 
@@ -142,12 +146,13 @@ def import_salesforce(
     dry_run: DryRun = False,
     skip_invalid: SkipInvalid = False,
     pipeline: Pipeline = None,
+    create_owner: CreateOwner = False,
     as_json: Json = False,
 ) -> None:
     """Import a Salesforce export: Account, Contact, Lead, Opportunity and Task CSV files."""
     from pipecli.core.imports import presets as import_presets
 
-    opts = import_presets.PresetOptions(dry_run, skip_invalid, pipeline)
+    opts = import_presets.PresetOptions(dry_run, skip_invalid, pipeline, create_owners=create_owner)
     _run(lambda ctx, p: import_presets.salesforce(ctx, folder, opts, p), as_json)
 
 
@@ -162,12 +167,15 @@ def _preset_file(name: str) -> Callable[..., None]:
         ] = True,
         pipeline: Pipeline = None,
         encoding: Encoding = None,
+        create_owner: CreateOwner = False,
         as_json: Json = False,
     ) -> None:
         from pipecli.core.imports import presets as import_presets
 
-        opts = import_presets.PresetOptions(dry_run, skip_invalid, pipeline, create_stages)
-        call = getattr(import_presets, name)
+        opts = import_presets.PresetOptions(
+            dry_run, skip_invalid, pipeline, create_stages, create_owners=create_owner
+        )
+        call = {"hubspot": import_presets.hubspot, "pipedrive": import_presets.pipedrive}[name]
         _run(lambda ctx, p: call(ctx, file, opts, encoding, p), as_json)
 
     label = {"hubspot": "HubSpot", "pipedrive": "Pipedrive"}[name]

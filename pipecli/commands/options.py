@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import functools
+import inspect
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import typer
+
+Command = Callable[..., None]
 
 
 def one_format(ctx: typer.Context, param: typer.CallbackParam, value: bool) -> bool:
@@ -64,3 +69,43 @@ ContactRef = Annotated[str | None, typer.Option("--contact", help="Contact name 
 DealRef = Annotated[str | None, typer.Option("--deal", help="Deal id or title.")]
 Priority = Annotated[str | None, typer.Option("--priority", help="low, normal, high, urgent.")]
 TaskType = Annotated[str | None, typer.Option("--type", help="todo, call, email, meeting.")]
+CreateOwner = Annotated[
+    bool,
+    typer.Option("--create-owner", help="Add the --owner as a new user if nobody has that name."),
+]
+
+
+def _params(fn: Callable[..., Any]) -> list[inspect.Parameter]:
+    return list(inspect.signature(fn, eval_str=True).parameters.values())
+
+
+def with_options(*groups: Callable[..., None]) -> Callable[[Command], Command]:
+    """Give the decorated command the options of `groups` (functions whose parameters are
+    options: a set declared once, shared by several commands) after its own parameters; its own
+    `--untag`, `--json` and `--csv` stay last. The command takes the options given as `fields`,
+    a dict without those left out (None)."""
+
+    def decorate(fn: Command) -> Command:
+        own = [p for p in _params(fn) if p.name != "fields"]
+        last = [p for p in own if p.name in ("untags", "as_json", "as_csv")]
+        first = [p for p in own if p not in last]
+        names = {p.name for p in own}
+        added: dict[str, inspect.Parameter] = {}
+        for group in groups:
+            for p in _params(group):
+                if p.name not in names:
+                    added.setdefault(p.name, p.replace(kind=inspect.Parameter.KEYWORD_ONLY))
+        params = [*first, *added.values(), *(p.replace(kind=p.KEYWORD_ONLY) for p in last)]
+
+        @functools.wraps(fn)
+        def command(**kwargs: Any) -> None:
+            fields = {k: kwargs.pop(k) for k in added if kwargs.get(k) is not None}
+            for k in added:
+                kwargs.pop(k, None)
+            fn(**kwargs, fields=fields)
+
+        command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+        command.__annotations__ = {p.name: p.annotation for p in params}
+        return command
+
+    return decorate

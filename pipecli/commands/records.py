@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import typer
 
@@ -33,12 +34,20 @@ def _kind(text: str) -> str:
     return kind
 
 
-def _list(kind: str, flt: object, fmt: render.Fmt, /, **extra: object) -> None:
+def _list(kind: str, fields: dict[str, Any], as_json: bool, as_csv: bool) -> None:
+    """`pipe list KIND`: the options given become the Filter (and, for activities, what they are
+    on and their type); one unit of work runs the kind's list view."""
     from pipecli.core.services import listing
 
-    fn = getattr(listing, f"list_{'activities' if kind == 'activity' else kind + 's'}")
+    extra: dict[str, Any] = {}
+    if kind == "activity":
+        deal = fields.pop("deal", None)
+        extra = {"on": ("deal", deal) if deal else None, "kind": fields.pop("kind", None)}
+    if fields.get("limit") == 0:
+        fields["limit"] = None
     with session() as ctx:
-        page = fn(ctx, flt, **extra)
+        page = listing.LISTS[kind](ctx, listing.Filter(**fields), **extra)
+    fmt = render.fmt_of(as_json, as_csv)
     render.rows(kind, page.rows, fmt, more=page.more, note=_hidden_note(kind, page.hidden))
 
 
@@ -51,16 +60,16 @@ def _hidden_note(kind: str, hidden: int) -> str:
     return f"{hidden} converted or disqualified {leads} not shown (--status all)"
 
 
-def _filter(**kw: object) -> object:
-    from pipecli.core.services.listing import Filter
-
-    if kw.get("limit") == 0:
-        kw["limit"] = None
-    return Filter(**kw)  # type: ignore[arg-type]
+# Each list's filters, declared once; the parameter names are the Filter's fields.
+def _owned(owner: o.Owner = None, tag: o.Tag = None) -> None:
+    """Owner and tag filters."""
 
 
-@list_app.command("deals")
-def list_deals(
+def _paged(search: o.Search = None, limit: o.Limit = 50, archived: o.Archived = False) -> None:
+    """Search, limit and archived: the end of every record list's options."""
+
+
+def _deals(
     stage: Annotated[
         str | None, typer.Option(help="Stage name, in every pipeline unless --pipeline.")
     ] = None,
@@ -69,115 +78,83 @@ def list_deals(
     owner: o.Owner = None,
     tag: o.Tag = None,
     account: o.AccountRef = None,
-    close_from: Annotated[str | None, typer.Option("--close-from", help="Close on/after.")] = None,
-    close_to: Annotated[str | None, typer.Option("--close-to", help="Close on/before.")] = None,
-    search: o.Search = None,
-    limit: o.Limit = 50,
-    archived: o.Archived = False,
-    as_json: o.Json = False,
-    as_csv: o.Csv = False,
+    date_from: Annotated[str | None, typer.Option("--close-from", help="Close on/after.")] = None,
+    date_to: Annotated[str | None, typer.Option("--close-to", help="Close on/before.")] = None,
 ) -> None:
-    """Deals: open ones unless --status won|lost|closed|all (or a --stage) says otherwise."""
-    flt = _filter(stage=stage, pipeline=pipeline, status=status, owner=owner, tag=tag,
-                  account=account, date_from=close_from, date_to=close_to, search=search,
-                  limit=limit, archived=archived)  # fmt: skip
-    _list("deal", flt, render.fmt_of(as_json, as_csv))
+    """Deal filters."""
 
 
-@list_app.command("leads")
-def list_leads(
-    status: Status = None,
-    owner: o.Owner = None,
-    tag: o.Tag = None,
-    created_from: From = None,
-    created_to: To = None,
-    search: o.Search = None,
-    limit: o.Limit = 50,
-    archived: o.Archived = False,
-    as_json: o.Json = False,
-    as_csv: o.Csv = False,
-) -> None:
-    """Leads: open ones (not converted or disqualified) unless --status says otherwise."""
-    flt = _filter(status=status, owner=owner, tag=tag, date_from=created_from,
-                  date_to=created_to, search=search, limit=limit, archived=archived)  # fmt: skip
-    _list("lead", flt, render.fmt_of(as_json, as_csv))
+def _leads(status: Status = None, owner: o.Owner = None, tag: o.Tag = None,
+           date_from: From = None, date_to: To = None) -> None:  # fmt: skip
+    """Lead filters."""
 
 
-@list_app.command("accounts")
-def list_accounts(
-    owner: o.Owner = None,
-    tag: o.Tag = None,
-    search: o.Search = None,
-    limit: o.Limit = 50,
-    archived: o.Archived = False,
-    as_json: o.Json = False,
-    as_csv: o.Csv = False,
-) -> None:
-    """Accounts (companies)."""
-    flt = _filter(owner=owner, tag=tag, search=search, limit=limit, archived=archived)
-    _list("account", flt, render.fmt_of(as_json, as_csv))
+def _contacts(account: o.AccountRef = None) -> None:
+    """Contact filters."""
 
 
-@list_app.command("contacts")
-def list_contacts(
-    account: o.AccountRef = None,
-    owner: o.Owner = None,
-    tag: o.Tag = None,
-    search: o.Search = None,
-    limit: o.Limit = 50,
-    archived: o.Archived = False,
-    as_json: o.Json = False,
-    as_csv: o.Csv = False,
-) -> None:
-    """Contacts (people)."""
-    flt = _filter(account=account, owner=owner, tag=tag, search=search, limit=limit,
-                  archived=archived)  # fmt: skip
-    _list("contact", flt, render.fmt_of(as_json, as_csv))
-
-
-@list_app.command("tasks")
-def list_tasks(
+def _tasks(
     due: Annotated[
         str | None, typer.Option(help="Due on or before: today, fri, eow...; or `overdue`.")
     ] = None,
-    due_from: From = None,
-    due_to: To = None,
+    date_from: From = None,
+    date_to: To = None,
     status: Annotated[str | None, typer.Option(help="open (default), done or all.")] = None,
-    owner: o.Owner = None,
-    tag: o.Tag = None,
-    search: o.Search = None,
-    limit: o.Limit = 50,
-    archived: o.Archived = False,
-    as_json: o.Json = False,
-    as_csv: o.Csv = False,
 ) -> None:
-    """Tasks, soonest due first; open ones unless --status says otherwise."""
-    flt = _filter(due=due, date_from=due_from, date_to=due_to, status=status, owner=owner,
-                  tag=tag, search=search, limit=limit, archived=archived)  # fmt: skip
-    _list("task", flt, render.fmt_of(as_json, as_csv))
+    """Task filters."""
 
 
-@list_app.command("activities")
-def list_activities(
+def _activities(
     deal: Annotated[int | None, typer.Option(help="Deal id.")] = None,
     kind: Annotated[str | None, typer.Option("--type", help="call, email, meeting, note.")] = None,
     owner: o.Owner = None,
-    at_from: From = None,
-    at_to: To = None,
+    date_from: From = None,
+    date_to: To = None,
     search: o.Search = None,
     limit: o.Limit = 50,
-    as_json: o.Json = False,
-    as_csv: o.Csv = False,
 ) -> None:
-    """Logged calls, e-mails, meetings and notes, newest first."""
-    flt = _filter(owner=owner, date_from=at_from, date_to=at_to, search=search, limit=limit)
-    _list(
-        "activity",
-        flt,
-        render.fmt_of(as_json, as_csv),
-        on=("deal", deal) if deal else None,
-        kind=kind,
-    )
+    """Activity filters (no tags, nothing archived)."""
+
+
+def _list_command(kind: str, name: str, doc: str, *groups: Callable[..., None]) -> None:
+    @o.with_options(*groups)
+    def command(as_json: o.Json = False, as_csv: o.Csv = False, *, fields: dict[str, Any]) -> None:
+        _list(kind, fields, as_json, as_csv)
+
+    command.__doc__ = doc
+    list_app.command(name)(command)
+
+
+_list_command(
+    "deal",
+    "deals",
+    "Deals: open ones unless --status won|lost|closed|all (or a --stage) says otherwise.",
+    _deals,
+    _paged,
+)
+_list_command(
+    "lead",
+    "leads",
+    "Leads: open ones (not converted or disqualified) unless --status says otherwise.",
+    _leads,
+    _paged,
+)
+_list_command("account", "accounts", "Accounts (companies).", _owned, _paged)
+_list_command("contact", "contacts", "Contacts (people).", _contacts, _owned, _paged)
+_list_command(
+    "task",
+    "tasks",
+    "Tasks, soonest due first; open ones unless --status says otherwise.",
+    _tasks,
+    _owned,
+    _paged,
+)
+_list_command(
+    "activity",
+    "activities",
+    "Logged calls, e-mails, meetings and notes, newest first.",
+    _activities,
+)
 
 
 def show(kind: Kind, record_id: Id, as_json: o.Json = False, as_csv: o.Csv = False) -> None:

@@ -8,6 +8,7 @@ pipecli.render.reports draws it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -71,71 +72,69 @@ def _targets(svg: str | None, html: str | None, mkdir: bool) -> None:
         raise fail(str(err), err.exit_code) from None
 
 
-def _filters(
-    date_from: str | None, date_to: str | None, pipeline: str | None, owner: str | None,
-    as_of: str | None, currency: str | None,
-) -> Filters:  # fmt: skip
-    from pipecli.core.reports.scope import Filters
-
-    return Filters(pipeline, owner, date_from, date_to, as_of, currency)
-
-
-def _show(
-    report: Any, row_type: type | None, j: bool, c: bool, svg: str | None, html: str | None
-) -> None:
-    from pipecli.render.reports import show
-
-    show(report, row_type, render.fmt_of(j, c), svg, html)
-
-
-@report_app.command("funnel")
-def funnel(
-    mode: Annotated[str, typer.Option(help="reached or sequential.")] = "reached",
-    by: Annotated[str | None, typer.Option("--by", help="owner: a funnel per owner.")] = None,
+def _scope(
     date_from: From = None, date_to: To = None, pipeline: Pipeline = None, owner: o.Owner = None,
     as_of: AsOf = None, currency: Currency = None, as_json: Json = False, as_csv: Csv = False,
     svg: Svg = None, html: Html = None, mkdir: Mkdir = False,
 ) -> None:  # fmt: skip
+    """The options every report takes, declared once (`o.with_options(_scope)`)."""
+
+
+def _run(fields: dict[str, Any], build: Callable[[Any, Filters], Any], row_type: Any) -> None:
+    """One report: its filters from the common options, one unit of work, then its output."""
+    from pipecli.core.reports.scope import Filters
+    from pipecli.render.reports import show
+
+    f = fields.get
+    _targets(f("svg"), f("html"), f("mkdir", False))
+    with session(write=False) as ctx:
+        scope = (f("pipeline"), f("owner"), f("date_from"), f("date_to"), f("as_of"))
+        result = build(ctx, Filters(*scope, f("currency")))
+    fmt = render.fmt_of(f("as_json", False), f("as_csv", False))
+    show(result, row_type, fmt, f("svg"), f("html"))
+
+
+@report_app.command("funnel")
+@o.with_options(_scope)
+def funnel(
+    mode: Annotated[str, typer.Option(help="reached or sequential.")] = "reached",
+    by: Annotated[str | None, typer.Option("--by", help="owner: a funnel per owner.")] = None,
+    *,
+    fields: dict[str, Any],
+) -> None:
     """Deals created in the range: how many reached each stage, and conversion."""
     from pipecli.core.reports import funnel as rep
 
-    _targets(svg, html, mkdir)
-    with session(write=False) as ctx:
-        flt = _filters(date_from, date_to, pipeline, owner, as_of, currency)
-        result = rep.build(ctx, flt, mode, by)
-    _show(result, rep.FunnelRow, as_json, as_csv, svg, html)
+    _run(fields, lambda ctx, flt: rep.build(ctx, flt, mode, by), rep.FunnelRow)
 
 
 @report_app.command("forecast")
+@o.with_options(_scope)
 def forecast(
     by: Annotated[str, typer.Option("--by", help="month or quarter.")] = "quarter",
     periods: Annotated[int | None, typer.Option(help="How many periods (default 4).")] = None,
     by_owner: Annotated[bool, typer.Option("--by-owner", help="A forecast per owner.")] = False,
     quota: Annotated[str | None, typer.Option(help="Quota per period, report currency.")] = None,
-    date_from: From = None, date_to: To = None, pipeline: Pipeline = None, owner: o.Owner = None,
-    as_of: AsOf = None, currency: Currency = None, as_json: Json = False, as_csv: Csv = False,
-    svg: Svg = None, html: Html = None, mkdir: Mkdir = False,
-) -> None:  # fmt: skip
+    *,
+    fields: dict[str, Any],
+) -> None:
     """Closed won and open deals per month or quarter: commit, best case, pipeline, weighted."""
     from pipecli.core.reports import forecast as rep
 
-    _targets(svg, html, mkdir)
-    with session(write=False) as ctx:
-        flt = _filters(date_from, date_to, pipeline, owner, as_of, currency)
-        result = rep.build(ctx, flt, by, periods, by_owner, quota)
-    _show(result, rep.ForecastRow, as_json, as_csv, svg, html)
+    build = lambda ctx, flt: rep.build(ctx, flt, by, periods, by_owner, quota)  # noqa: E731
+    _run(fields, build, rep.ForecastRow)
 
 
 @report_app.command("forecast-accuracy")
+@o.with_options(_scope)
 def forecast_accuracy(
     periods: Annotated[
         int | None,
         typer.Option(help="How many past quarters, back from --to (default 4; not with --from)."),
     ] = None,
-    date_from: From = None, date_to: To = None, pipeline: Pipeline = None, owner: o.Owner = None,
-    as_of: AsOf = None, currency: Currency = None, as_json: Json = False, as_csv: Csv = False,
-    svg: Svg = None, html: Html = None, mkdir: Mkdir = False,
-) -> None:  # fmt: skip
+    *,
+    fields: dict[str, Any],
+) -> None:
     """Past quarters: the forecast on their first day against what actually closed.
 
     Only complete quarters (before the one holding the as-of day) are evaluated. --from/--to
@@ -144,72 +143,47 @@ def forecast_accuracy(
     """
     from pipecli.core.reports import accuracy as rep
 
-    _targets(svg, html, mkdir)
-    with session(write=False) as ctx:
-        flt = _filters(date_from, date_to, pipeline, owner, as_of, currency)
-        result = rep.build(ctx, flt, periods)
-    _show(result, rep.AccuracyRow, as_json, as_csv, svg, html)
+    _run(fields, lambda ctx, flt: rep.build(ctx, flt, periods), rep.AccuracyRow)
 
 
 @report_app.command("winrate")
+@o.with_options(_scope)
 def winrate(
     by: Annotated[str | None, typer.Option(help="owner, source, product or pipeline.")] = None,
-    date_from: From = None, date_to: To = None, pipeline: Pipeline = None, owner: o.Owner = None,
-    as_of: AsOf = None, currency: Currency = None, as_json: Json = False, as_csv: Csv = False,
-    svg: Svg = None, html: Html = None, mkdir: Mkdir = False,
-) -> None:  # fmt: skip
+    *,
+    fields: dict[str, Any],
+) -> None:
     """Won / (won + lost) over deals closed in the range, by count and by value."""
     from pipecli.core.reports import winrate as rep
 
-    _targets(svg, html, mkdir)
-    with session(write=False) as ctx:
-        flt = _filters(date_from, date_to, pipeline, owner, as_of, currency)
-        result = rep.build(ctx, flt, by)
-    _show(result, rep.WinRateRow, as_json, as_csv, svg, html)
+    _run(fields, lambda ctx, flt: rep.build(ctx, flt, by), rep.WinRateRow)
 
 
 def _simple(name: str, doc: str) -> None:
     """Register a report whose only options are the common ones."""
 
-    def command(
-        date_from: From = None, date_to: To = None, pipeline: Pipeline = None,
-        owner: o.Owner = None, as_of: AsOf = None, currency: Currency = None,
-        as_json: Json = False, as_csv: Csv = False, svg: Svg = None, html: Html = None,
-        mkdir: Mkdir = False,
-    ) -> None:  # fmt: skip
-        import importlib
-
-        rep = importlib.import_module(f"pipecli.core.reports.{name}")
-        _targets(svg, html, mkdir)
-        with session(write=False) as ctx:
-            flt = _filters(date_from, date_to, pipeline, owner, as_of, currency)
-            result = rep.build(ctx, flt)
-        _show(result, ROW_TYPES[name](), as_json, as_csv, svg, html)
+    @o.with_options(_scope)
+    def command(*, fields: dict[str, Any]) -> None:
+        build, row_type = _simple_reports()[name]
+        _run(fields, build, row_type)
 
     command.__doc__ = doc
     report_app.command(name)(command)
 
 
-def _row_type(module: str, name: str | None) -> Any:
-    def get() -> type | None:
-        import importlib
+def _simple_reports() -> dict[str, tuple[Callable[[Any, Filters], Any], type]]:
+    """Report name -> (its build function, its row type): the reports `_simple` registers.
+    Imported when one runs, so that other commands do not load them."""
+    from pipecli.core.reports import calibrate, cycle, slipped, stale
 
-        return (
-            getattr(importlib.import_module(f"pipecli.core.reports.{module}"), name)
-            if name
-            else None
-        )
+    return {
+        "cycle": (cycle.build, cycle.CycleRow),
+        "stale": (stale.build, stale.StaleRow),
+        "slipped": (slipped.build, slipped.SlipRow),
+        "calibrate": (calibrate.build, calibrate.CalibrateRow),
+    }
 
-    return get
 
-
-ROW_TYPES = {
-    "cycle": _row_type("cycle", "CycleRow"),
-    "velocity": _row_type("velocity", None),
-    "stale": _row_type("stale", "StaleRow"),
-    "slipped": _row_type("slipped", "SlipRow"),
-    "calibrate": _row_type("calibrate", "CalibrateRow"),
-}
 _simple("cycle", "Days from creation to close (won, lost): mean, median, p90; time in each stage.")
 _simple("stale", "Open deals past their stage's rotting threshold or their expected close.")
 _simple("slipped", "Deals whose expected close date was pushed out: how often, by how much.")
@@ -217,19 +191,15 @@ _simple("calibrate", "Stage probabilities observed in history against the config
 
 
 @report_app.command("velocity")
+@o.with_options(_scope)
 def velocity(
     qualified_from: Annotated[
         str | None, typer.Option(help="First qualified stage (default: the second open one).")
     ] = None,
-    date_from: From = None, date_to: To = None, pipeline: Pipeline = None, owner: o.Owner = None,
-    as_of: AsOf = None, currency: Currency = None, as_json: Json = False, as_csv: Csv = False,
-    svg: Svg = None, html: Html = None, mkdir: Mkdir = False,
-) -> None:  # fmt: skip
+    *,
+    fields: dict[str, Any],
+) -> None:
     """(Open qualified deals × win rate × average won size) / average cycle days."""
     from pipecli.core.reports import velocity as rep
 
-    _targets(svg, html, mkdir)
-    with session(write=False) as ctx:
-        flt = _filters(date_from, date_to, pipeline, owner, as_of, currency)
-        result = rep.build(ctx, flt, qualified_from)
-    _show(result, None, as_json, as_csv, svg, html)
+    _run(fields, lambda ctx, flt: rep.build(ctx, flt, qualified_from), None)

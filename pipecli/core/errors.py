@@ -50,10 +50,10 @@ class NotFound(PipeError):
 
     exit_code = EXIT_NOT_FOUND
 
-    def __init__(self, kind: str, ref: object) -> None:
+    def __init__(self, kind: str, ref: object, hint: str = "") -> None:
         self.kind = kind
         self.ref = ref
-        super().__init__(f"{kind} {_short(ref)} not found")
+        super().__init__(f"{kind} {_short(ref)} not found" + (f"; {hint}" if hint else ""))
 
 
 class Conflict(PipeError):

@@ -293,7 +293,7 @@ def to_minor(amount: Decimal, currency: str, *, field: str = "amount") -> int:
     significant = "".join(map(str, kept)).lstrip("0")
     if len(significant) + max(exponent, 0) > _INT64_DIGITS and significant:
         raise Invalid(field, str(amount), "is too large to store")
-    minor = int(significant or "0") * 10 ** max(exponent, 0)
+    minor: int = int(significant or "0") * 10 ** max(exponent, 0)
     minor = -minor if sign else minor
     if not _INT64_MIN <= minor <= _INT64_MAX:
         raise Invalid(field, str(amount), "is too large to store")

@@ -15,8 +15,9 @@ from enum import StrEnum
 from typing import Any
 
 from pipecli.core.io.writers import jsonable, write
+from pipecli.core.rows import ConversionView, Fields
 
-Row = dict[str, Any]
+Row = Fields  # a typed row (pipecli.core.rows) or a record view, read by field name
 
 
 class Fmt(StrEnum):
@@ -104,7 +105,7 @@ def _when(row: Row) -> str:
     due = row.get("due")
     if due is None:
         return ""
-    return due.isoformat() + (
+    return str(due.isoformat()) + (
         f" {row['due_time'].strftime('%H:%M')}" if row.get("due_time") else ""
     )
 
@@ -327,7 +328,7 @@ def created(kind: str, row: Row, fmt: Fmt, verb: str = "created") -> None:
         line(f"{verb} {kind} {row['id']}: {label}{extra}")
 
 
-def conversion(result: Row, as_json: bool) -> None:
+def conversion(result: ConversionView, as_json: bool) -> None:
     """What `pipe convert` made or linked."""
     if as_json:
         emit_json(result)

@@ -152,7 +152,7 @@ class FitTable:
 
 def _total(columns: Sequence[Column], size: str) -> int:
     """Width of `columns` side by side, each at its `size` (natural, minimum or floor)."""
-    return sum(getattr(c, size) + GAP for c in columns) - GAP
+    return sum(int(getattr(c, size)) + GAP for c in columns) - GAP
 
 
 def squeeze(shown: Sequence[Column], width: int) -> list[int | None]:

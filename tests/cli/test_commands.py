@@ -78,7 +78,7 @@ def test_add_deal_end_of_quarter(pipe):
 
 
 def test_add_deal_with_tags_owner_and_probability(pipe):
-    deal = add_deal(pipe, "X", "--tag", "Hot", "--tag", "q4", "--owner", "Bob",
+    deal = add_deal(pipe, "X", "--tag", "Hot", "--tag", "q4", "--owner", "Bob", "--create-owner",
                     "--probability", "35%", "--stage", "qual")  # fmt: skip
     assert deal["tags"] == ["hot", "q4"] and deal["owner"] == "Bob"
     assert (deal["stage"], deal["probability"], deal["probability_manual"]) == (
@@ -214,7 +214,7 @@ def test_list_tasks_due_today_includes_overdue(pipe):
 
 def test_list_deals_stage_and_owner_me(pipe):
     add_deal(pipe, "mine")
-    add_deal(pipe, "bobs", "--owner", "Bob")
+    add_deal(pipe, "bobs", "--owner", "Bob", "--create-owner")
     add_deal(pipe, "mine, later")
     for deal_id in ("1", "2"):
         ok(pipe("move", deal_id, "proposal"))

@@ -29,7 +29,8 @@ def _deals(pipe: Any) -> list[dict[str, Any]]:
 
 
 def test_import_deals_csv_resolves_names_once(pipe: Any, tmp_path: Path) -> None:
-    r = ok(pipe("import", "deals", _write(tmp_path, "d.csv", DEALS_CSV), "--json"))
+    path = _write(tmp_path, "d.csv", DEALS_CSV)
+    r = ok(pipe("import", "deals", path, "--create-owner", "--json"))
     counts = {c["kind"]: c for c in json.loads(r.stdout)}
     assert counts["deal"]["created"] == 3 and counts["account"]["created"] == 3
     rows = _deals(pipe)
@@ -47,7 +48,7 @@ def test_import_deals_csv_resolves_names_once(pipe: Any, tmp_path: Path) -> None
 
 def test_second_identical_import_changes_nothing(pipe: Any, tmp_path: Path, snapshot: Any) -> None:
     path = _write(tmp_path, "d.csv", DEALS_CSV)
-    ok(pipe("import", "deals", path))
+    ok(pipe("import", "deals", path, "--create-owner"))
     before = snapshot()
     r = ok(pipe("import", "deals", path, "--json"))
     assert {c["kind"]: c["created"] for c in r.json} == {"deal": 0}
@@ -55,7 +56,7 @@ def test_second_identical_import_changes_nothing(pipe: Any, tmp_path: Path, snap
 
 
 def test_changed_row_updates_through_the_deal_rules(pipe: Any, tmp_path: Path) -> None:
-    ok(pipe("import", "deals", _write(tmp_path, "d.csv", DEALS_CSV)))
+    ok(pipe("import", "deals", _write(tmp_path, "d.csv", DEALS_CSV), "--create-owner"))
     changed = DEALS_CSV.replace("proposal,Bo", "negotiation,Bo").replace('"12,000.50"', "13000")
     r = ok(pipe("import", "deals", _write(tmp_path, "d2.csv", changed), "--json"))
     assert r.json[0] == {"kind": "deal", "created": 0, "updated": 1, "skipped": 2}
@@ -71,7 +72,7 @@ def test_encodings_and_chinese_headers(pipe: Any, tmp_path: Path, encoding: str)
         '华东扩容,上海某某科技有限公司,"￥1,200",赢单,王伟,展会,2026年3月14日\n'
     )
     path = _write(tmp_path, "商机.csv", text, encoding)
-    ok(pipe("import", "deals", path))
+    ok(pipe("import", "deals", path, "--create-owner"))
     (deal,) = _deals(pipe)
     assert deal["title"] == "华东扩容" and deal["account"] == "上海某某科技有限公司"
     assert (
@@ -154,7 +155,8 @@ def test_skip_invalid_writes_valid_rows_and_saves_rejects(pipe: Any, tmp_path: P
 
 def test_dry_run_counts_and_writes_nothing(pipe: Any, tmp_path: Path, snapshot: Any) -> None:
     before = snapshot()
-    r = ok(pipe("import", "deals", _write(tmp_path, "d.csv", DEALS_CSV), "--dry-run", "--json"))
+    path = _write(tmp_path, "d.csv", DEALS_CSV)
+    r = ok(pipe("import", "deals", path, "--create-owner", "--dry-run", "--json"))
     assert {c["kind"]: c["created"] for c in r.json} == {"deal": 3, "account": 3}
     assert "dry run" in r.stderr
     assert snapshot() == before
@@ -324,7 +326,7 @@ def _check_salesforce_links(pipe: Any) -> None:
 def test_tasks_link_to_imported_deals_and_report_missing_ones(
     pipe: Any, tmp_path: Path, snapshot: Any
 ) -> None:
-    ok(pipe("import", "deals", _write(tmp_path, "d.csv", DEALS_CSV)))
+    ok(pipe("import", "deals", _write(tmp_path, "d.csv", DEALS_CSV), "--create-owner"))
     tasks = "title,deal,due\nSend deck,D-1,2026-12-01\nCall,D-9,2026-12-02\nFollow up,2,\n"
     path = _write(tmp_path, "t.csv", tasks)
     before = snapshot()
@@ -347,7 +349,7 @@ def test_hubspot_deals_export(pipe: Any, tmp_path: Path) -> None:
         "103,Gamma,Closed Lost,100,2026-03-01,2026-01-07 12:00,Cy,Gamma,Sales Pipeline\n"
     )
     path = _write(tmp_path, "hubspot.csv", text)
-    r = ok(pipe("import", "hubspot", path, "--json"))
+    r = ok(pipe("import", "hubspot", path, "--create-owner", "--json"))
     assert {c["kind"]: c["created"] for c in r.json} == {"deal": 3, "account": 3}
     assert "Appointment Scheduled" in r.stderr  # the stage added
     rows = _deals(pipe)
@@ -368,7 +370,7 @@ def test_pipedrive_deals_export(pipe: Any, tmp_path: Path) -> None:
         "8,Beta,900,EUR,Negotiations Started,won,Beta,Bo,2026-05-04 10:00:00,,\n"
         "9,Gamma,50,EUR,Proposal Made,lost,Gamma,Bo,,2026-06-01 09:00:00,price\n"
     )
-    ok(pipe("import", "pipedrive", _write(tmp_path, "pd.csv", text)))
+    ok(pipe("import", "pipedrive", _write(tmp_path, "pd.csv", text), "--create-owner"))
     rows = _deals(pipe)
     assert [(d["status"], d["amount"], d["currency"]) for d in rows] == [
         ("open", "1200.00", "EUR"), ("won", "900.00", "EUR"), ("lost", "50.00", "EUR"),

@@ -22,7 +22,13 @@ def deals(pipe, make_ctx):
 
     specs = [
         {"title": "Alpha", "account": "Acme Ltd", "close": "2026-12-01", "tags": ["hot"]},
-        {"title": "Bravo", "owner": "Bob", "close": "2026-12-15", "stage": "proposal"},
+        {
+            "title": "Bravo",
+            "owner": "Bob",
+            "close": "2026-12-15",
+            "stage": "proposal",
+            "create_owner": True,
+        },
         {"title": "Charlie", "close": "2027-01-10", "tags": ["Hot", "renewal"]},
         {"title": "Delta", "close": "2026-12-10"},
         {"title": "Echo"},

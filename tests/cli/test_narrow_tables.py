@@ -41,7 +41,7 @@ def wide(pipe) -> None:
         ("Pilot", "5", "USD", "2026-12-01", "prospecting", "Carla Diaz", "Globex"),
     ]:  # fmt: skip
         opts = ["--amount", amount, "--currency", cur, "--close", close, "--stage", stage]
-        opts += ["--owner", owner, "--account", account]
+        opts += ["--owner", owner, "--create-owner", "--account", account]
         data(pipe("add", "deal", title, *opts, "--json", now=JUNE))
     ok(pipe("edit", "deal", "1", "--amount", "87654321.09", now="2026-07-01T09:00:00+00:00"))
     ok(pipe("edit", "deal", "1", "--close", "2027-01-15", now="2026-08-01T09:00:00+00:00"))

@@ -198,7 +198,7 @@ def big_deals(pipe) -> None:
         ("安信传媒集团有限公司 – 40 个席位 年度续约", "1234567.89", "2026-12-31", "proposal",
          "Ann"),
     ]:  # fmt: skip
-        opts = ["--amount", amount, "--close", close, "--owner", owner]
+        opts = ["--amount", amount, "--close", close, "--owner", owner, "--create-owner"]
         opts += ["--stage", stage] if stage else []
         data(pipe("add", "deal", title, *opts, "--json", now=june))
     won = add_deal(pipe, "Won", "--amount", "12345678.90", "--close", "2026-11-10")

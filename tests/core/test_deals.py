@@ -274,7 +274,7 @@ def test_edit_that_changes_nothing_relevant_writes_no_history(make_ctx):
     deal = new_deal(make_ctx, title="A", amount="100", close="2026-12-20")
     edit(make_ctx, deal.id, title="B")
     edit(make_ctx, deal.id, amount="100.00", close="2026-12-20")  # same values
-    edit(make_ctx, deal.id, source="web", owner="Bob", tags=["x"])
+    edit(make_ctx, deal.id, source="web", owner="Bob", create_owner=True, tags=["x"])
     edit(make_ctx, deal.id, probability="auto")  # already following: still 10
     with make_ctx() as ctx:
         assert [h.change for h in deals.history(ctx, deal.id)] == ["create"]
@@ -567,7 +567,12 @@ def five_deals(make_ctx):
         d2 = deals.create(
             ctx,
             DealInput(
-                title="Pilot", account="Globex", close="2027-01-20", owner="Bob", tags=["q4"]
+                title="Pilot",
+                account="Globex",
+                close="2027-01-20",
+                owner="Bob",
+                tags=["q4"],
+                create_owner=True,
             ),
         )
         d3 = deals.create(ctx, DealInput(title="Initech upsell", close="2026-12-31"))

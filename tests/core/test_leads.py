@@ -166,6 +166,7 @@ def test_convert_creates_account_contact_and_deal(make_ctx):
         source="web",
         value="12000",
         owner="Bob",
+        create_owner=True,
     )
     c = convert(make_ctx, lead.id, deal_title="Acme platform", close="2026-12-31")
     bob = user_id(make_ctx, "Bob")

@@ -49,7 +49,7 @@ def at(month: int, day: int, year: int = 2026) -> datetime:
 
 def create(make_ctx, when: datetime, title: str, **fields) -> int:
     with make_ctx(now=when) as ctx:
-        deal_id = deals.create(ctx, DealInput(title, **fields)).id
+        deal_id = deals.create(ctx, DealInput(title, create_owner=True, **fields)).id
     assert deal_id is not None
     return deal_id
 

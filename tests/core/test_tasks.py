@@ -126,6 +126,7 @@ def test_every_2_weeks_done_on_time_spawns_the_next(make_ctx, linked):
         priority="HIGH",
         notes="ask about seats",
         owner="Bob",
+        create_owner=True,
         tags=["renewal", "VIP"],
         **linked,
     )

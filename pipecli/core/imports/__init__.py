@@ -67,6 +67,7 @@ class Options:
     mapping: dict[str, str] | None = None  # field -> column, instead of `map` (presets)
     create_refs: bool = True  # accounts/contacts named but not found are created
     labels: dict[str, str] | None = None  # field -> the column name to show in errors
+    create_owners: bool = False  # owners named but not found are added (else refused)
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,12 @@ def import_source(
         opts.kind, ctx.today, ctx.settings.currency, _dayfirst(source, mapping, opts), stages
     )
     result = Result(source.path.name, opts.kind, dry_run=opts.dry_run)
-    run = _Run(opts, mapping, result, import_write.Writer(ctx, opts, Refs(ctx), stages, result))
+    run = _Run(
+        opts,
+        mapping,
+        result,
+        import_write.Writer(ctx, opts, Refs(ctx, opts.create_owners), stages, result),
+    )
     rejects = _Rejects(source) if opts.skip_invalid and not opts.dry_run else None
     if rejects is not None:  # written for the user: never onto the database or the config
         from pipecli.core.outfiles import check_target

@@ -28,6 +28,7 @@ class PresetOptions:
     skip_invalid: bool = False
     pipeline: str | None = None
     create_stages: bool = True
+    create_owners: bool = False
 
 
 @dataclass
@@ -68,6 +69,7 @@ def _run(
         mapping={h: h for h in source.headers},
         labels=source.labels,
         create_refs=create_refs,
+        create_owners=po.create_owners,
     )
     result = import_source(ctx, source, opts, p)
     result.dry_run = po.dry_run

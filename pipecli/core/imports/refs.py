@@ -2,8 +2,10 @@
 
 A reference is tried as an external id first (ids that link the files of one export), then as a
 name (case- and space-insensitive; e-mail for contacts), then, for deals, as a pipecli id.
-Accounts, contacts and owners that are not found are created once and counted; deals and leads
-must exist. Answers are cached, so a name repeated on a million rows costs one query.
+Accounts and contacts that are not found are created once and counted; owners only with
+`create_owners` (`--create-owner`: otherwise an unknown owner is refused, naming the closest
+users, so a typo does not become a teammate); deals and leads must exist. Answers are cached,
+so a name repeated on a million rows costs one query.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from pipecli.core.errors import Invalid, NotFound
 from pipecli.core.imports.fields import LOST_WORDS, WON_WORDS, norm
 from pipecli.core.models import Account, Contact, Deal, Lead, Stage, new_uuid
 from pipecli.core.services import pipelines
-from pipecli.core.services.context import Ctx, ensure_user
+from pipecli.core.services.context import Ctx, acting_or_found, ensure_user, unknown_owner
 
 MODELS: dict[str, Any] = {"account": Account, "contact": Contact, "deal": Deal, "lead": Lead}
 
@@ -30,8 +32,9 @@ def key(text: str) -> str:
 class Refs:
     """Cached lookups of referenced records; `created` counts records made along the way."""
 
-    def __init__(self, ctx: Ctx) -> None:
+    def __init__(self, ctx: Ctx, create_owners: bool = False) -> None:
         self.ctx = ctx
+        self.create_owners = create_owners
         self.cache: dict[tuple[str, str], int | None] = {}
         self.created: Counter[str] = Counter()
 
@@ -127,10 +130,14 @@ class Refs:
     def owner(self, text: str) -> int:
         k = ("user", key(text))
         if k not in self.cache:
-            existing = ensure_user(self.ctx, text)
-            self.cache[k] = existing.id
+            if self.create_owners:
+                self.cache[k] = ensure_user(self.ctx, text).id
+            else:
+                user = acting_or_found(self.ctx, text)
+                self.cache[k] = user.id if user else None
         found = self.cache[k]
-        assert found is not None
+        if found is None:
+            raise unknown_owner(self.ctx.session, text)
         return found
 
     def _create(self, model: Any, kind: str, name: str, **extra: Any) -> int:

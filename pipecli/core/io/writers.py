@@ -16,7 +16,10 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pipecli.core.rows import Fields
 
 FORMATS = ("csv", "json", "jsonl", "xlsx")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -36,6 +39,8 @@ def jsonable(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, dict):
         return {k: jsonable(v) for k, v in value.items()}
+    if hasattr(value, "as_dict"):  # a typed row or record view (pipecli.core.rows)
+        return jsonable(value.as_dict())
     if isinstance(value, list | tuple):
         return [jsonable(v) for v in value]
     return value
@@ -77,13 +82,13 @@ def cell(value: Any) -> str:
     return inert(_text(value))
 
 
-def write(fmt: str, rows: Iterable[dict[str, Any]], fields: Sequence[str], out: Any) -> int:
+def write(fmt: str, rows: Iterable[Fields], fields: Sequence[str], out: Any) -> int:
     """Write `rows` to `out` (a text stream; a binary one or a path for xlsx); returns the count."""
     writer = {"csv": _csv, "json": _json, "jsonl": _jsonl, "xlsx": _xlsx}[fmt]
     return writer(rows, fields, out)
 
 
-def _csv(rows: Iterable[dict[str, Any]], fields: Sequence[str], out: IO[str]) -> int:
+def _csv(rows: Iterable[Fields], fields: Sequence[str], out: IO[str]) -> int:
     w = csv.writer(out, lineterminator="\n")
     w.writerow(fields)
     n = 0
@@ -93,7 +98,7 @@ def _csv(rows: Iterable[dict[str, Any]], fields: Sequence[str], out: IO[str]) ->
     return n
 
 
-def _json(rows: Iterable[dict[str, Any]], fields: Sequence[str], out: IO[str]) -> int:
+def _json(rows: Iterable[Fields], fields: Sequence[str], out: IO[str]) -> int:
     out.write("[")
     n = 0
     for n, row in enumerate(rows, start=1):
@@ -103,7 +108,7 @@ def _json(rows: Iterable[dict[str, Any]], fields: Sequence[str], out: IO[str]) -
     return n
 
 
-def _jsonl(rows: Iterable[dict[str, Any]], fields: Sequence[str], out: IO[str]) -> int:
+def _jsonl(rows: Iterable[Fields], fields: Sequence[str], out: IO[str]) -> int:
     n = 0
     for row in rows:
         out.write(json.dumps(jsonable({f: row.get(f) for f in fields}), ensure_ascii=False))
@@ -112,7 +117,7 @@ def _jsonl(rows: Iterable[dict[str, Any]], fields: Sequence[str], out: IO[str]) 
     return n
 
 
-def _xlsx(rows: Iterable[dict[str, Any]], fields: Sequence[str], out: Any) -> int:
+def _xlsx(rows: Iterable[Fields], fields: Sequence[str], out: Any) -> int:
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)

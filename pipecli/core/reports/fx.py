@@ -126,7 +126,7 @@ class Converter:
     def minor(self, minor_units: int | Decimal, source: str, on: date | None = None) -> Decimal:
         """`minor_units` of `source` in the report currency at the rate of `on` (default the
         converter's day), unrounded."""
-        value = Decimal(minor_units) / (10 ** money.minor_units(source))
+        value = Decimal(minor_units) / Decimal(10 ** money.minor_units(source))
         return value * self.rate(source, on)
 
     def check(self, currencies: set[str]) -> None:

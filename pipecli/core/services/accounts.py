@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import func
 from sqlmodel import col, select
@@ -46,7 +46,7 @@ FREE_MAIL = frozenset(
 
 
 @dataclass
-class AccountInput:
+class AccountInput(common.Owned):
     name: str
     domain: str | None = None
     industry: str | None = None
@@ -56,10 +56,6 @@ class AccountInput:
     region: str | None = None
     employees: int | str | None = None
     source: str | None = None
-    owner: str | None = None
-    notes: str | None = None
-    tags: list[str] = field(default_factory=list)
-    untags: list[str] = field(default_factory=list)
 
 
 def domain(text: str | None, field_name: str = "domain") -> str | None:
@@ -101,9 +97,7 @@ def create(ctx: Ctx, inp: AccountInput, *, duplicate: bool = False) -> Account:
         )
     account = Account(name=name, created_at=ctx.now, updated_at=ctx.now)
     _fill(ctx, account, inp, only_empty=False)
-    ctx.session.add(account)
-    ctx.session.flush()
-    common.set_tags(ctx, "account", common.id_of(account), inp.tags)
+    common.save(ctx, "account", account, inp)
     return account
 
 
@@ -113,9 +107,7 @@ def edit(ctx: Ctx, account_id: int | str, inp: AccountInput) -> Account:
         account.name = common.required(inp.name, "name")
     _fill(ctx, account, inp, only_empty=False)
     account.updated_at = ctx.now
-    ctx.session.add(account)
-    ctx.session.flush()
-    common.set_tags(ctx, "account", common.id_of(account), inp.tags, inp.untags)
+    common.save(ctx, "account", account, inp)
     return account
 
 
@@ -131,16 +123,8 @@ def _fill(ctx: Ctx, account: Account, inp: AccountInput, *, only_empty: bool) ->
         "source": common.clean(inp.source, "source"),
         "notes": common.notes(inp.notes),
     }
-    if inp.owner is not None:
-        values["owner_id"] = common.resolve_owner(ctx, inp.owner).id
-    elif account.owner_id is None:
-        values["owner_id"] = ctx.user().id
-    for key, value in values.items():
-        if value is not None and not (only_empty and getattr(account, key) is not None):
-            setattr(account, key, value)
-    if not only_empty:  # `pipe edit account 2 --website ""` clears the website
-        for key in common.blanked(inp, {k: k for k in _CLEARABLE}):
-            setattr(account, key, None)
+    clearable = {k: k for k in _CLEARABLE}
+    common.apply(ctx, account, inp, values, clearable, only_empty=only_empty)
 
 
 _CLEARABLE = ("domain", "industry", "website", "phone", "address", "region", "employees", "source")
@@ -156,7 +140,7 @@ def find_by_domain(ctx: Ctx, dom: str) -> Account | None:
 
 def find_or_create(ctx: Ctx, name: str) -> Account:
     """The live account with this name (case/space-insensitive), created if there is none."""
-    found = common.find_by_name(ctx, Account, name, "account")
+    found: Account | None = common.find_by_name(ctx, Account, name, "account")
     if found is not None:
         return found
     account = create(ctx, AccountInput(name=name))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Protocol, TypeVar
@@ -19,7 +20,13 @@ from sqlmodel import col, select
 from pipecli.core import dates, money
 from pipecli.core.errors import Conflict, Invalid, NotFound
 from pipecli.core.models import Account, Contact, Deal, Lead, Tag, TagLink, Task, User
-from pipecli.core.services.context import Ctx, ensure_user, find_user
+from pipecli.core.services.context import (
+    Ctx,
+    acting_or_found,
+    ensure_user,
+    find_user,
+    unknown_owner,
+)
 from pipecli.core.text import EMAIL_MAX, check_field
 
 
@@ -54,6 +61,73 @@ def clean(text: str | None, field: str = "text") -> str | None:
         return None
     text = " ".join(check_field(field, str(text)).split())
     return text or None
+
+
+@dataclass(kw_only=True)
+class Owned:
+    """What every kind's input model (create and change) ends with: owner, notes and tags,
+    and the text check (`check_input`) run when the model is made. None is "not given"; an
+    empty text clears a field on edit."""
+
+    owner: str | None = None
+    notes: str | None = None
+    tags: list[str] = field(default_factory=list)
+    untags: list[str] = field(default_factory=list)
+    create_owner: bool = False  # an owner nobody is called yet is added (--create-owner)
+
+    def __post_init__(self) -> None:
+        check_input(self)
+
+
+def apply(
+    ctx: Ctx,
+    obj: Any,
+    inp: Owned,
+    values: dict[str, Any],
+    clearable: dict[str, str],
+    *,
+    only_empty: bool = False,
+) -> None:
+    """Write an input model onto a record (leads, accounts, contacts): the owner (resolved, else
+    you for a record without one), every value given (None: not given; with `only_empty`, only
+    into empty columns), then, unless `only_empty`, clear each column of `clearable` (column ->
+    input field) whose option was given as empty text (`pipe edit contact 4 --phone ""`)."""
+    if inp.owner is not None:
+        values["owner_id"] = resolve_owner(ctx, inp.owner, inp.create_owner).id
+    elif obj.owner_id is None:
+        values["owner_id"] = ctx.user().id
+    for key, value in values.items():
+        if value is not None and not (only_empty and getattr(obj, key) is not None):
+            setattr(obj, key, value)
+    if not only_empty:
+        for key in blanked(inp, clearable):
+            setattr(obj, key, None)
+
+
+def save(ctx: Ctx, kind: str, obj: Any, inp: Owned) -> None:
+    """Store a created or edited record, then attach and detach the tags its input names."""
+    ctx.session.add(obj)
+    ctx.session.flush()
+    set_tags(ctx, kind, id_of(obj), inp.tags, inp.untags)
+
+
+def check_input(inp: object) -> None:
+    """Every text of an input model (`DealInput`, `LeadInput`...) through `text.check_text`, so
+    that each front end (options, imports, forms) is held to the same rules when the model is
+    made: no control characters (line breaks only in notes), no text longer than its kind
+    allows (notes NOTE_MAX, e-mail EMAIL_MAX, tags TAG_MAX, others NAME_MAX)."""
+    from dataclasses import fields
+
+    from pipecli.core import text
+
+    for f in fields(inp):  # type: ignore[arg-type]
+        value = getattr(inp, f.name)
+        if f.name in ("tags", "untags"):
+            for tag in value or ():
+                text.check_text("tag", tag, text.TAG_MAX)
+        elif isinstance(value, str):
+            limit = {"notes": text.NOTE_MAX, "email": text.EMAIL_MAX}.get(f.name, text.NAME_MAX)
+            text.check_text(f.name, value, limit, multiline=f.name == "notes")
 
 
 def blanked(inp: object, columns: dict[str, str]) -> list[str]:
@@ -209,14 +283,22 @@ def resolve_ref(ctx: Ctx, model: Any, ref: int | str | None, kind: str) -> Any |
     return found
 
 
-def resolve_owner(ctx: Ctx, owner: str | None) -> User:
-    """`me`/None is the current user; another name is found or added to the team. An empty
-    name is refused: every record has an owner (`--owner ""` does not clear it)."""
+def resolve_owner(ctx: Ctx, owner: str | None, create: bool = False) -> User:
+    """`me`/None is the current user (stored on first need); another name must be a stored user
+    (ignoring case and spacing), else NotFound naming the closest names, so a typo never becomes
+    a teammate. `create` (`--create-owner`) adds the user on purpose. An empty name is refused:
+    every record has an owner (`--owner ""` does not clear it)."""
     if owner is not None and not owner.strip():
         raise Invalid("owner", owner, "must not be empty: every record has an owner (or `me`)")
     if owner is None or owner.strip().lower() == "me":
         return ctx.user()
-    return ensure_user(ctx, required(owner, "owner"))
+    name = required(owner, "owner")
+    if create:
+        return ensure_user(ctx, name)
+    found = acting_or_found(ctx, name)
+    if found is None:
+        raise unknown_owner(ctx.session, name)
+    return found
 
 
 def owner_filter(ctx: Ctx, owner: str | None) -> int | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func
@@ -16,7 +16,7 @@ from pipecli.core.services.context import Ctx
 
 
 @dataclass
-class ContactInput:
+class ContactInput(common.Owned):
     name: str
     account: str | int | None = None
     email: str | None = None
@@ -24,10 +24,6 @@ class ContactInput:
     title: str | None = None
     birthday: str | date | None = None
     source: str | None = None
-    owner: str | None = None
-    notes: str | None = None
-    tags: list[str] = field(default_factory=list)
-    untags: list[str] = field(default_factory=list)
 
 
 def birthday(ctx: Ctx, value: str | date | None) -> date | None:
@@ -41,9 +37,7 @@ def create(ctx: Ctx, inp: ContactInput) -> Contact:
     name = common.required(inp.name, "name")
     contact = Contact(name=name, created_at=ctx.now, updated_at=ctx.now)
     _fill(ctx, contact, inp)
-    ctx.session.add(contact)
-    ctx.session.flush()
-    common.set_tags(ctx, "contact", common.id_of(contact), inp.tags)
+    common.save(ctx, "contact", contact, inp)
     return contact
 
 
@@ -53,9 +47,7 @@ def edit(ctx: Ctx, contact_id: int | str, inp: ContactInput) -> Contact:
         contact.name = common.required(inp.name, "name")
     _fill(ctx, contact, inp)
     contact.updated_at = ctx.now
-    ctx.session.add(contact)
-    ctx.session.flush()
-    common.set_tags(ctx, "contact", common.id_of(contact), inp.tags, inp.untags)
+    common.save(ctx, "contact", contact, inp)
     return contact
 
 
@@ -71,16 +63,8 @@ def _fill(ctx: Ctx, contact: Contact, inp: ContactInput) -> None:
     account = account_for(ctx, inp.account, None)
     if account is not None:
         values["account_id"] = account.id
-    if inp.owner is not None:
-        values["owner_id"] = common.resolve_owner(ctx, inp.owner).id
-    elif contact.owner_id is None:
-        values["owner_id"] = ctx.user().id
-    for key, value in values.items():
-        if value is not None:
-            setattr(contact, key, value)
     clearable = ("email", "phone", "title", "birthday", "source")
-    for key in common.blanked(inp, {k: k for k in clearable} | {"account_id": "account"}):
-        setattr(contact, key, None)  # `pipe edit contact 4 --phone ""` clears the phone
+    common.apply(ctx, contact, inp, values, {k: k for k in clearable} | {"account_id": "account"})
 
 
 def find_by_email(ctx: Ctx, email: str) -> Contact | None:

@@ -56,6 +56,33 @@ def find_user(session: Session, name: str) -> User | None:
     return session.exec(select(User).where(func.lower(User.name) == key)).first()
 
 
+def acting_or_found(ctx: Ctx, name: str) -> User | None:
+    """The stored user called `name`; the acting user (stored now if new) when that is you."""
+    key = " ".join(name.split()).lower()
+    if key == " ".join(ctx.settings.user_name.split()).lower():
+        return ctx.user()
+    return find_user(ctx.session, name)
+
+
+def similar_users(session: Session, name: str, n: int = 3) -> list[str]:
+    """The stored user names closest to `name` (difflib, ignoring case), best first."""
+    import difflib
+
+    names = list(session.exec(select(User.name)).all())
+    by_key = {" ".join(x.split()).lower(): x for x in names}
+    key = " ".join(name.split()).lower()
+    return [by_key[k] for k in difflib.get_close_matches(key, list(by_key), n=n, cutoff=0.5)]
+
+
+def unknown_owner(session: Session, name: str) -> Exception:
+    """NotFound for an owner nobody is called, naming the closest users (exit 3)."""
+    from pipecli.core.errors import NotFound
+
+    close = similar_users(session, name)
+    hint = f"closest: {', '.join(close)}" if close else "no user has a similar name"
+    return NotFound("owner", " ".join(name.split()), f"{hint}; --create-owner adds a new user")
+
+
 def ensure_user(ctx: Ctx, name: str, email: str | None = None) -> User:
     """The user called `name` (case-insensitive), created if new."""
     name = " ".join(name.split())

@@ -10,7 +10,7 @@ Rules kept here and nowhere else:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
@@ -27,7 +27,7 @@ PRODUCT_MAX = 200  # characters; the column's length
 
 
 @dataclass
-class DealInput:
+class DealInput(common.Owned):
     title: str
     account: str | int | None = None
     contact: str | int | None = None
@@ -36,17 +36,14 @@ class DealInput:
     close: str | date | None = None
     stage: str | None = None
     pipeline: str | None = None
-    owner: str | None = None
     probability: str | int | None = None
     source: str | None = None
     product: str | None = None
-    notes: str | None = None
-    tags: list[str] = field(default_factory=list)
     lead_id: int | None = None
 
 
 @dataclass
-class DealChanges:
+class DealChanges(common.Owned):
     """Fields to change; None leaves a field as it is. `probability='auto'` follows the stage."""
 
     title: str | None = None
@@ -55,13 +52,9 @@ class DealChanges:
     amount: str | Decimal | None = None
     currency: str | None = None
     close: str | date | None = None
-    owner: str | None = None
     probability: str | int | None = None
     source: str | None = None
     product: str | None = None
-    notes: str | None = None
-    tags: list[str] = field(default_factory=list)
-    untags: list[str] = field(default_factory=list)
 
 
 def stage_probability(outcome: str, stage_default: int, manual: int | None) -> tuple[int, bool]:
@@ -109,7 +102,7 @@ def create(ctx: Ctx, inp: DealInput) -> Deal:
         )
     contact = common.resolve_ref(ctx, Contact, inp.contact, "contact")
     account = account_for(ctx, inp.account, contact)
-    owner = common.resolve_owner(ctx, inp.owner)
+    owner = common.resolve_owner(ctx, inp.owner, inp.create_owner)
     probability, manual = stage_probability(stage.outcome, stage.probability, prob)
     deal = Deal(
         title=title,
@@ -334,7 +327,7 @@ def edit(ctx: Ctx, deal_id: int | str, ch: DealChanges) -> Deal:
     prob, manual = _probability_change(ctx, deal, ch.probability)
     contact = common.resolve_ref(ctx, Contact, ch.contact, "contact") if ch.contact else None
     account = account_for(ctx, ch.account, None) if ch.account else None
-    owner = common.resolve_owner(ctx, ch.owner) if ch.owner is not None else None
+    owner = common.resolve_owner(ctx, ch.owner, ch.create_owner) if ch.owner is not None else None
     title = common.required(ch.title, "title") if ch.title is not None else deal.title
     changes = []
     if (amount_minor, currency) != (deal.amount_minor, deal.currency):

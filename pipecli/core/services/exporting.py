@@ -15,6 +15,7 @@ from sqlmodel import col
 
 from pipecli.core.errors import Invalid
 from pipecli.core.models import Account, Contact, Deal, Lead, Task
+from pipecli.core.rows import Fields
 from pipecli.core.schema import field_names, kind_name
 from pipecli.core.services import common, listing
 from pipecli.core.services.context import Ctx
@@ -42,7 +43,7 @@ def fields(kind: str) -> list[str]:
     return [f for f in field_names(kind) if f not in ("lines", "taxes")]
 
 
-def rows(ctx: Ctx, kind: str) -> Iterator[dict[str, Any]]:
+def rows(ctx: Ctx, kind: str) -> Iterator[Fields]:
     """Every record of `kind`, in id order, as its list row; fetched BATCH at a time."""
     if kind in ("quote", "product"):
         yield from _catalogue_rows(ctx, kind)

@@ -10,7 +10,7 @@ Conversion rules:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import func
@@ -25,7 +25,7 @@ STATUSES = ("new", "contacted", "qualified", "disqualified", "converted")
 
 
 @dataclass
-class LeadInput:
+class LeadInput(common.Owned):
     name: str
     company: str | None = None
     email: str | None = None
@@ -35,10 +35,6 @@ class LeadInput:
     value: str | Decimal | None = None
     currency: str | None = None
     status: str | None = None
-    owner: str | None = None
-    notes: str | None = None
-    tags: list[str] = field(default_factory=list)
-    untags: list[str] = field(default_factory=list)
 
 
 def status(text: str | None) -> str | None:
@@ -57,9 +53,7 @@ def create(ctx: Ctx, inp: LeadInput) -> Lead:
     _, currency = common.as_money(ctx, inp.value, inp.currency, field="value")
     lead = Lead(name=name, currency=currency, created_at=ctx.now, updated_at=ctx.now)
     _fill(ctx, lead, inp)
-    ctx.session.add(lead)
-    ctx.session.flush()
-    common.set_tags(ctx, "lead", common.id_of(lead), inp.tags)
+    common.save(ctx, "lead", lead, inp)
     return lead
 
 
@@ -78,9 +72,7 @@ def edit(ctx: Ctx, lead_id: int | str, inp: LeadInput) -> Lead:
         lead.currency = currency
     _fill(ctx, lead, inp)
     lead.updated_at = ctx.now
-    ctx.session.add(lead)
-    ctx.session.flush()
-    common.set_tags(ctx, "lead", common.id_of(lead), inp.tags, inp.untags)
+    common.save(ctx, "lead", lead, inp)
     return lead
 
 
@@ -100,15 +92,7 @@ def _fill(ctx: Ctx, lead: Lead, inp: LeadInput) -> None:
         "status": new_status,
         "notes": common.notes(inp.notes),
     }
-    if inp.owner is not None:
-        values["owner_id"] = common.resolve_owner(ctx, inp.owner).id
-    elif lead.owner_id is None:
-        values["owner_id"] = ctx.user().id
-    for key, value in values.items():
-        if value is not None:
-            setattr(lead, key, value)
-    for key in common.blanked(inp, _CLEARABLE):
-        setattr(lead, key, None)
+    common.apply(ctx, lead, inp, values, _CLEARABLE)
 
 
 # lead columns an empty option clears (`pipe edit lead 3 --phone ""`), by input field

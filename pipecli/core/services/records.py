@@ -6,6 +6,7 @@ removes the row for good, and only when nothing else refers to it.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import func
@@ -23,9 +24,10 @@ from pipecli.core.models import (
     TagLink,
     Task,
 )
+from pipecli.core.rows import RecordView
 from pipecli.core.services import common, listing
 from pipecli.core.services.context import Ctx
-from pipecli.core.services.listing import Filter, Row
+from pipecli.core.services.listing import Filter
 
 
 def model_for(kind: str) -> type[common.Archivable]:
@@ -100,23 +102,28 @@ def purge(ctx: Ctx, kind: str, record_id: int | str) -> None:
     ctx.session.flush()
 
 
-def detail(ctx: Ctx, kind: str, record_id: int | str) -> Row:
+def detail(ctx: Ctx, kind: str, record_id: int | str) -> RecordView:
     """A record with what hangs off it: history, activities, tasks, deals, contacts."""
     if kind == "deal":
         from pipecli.core.services.quote_views import deal_quotes
 
-        deal = listing.deal_detail(ctx, record_id)
-        deal["quotes"] = deal_quotes(ctx, deal["id"])
-        return deal
+        view = listing.deal_detail(ctx, record_id)
+        return replace(view, quotes=deal_quotes(ctx, view.row["id"]))
     row = listing.get_row(ctx, kind, record_id)
     on = (kind, row["id"])
     everything = Filter(limit=None, status="all")
-    if kind != "task":
-        row["activities"] = listing.list_activities(ctx, Filter(limit=None), on=on).rows
-    if kind in ("account", "contact"):
-        row["deals"] = listing.list_deals(ctx, everything, on=on).rows
-    if kind == "account":
-        row["contacts"] = listing.list_contacts(ctx, Filter(limit=None, account=str(on[1]))).rows
-    if kind in ("lead", "contact", "account"):
-        row["tasks"] = listing.list_tasks(ctx, everything, on=on).rows
-    return row
+    return RecordView(
+        row,
+        activities=None
+        if kind == "task"
+        else listing.list_activities(ctx, Filter(limit=None), on=on).rows,
+        deals=listing.list_deals(ctx, everything, on=on).rows
+        if kind in ("account", "contact")
+        else None,
+        contacts=listing.list_contacts(ctx, Filter(limit=None, account=str(on[1]))).rows
+        if kind == "account"
+        else None,
+        tasks=listing.list_tasks(ctx, everything, on=on).rows
+        if kind in ("lead", "contact", "account")
+        else None,
+    )

@@ -6,7 +6,7 @@ linked to it by `previous_id`; marking it undone again withdraws that successor 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from sqlmodel import col, select
@@ -22,7 +22,7 @@ PRIORITIES = ("low", "normal", "high", "urgent")
 
 
 @dataclass
-class TaskInput:
+class TaskInput(common.Owned):
     title: str
     due: str | dates.When | date | None = None
     kind: str | None = None
@@ -32,10 +32,6 @@ class TaskInput:
     lead: int | str | None = None
     contact: int | str | None = None
     account: int | str | None = None
-    owner: str | None = None
-    notes: str | None = None
-    tags: list[str] = field(default_factory=list)
-    untags: list[str] = field(default_factory=list)
 
 
 def choice(text: str | None, allowed: tuple[str, ...], field_name: str) -> str | None:
@@ -80,7 +76,7 @@ def create(ctx: Ctx, inp: TaskInput) -> Task:
         updated_at=ctx.now,
     )
     _link(ctx, task, inp)
-    task.owner_id = common.resolve_owner(ctx, inp.owner).id
+    task.owner_id = common.resolve_owner(ctx, inp.owner, inp.create_owner).id
     ctx.session.add(task)
     ctx.session.flush()
     common.set_tags(ctx, "task", common.id_of(task), inp.tags)
@@ -121,7 +117,7 @@ def edit(ctx: Ctx, task_id: int | str, inp: TaskInput) -> Task:
         task.notes = common.notes(inp.notes)
     _link(ctx, task, inp)
     if inp.owner is not None:
-        task.owner_id = common.resolve_owner(ctx, inp.owner).id
+        task.owner_id = common.resolve_owner(ctx, inp.owner, inp.create_owner).id
     task.updated_at = ctx.now
     ctx.session.add(task)
     ctx.session.flush()

@@ -6,7 +6,8 @@ and limited in SQL; tags come in one extra query for the page shown.
 This package's names are the public API (`listing.list_deals`, `listing.Filter`, ...); the
 modules behind it split the work by concern:
 
-- `filters`: Filter, Page and the conditions and paging every list shares
+- `filters`: Filter (immutable; offset or after-id paging), Page and the conditions and paging
+  every list shares; `count` counts what a filter matches without fetching rows
 - `deals`: deal lists, the deal detail view and stage history
 - `people`: leads, accounts and contacts
 - `work`: tasks and activities
@@ -15,6 +16,11 @@ modules behind it split the work by concern:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from pipecli.core.services.context import Ctx
 from pipecli.core.services.listing.deals import (
     DEAL_STATUSES,
     deal_detail,
@@ -50,9 +56,26 @@ from pipecli.core.services.listing.work import (
     tasks_query,
 )
 
+# kind -> its list view, for front ends that list any kind (`pipe list KIND`, the board)
+LISTS: dict[str, Callable[..., Page[Any]]] = {
+    "deal": list_deals,
+    "lead": list_leads,
+    "account": list_accounts,
+    "contact": list_contacts,
+    "task": list_tasks,
+    "activity": list_activities,
+}
+
+
+def count(ctx: Ctx, kind: str, flt: Filter) -> int:
+    """How many records of `kind` match `flt` (one COUNT query; no row is fetched)."""
+    return LISTS[kind](ctx, replace(flt, rows=False)).total
+
+
 __all__ = [
     "DEAL_STATUSES",
     "DEFAULT_LIMIT",
+    "LISTS",
     "TASK_STATUSES",
     "Build",
     "Filter",
@@ -64,6 +87,7 @@ __all__ = [
     "contact_row",
     "contacts_query",
     "conversion_view",
+    "count",
     "deal_detail",
     "deal_row",
     "deals_query",

@@ -6,6 +6,7 @@ without `--pipeline` matches the stage name in every (non-archived) pipeline.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import select as sa_select  # any number of entities (sqlmodel's stops at 4)
@@ -14,12 +15,12 @@ from sqlmodel import col, select
 
 from pipecli.core.errors import Conflict, Invalid
 from pipecli.core.models import Account, Contact, Deal, Pipeline, Stage, StageChange, User
+from pipecli.core.rows import DealRow, HistoryRow, Outcome, RecordView
 from pipecli.core.services import common, pipelines
 from pipecli.core.services.context import Ctx
 from pipecli.core.services.listing.filters import (
     Filter,
     Page,
-    Row,
     amount,
     archived_cond,
     date_range,
@@ -49,36 +50,37 @@ def deals_query() -> Any:
     )
 
 
-def deal_row(r: Any, tags: list[str]) -> Row:
+def deal_row(r: Any, tags: list[str]) -> DealRow:
     deal, stage, pipe_name, account, contact, owner = r
-    return {
-        "id": deal.id,
-        "uuid": deal.uuid,
-        "title": deal.title,
-        "pipeline": pipe_name,
-        "pipeline_id": deal.pipeline_id,
-        "stage": stage.name,
-        "stage_id": deal.stage_id,
-        "status": stage.outcome,
-        "probability": deal.probability,
-        "probability_manual": deal.probability_manual,
-        "amount": amount(deal.amount_minor, deal.currency),
-        "currency": deal.currency,
-        "close": deal.expected_close,
-        "account": account,
-        "account_id": deal.account_id,
-        "contact": contact,
-        "contact_id": deal.contact_id,
-        "owner": owner,
-        "owner_id": deal.owner_id,
-        "source": deal.source,
-        "product": deal.product,
-        "lost_reason": deal.lost_reason,
-        "lost_note": deal.lost_note,
-        "lead_id": deal.lead_id,
-        "stage_entered_at": deal.stage_entered_at,
-        "closed_at": deal.closed_at,
-    } | tail(deal, tags)
+    return DealRow(
+        id=deal.id,
+        uuid=deal.uuid,
+        title=deal.title,
+        pipeline=pipe_name,
+        pipeline_id=deal.pipeline_id,
+        stage=stage.name,
+        stage_id=deal.stage_id,
+        status=Outcome(stage.outcome),
+        probability=deal.probability,
+        probability_manual=deal.probability_manual,
+        amount=amount(deal.amount_minor, deal.currency),
+        currency=deal.currency,
+        close=deal.expected_close,
+        account=account,
+        account_id=deal.account_id,
+        contact=contact,
+        contact_id=deal.contact_id,
+        owner=owner,
+        owner_id=deal.owner_id,
+        source=deal.source,
+        product=deal.product,
+        lost_reason=deal.lost_reason,
+        lost_note=deal.lost_note,
+        lead_id=deal.lead_id,
+        stage_entered_at=deal.stage_entered_at,
+        closed_at=deal.closed_at,
+        **tail(deal, tags),
+    )
 
 
 def _status_cond(flt: Filter) -> Any | None:
@@ -125,7 +127,7 @@ def stage_ids(ctx: Ctx, ref: str, pipeline: str | None) -> list[int]:
     return ids
 
 
-def list_deals(ctx: Ctx, flt: Filter, *, on: tuple[str, int] | None = None) -> Page:
+def list_deals(ctx: Ctx, flt: Filter, *, on: tuple[str, int] | None = None) -> Page[DealRow]:
     conds = [
         on_cond(Deal, on),
         archived_cond(Deal, flt),
@@ -135,7 +137,7 @@ def list_deals(ctx: Ctx, flt: Filter, *, on: tuple[str, int] | None = None) -> P
     conds.append(search_cond(flt, Deal.title, Account.name, Contact.name))
     if flt.stage:
         conds.append(col(Deal.stage_id).in_(stage_ids(ctx, flt.stage, flt.pipeline)))
-        flt.status = flt.status or "all"
+        flt = replace(flt, status=flt.status or "all")  # a stage implies every status
     elif flt.pipeline:
         conds.append(Deal.pipeline_id == pipelines.get_pipeline(ctx, flt.pipeline).id)
     conds.append(_status_cond(flt))
@@ -145,22 +147,23 @@ def list_deals(ctx: Ctx, flt: Filter, *, on: tuple[str, int] | None = None) -> P
             conds.append(Deal.account_id == acct.id)
     conds += date_range(ctx, Deal.expected_close, flt, ("close-from", "close-to"))
     query = where(deals_query(), *conds).order_by(col(Deal.id))
-    return page(ctx, "deal", query, flt, deal_row)
+    return page(ctx, "deal", query, flt, deal_row, col(Deal.id))
 
 
-def deal_detail(ctx: Ctx, deal_id: int | str) -> Row:
+def deal_detail(ctx: Ctx, deal_id: int | str) -> RecordView:
     deal = common.get(ctx, Deal, deal_id, "deal")
     did = common.id_of(deal)
     r = ctx.session.exec(deals_query().where(Deal.id == did)).one()
-    row = deal_row(r, common.tags_of(ctx, "deal", [did])[did])
-    row["history"] = history_rows(ctx, did)
     on = ("deal", did)
-    row["activities"] = list_activities(ctx, Filter(limit=None), on=on).rows
-    row["tasks"] = list_tasks(ctx, Filter(limit=None, status="all"), on=on).rows
-    return row
+    return RecordView(
+        deal_row(r, common.tags_of(ctx, "deal", [did])[did]),
+        history=history_rows(ctx, did),
+        activities=list_activities(ctx, Filter(limit=None), on=on).rows,
+        tasks=list_tasks(ctx, Filter(limit=None, status="all"), on=on).rows,
+    )
 
 
-def history_rows(ctx: Ctx, deal_id: int) -> list[Row]:
+def history_rows(ctx: Ctx, deal_id: int) -> list[HistoryRow]:
     from_stage, to_stage = aliased(Stage), aliased(Stage)
     query = (
         select(StageChange, from_stage.name, to_stage.name, User.name)
@@ -171,18 +174,18 @@ def history_rows(ctx: Ctx, deal_id: int) -> list[Row]:
         .order_by(col(StageChange.at), col(StageChange.id))
     )
     return [
-        {
-            "id": ch.id,
-            "at": ch.at,
-            "change": ch.change,
-            "from_stage": f,
-            "to_stage": t,
-            "amount": amount(ch.amount_minor, ch.currency),
-            "currency": ch.currency,
-            "close": ch.expected_close,
-            "probability": ch.probability,
-            "user": u,
-            "note": ch.note,
-        }
+        HistoryRow(
+            id=common.id_of(ch),
+            at=ch.at,
+            change=ch.change,
+            from_stage=f,
+            to_stage=t,
+            amount=amount(ch.amount_minor, ch.currency),
+            currency=ch.currency,
+            close=ch.expected_close,
+            probability=ch.probability,
+            user=u,
+            note=ch.note,
+        )
         for ch, f, t, u in ctx.session.exec(query).all()
     ]

@@ -10,24 +10,32 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import func, or_
 from sqlmodel import col, select
 
 from pipecli.core import money
 from pipecli.core.errors import Invalid
+from pipecli.core.rows import Row as Row  # re-exported: every list row derives from it
 from pipecli.core.services import common
 from pipecli.core.services.context import Ctx
 
-Row = dict[str, Any]
+R = TypeVar("R", bound=Row)
 Build = Callable[[Any, list[str]], Row]  # a query's result row and its tags -> a Row
 DEFAULT_LIMIT = 50
 
 
-@dataclass
+@dataclass(frozen=True)
 class Filter:
-    """What `pipe list KIND` can filter on; each kind uses the parts that apply to it."""
+    """What `pipe list KIND` can filter on; each kind uses the parts that apply to it.
+
+    Immutable: a service that needs another value makes its own copy (`dataclasses.replace`),
+    so a front end can keep one filter and page through it. Paging: `limit` rows (None: all)
+    after skipping `offset` rows, or, for lists in id order (deals, leads, accounts, contacts),
+    the rows after `after_id` (keyset paging: steady while rows are added). `rows=False` only
+    counts (`Page.total`), fetching no row.
+    """
 
     owner: str | None = None
     tag: str | None = None
@@ -41,21 +49,27 @@ class Filter:
     due: str | None = None
     limit: int | None = DEFAULT_LIMIT
     archived: bool = False
+    offset: int = 0
+    after_id: int | None = None
+    rows: bool = True
 
 
 @dataclass(frozen=True)
-class Page:
-    """One page of a list: `total` rows matched; `hidden` more were left out by a default filter
-    the user did not choose (leads: the converted ones), for a front end to mention."""
+class Page(Generic[R]):
+    """One page of a list: `total` rows matched; `skipped` of them come before this page
+    (offset or after_id); `hidden` more were left out by a default filter the user did not
+    choose (leads: the converted ones), for a front end to mention."""
 
     kind: str
-    rows: list[Row]
+    rows: list[R]
     total: int
     hidden: int = 0
+    skipped: int = 0
 
     @property
     def more(self) -> int:
-        return self.total - len(self.rows)
+        """Rows matched after this page."""
+        return self.total - self.skipped - len(self.rows)
 
 
 def archived_cond(model: Any, flt: Filter) -> Any:
@@ -88,19 +102,45 @@ def date_range(
     return conds
 
 
-def page(ctx: Ctx, kind: str, query: Any, flt: Filter, build: Any) -> Page:
-    """Count the query's rows, run it up to the limit, and build rows with their tags."""
+def page(
+    ctx: Ctx,
+    kind: str,
+    query: Any,
+    flt: Filter,
+    build: Callable[[Any, list[str]], R],
+    id_col: Any | None = None,
+) -> Page[R]:
+    """Count the query's rows, run it from the page's start up to the limit, and build rows
+    with their tags. `id_col`: the key of a list in id order, which makes `after_id` possible."""
     if flt.limit is not None and not 0 <= flt.limit <= common.MAX_ID:
         raise Invalid("limit", flt.limit, "must be 0 (no limit) or a positive number")
-    total = ctx.session.exec(
-        select(func.count()).select_from(query.order_by(None).subquery())
-    ).one()
+    if not 0 <= flt.offset <= common.MAX_ID:
+        raise Invalid("offset", flt.offset, "must be 0 or a positive number")
+    total = _count(ctx, query)
+    if not flt.rows:
+        return Page(kind, [], total)
+    skipped = flt.offset
+    if flt.after_id is not None:
+        if id_col is None:
+            raise Invalid("after_id", flt.after_id, f"{kind} lists page by offset, not by id")
+        query = query.where(id_col > flt.after_id)
+        skipped = total - _count(ctx, query)
+    if flt.offset:
+        query = query.offset(flt.offset)
+        skipped = skipped + flt.offset if flt.after_id is not None else flt.offset
     if flt.limit:
         query = query.limit(flt.limit)
     rows = ctx.session.exec(query).all()
     ids = [r[0].id for r in rows]
     tags = common.tags_of(ctx, kind, ids) if kind in common.KIND_MODELS else {}
-    return Page(kind, [build(r, tags.get(r[0].id, [])) for r in rows], int(total))
+    built = [build(r, tags.get(r[0].id, [])) for r in rows]
+    return Page(kind, built, total, skipped=min(skipped, total))
+
+
+def _count(ctx: Ctx, query: Any) -> int:
+    return int(
+        ctx.session.exec(select(func.count()).select_from(query.order_by(None).subquery())).one()
+    )
 
 
 def tag_cond(kind: str, model: Any, flt: Filter) -> Any | None:
@@ -133,8 +173,8 @@ def where(query: Any, *conds: Any) -> Any:
     return query
 
 
-def tail(obj: Any, tags: list[str]) -> Row:
-    """The fields every kind's row ends with (pipecli.core.schema's common tail)."""
+def tail(obj: Any, tags: list[str]) -> dict[str, Any]:
+    """The fields every kind's row ends with (`rows.Tail`), as keyword arguments."""
     return {
         "notes": obj.notes,
         "external_id": obj.external_id,

@@ -14,12 +14,12 @@ from sqlmodel import col, select
 
 from pipecli.core.errors import Invalid
 from pipecli.core.models import Account, Contact, Lead, User
+from pipecli.core.rows import AccountRow, ContactRow, LeadRow, LeadStatus
 from pipecli.core.services import common
 from pipecli.core.services.context import Ctx
 from pipecli.core.services.listing.filters import (
     Filter,
     Page,
-    Row,
     amount,
     archived_cond,
     date_range,
@@ -35,34 +35,35 @@ from pipecli.core.services.listing.filters import (
 HIDDEN_LEAD_STATUSES = ("converted", "disqualified")  # what the default (open) leaves out
 
 
-def lead_row(r: Any, tags: list[str]) -> Row:
+def lead_row(r: Any, tags: list[str]) -> LeadRow:
     lead, owner = r
-    return {
-        "id": lead.id,
-        "uuid": lead.uuid,
-        "name": lead.name,
-        "company": lead.company,
-        "email": lead.email,
-        "phone": lead.phone,
-        "title": lead.title,
-        "source": lead.source,
-        "status": lead.status,
-        "value": amount(lead.amount_minor, lead.currency),
-        "currency": lead.currency,
-        "owner": owner,
-        "owner_id": lead.owner_id,
-        "account_id": lead.account_id,
-        "contact_id": lead.contact_id,
-        "deal_id": lead.deal_id,
-        "converted_at": lead.converted_at,
-    } | tail(lead, tags)
+    return LeadRow(
+        id=lead.id,
+        uuid=lead.uuid,
+        name=lead.name,
+        company=lead.company,
+        email=lead.email,
+        phone=lead.phone,
+        title=lead.title,
+        source=lead.source,
+        status=LeadStatus(lead.status),
+        value=amount(lead.amount_minor, lead.currency),
+        currency=lead.currency,
+        owner=owner,
+        owner_id=lead.owner_id,
+        account_id=lead.account_id,
+        contact_id=lead.contact_id,
+        deal_id=lead.deal_id,
+        converted_at=lead.converted_at,
+        **tail(lead, tags),
+    )
 
 
 def leads_query() -> Any:
     return with_owner(Lead)
 
 
-def list_leads(ctx: Ctx, flt: Filter) -> Page:
+def list_leads(ctx: Ctx, flt: Filter) -> Page[LeadRow]:
     """Leads matching `flt`; with status open (the default), `hidden` counts the converted and
     disqualified leads the other filters match."""
     conds = [
@@ -85,7 +86,7 @@ def list_leads(ctx: Ctx, flt: Filter) -> Page:
     if flt.date_from or flt.date_to:
         conds += date_range(ctx, func.date(Lead.created_at), flt)
     query = where(leads_query(), *conds, status_cond).order_by(col(Lead.id))
-    result = page(ctx, "lead", query, flt, lead_row)
+    result = page(ctx, "lead", query, flt, lead_row, col(Lead.id))
     if not is_open:
         return result
     left_out = col(Lead.status).in_(HIDDEN_LEAD_STATUSES)
@@ -93,55 +94,57 @@ def list_leads(ctx: Ctx, flt: Filter) -> Page:
     return replace(result, hidden=int(ctx.session.exec(hidden).one()))
 
 
-def account_row(r: Any, tags: list[str]) -> Row:
+def account_row(r: Any, tags: list[str]) -> AccountRow:
     acct, owner = r
-    return {
-        "id": acct.id,
-        "uuid": acct.uuid,
-        "name": acct.name,
-        "domain": acct.domain,
-        "industry": acct.industry,
-        "website": acct.website,
-        "phone": acct.phone,
-        "address": acct.address,
-        "region": acct.region,
-        "employees": acct.employees,
-        "source": acct.source,
-        "owner": owner,
-        "owner_id": acct.owner_id,
-        "lead_id": acct.lead_id,
-    } | tail(acct, tags)
+    return AccountRow(
+        id=acct.id,
+        uuid=acct.uuid,
+        name=acct.name,
+        domain=acct.domain,
+        industry=acct.industry,
+        website=acct.website,
+        phone=acct.phone,
+        address=acct.address,
+        region=acct.region,
+        employees=acct.employees,
+        source=acct.source,
+        owner=owner,
+        owner_id=acct.owner_id,
+        lead_id=acct.lead_id,
+        **tail(acct, tags),
+    )
 
 
 def accounts_query() -> Any:
     return with_owner(Account)
 
 
-def list_accounts(ctx: Ctx, flt: Filter) -> Page:
+def list_accounts(ctx: Ctx, flt: Filter) -> Page[AccountRow]:
     conds = [archived_cond(Account, flt), owner_cond(ctx, Account, flt)]
     conds += [tag_cond("account", Account, flt)]
     conds.append(search_cond(flt, Account.name, Account.domain, Account.industry))
     query = where(accounts_query(), *conds).order_by(col(Account.id))
-    return page(ctx, "account", query, flt, account_row)
+    return page(ctx, "account", query, flt, account_row, col(Account.id))
 
 
-def contact_row(r: Any, tags: list[str]) -> Row:
+def contact_row(r: Any, tags: list[str]) -> ContactRow:
     contact, account, owner = r
-    return {
-        "id": contact.id,
-        "uuid": contact.uuid,
-        "name": contact.name,
-        "email": contact.email,
-        "phone": contact.phone,
-        "title": contact.title,
-        "birthday": contact.birthday,
-        "account": account,
-        "account_id": contact.account_id,
-        "source": contact.source,
-        "owner": owner,
-        "owner_id": contact.owner_id,
-        "lead_id": contact.lead_id,
-    } | tail(contact, tags)
+    return ContactRow(
+        id=contact.id,
+        uuid=contact.uuid,
+        name=contact.name,
+        email=contact.email,
+        phone=contact.phone,
+        title=contact.title,
+        birthday=contact.birthday,
+        account=account,
+        account_id=contact.account_id,
+        source=contact.source,
+        owner=owner,
+        owner_id=contact.owner_id,
+        lead_id=contact.lead_id,
+        **tail(contact, tags),
+    )
 
 
 def contacts_query() -> Any:
@@ -152,7 +155,7 @@ def contacts_query() -> Any:
     )
 
 
-def list_contacts(ctx: Ctx, flt: Filter) -> Page:
+def list_contacts(ctx: Ctx, flt: Filter) -> Page[ContactRow]:
     conds = [archived_cond(Contact, flt), owner_cond(ctx, Contact, flt)]
     conds += [tag_cond("contact", Contact, flt)]
     conds.append(search_cond(flt, Contact.name, Contact.email, Account.name))
@@ -161,4 +164,4 @@ def list_contacts(ctx: Ctx, flt: Filter) -> Page:
         if acct is not None:  # None: a blank --account, no filter
             conds.append(Contact.account_id == acct.id)
     query = where(contacts_query(), *conds).order_by(col(Contact.id))
-    return page(ctx, "contact", query, flt, contact_row)
+    return page(ctx, "contact", query, flt, contact_row, col(Contact.id))

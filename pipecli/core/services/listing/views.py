@@ -5,11 +5,22 @@ made, and the rows of `pipe pipelines` and `pipe stages`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from sqlmodel import col
 
 from pipecli.core.models import Account, Contact, Deal, Lead, Task
+from pipecli.core.rows import (
+    AccountRow,
+    ContactRow,
+    ConversionView,
+    DealRow,
+    ForecastCategory,
+    LeadRow,
+    Outcome,
+    PipelineRow,
+    StageRow,
+)
 from pipecli.core.services import common, pipelines
 from pipecli.core.services.context import Ctx
 from pipecli.core.services.listing.deals import deal_row, deals_query
@@ -25,7 +36,7 @@ from pipecli.core.services.listing.people import (
 from pipecli.core.services.listing.work import task_row, tasks_query
 
 
-def pipeline_rows(ctx: Ctx) -> list[Row]:
+def pipeline_rows(ctx: Ctx) -> list[PipelineRow]:
     rows = []
     for pipe in pipelines.list_pipelines(ctx):
         pid = common.id_of(pipe)
@@ -33,33 +44,33 @@ def pipeline_rows(ctx: Ctx) -> list[Row]:
         counts = pipelines.stage_deal_counts(ctx, pid)
         open_ids = {s.id for s in stages if s.outcome == "open"}
         rows.append(
-            {
-                "id": pipe.id,
-                "name": pipe.name,
-                "default": pipe.is_default,
-                "stages": [s.name for s in stages],
-                "open_deals": sum(n for sid, n in counts.items() if sid in open_ids),
-            }
+            PipelineRow(
+                id=pid,
+                name=pipe.name,
+                default=pipe.is_default,
+                stages=[s.name for s in stages],
+                open_deals=sum(n for sid, n in counts.items() if sid in open_ids),
+            )
         )
     return rows
 
 
-def stage_rows(ctx: Ctx, pipeline: str | None) -> list[Row]:
+def stage_rows(ctx: Ctx, pipeline: str | None) -> list[StageRow]:
     pipe = pipelines.get_pipeline(ctx, pipeline)
     pid = common.id_of(pipe)
     counts = pipelines.stage_deal_counts(ctx, pid)
     return [
-        {
-            "id": s.id,
-            "pipeline": pipe.name,
-            "name": s.name,
-            "position": s.position,
-            "probability": s.probability,
-            "category": s.forecast_category,
-            "outcome": s.outcome,
-            "rot_days": s.rot_days,
-            "deals": counts.get(common.id_of(s), 0),
-        }
+        StageRow(
+            id=common.id_of(s),
+            pipeline=pipe.name,
+            name=s.name,
+            position=s.position,
+            probability=s.probability,
+            category=ForecastCategory(s.forecast_category),
+            outcome=Outcome(s.outcome),
+            rot_days=s.rot_days,
+            deals=counts.get(common.id_of(s), 0),
+        )
         for s in pipelines.stages_of(ctx, pid)
     ]
 
@@ -80,13 +91,13 @@ def get_row(ctx: Ctx, kind: str, record: common.Record | int | str) -> Row:
     return build(r, common.tags_of(ctx, kind, [rid])[rid])
 
 
-def conversion_view(ctx: Ctx, c: Any) -> Row:
+def conversion_view(ctx: Ctx, c: Any) -> ConversionView:
     """What `convert` made or linked, as rows (c is a leads.Conversion)."""
-    return {
-        "lead": get_row(ctx, "lead", c.lead),
-        "account": get_row(ctx, "account", c.account) if c.account else None,
-        "contact": get_row(ctx, "contact", c.contact),
-        "deal": get_row(ctx, "deal", c.deal) if c.deal else None,
-        "account_created": c.account_created,
-        "contact_created": c.contact_created,
-    }
+    return ConversionView(
+        lead=cast(LeadRow, get_row(ctx, "lead", c.lead)),
+        account=cast(AccountRow, get_row(ctx, "account", c.account)) if c.account else None,
+        contact=cast(ContactRow, get_row(ctx, "contact", c.contact)),
+        deal=cast(DealRow, get_row(ctx, "deal", c.deal)) if c.deal else None,
+        account_created=c.account_created,
+        contact_created=c.contact_created,
+    )

@@ -14,12 +14,12 @@ from sqlmodel import col, select
 
 from pipecli.core.errors import Invalid
 from pipecli.core.models import Activity, Task, User
+from pipecli.core.rows import ActivityKind, ActivityRow, Priority, TaskKind, TaskRow, TaskStatus
 from pipecli.core.services import common
 from pipecli.core.services.context import Ctx
 from pipecli.core.services.listing.filters import (
     Filter,
     Page,
-    Row,
     archived_cond,
     date_range,
     on_cond,
@@ -35,28 +35,29 @@ from pipecli.core.services.listing.filters import (
 TASK_STATUSES = ("open", "done", "all")
 
 
-def task_row(r: Any, tags: list[str]) -> Row:
+def task_row(r: Any, tags: list[str]) -> TaskRow:
     task, owner = r
-    return {
-        "id": task.id,
-        "uuid": task.uuid,
-        "title": task.title,
-        "type": task.kind,
-        "priority": task.priority,
-        "due": task.due_date,
-        "due_time": task.due_time,
-        "status": "done" if task.done_at else "open",
-        "repeat": task.repeat,
-        "repeat_text": _describe(task.repeat),
-        "done_at": task.done_at,
-        "deal_id": task.deal_id,
-        "lead_id": task.lead_id,
-        "contact_id": task.contact_id,
-        "account_id": task.account_id,
-        "owner": owner,
-        "owner_id": task.owner_id,
-        "previous_id": task.previous_id,
-    } | tail(task, tags)
+    return TaskRow(
+        id=task.id,
+        uuid=task.uuid,
+        title=task.title,
+        type=TaskKind(task.kind),
+        priority=Priority(task.priority),
+        due=task.due_date,
+        due_time=task.due_time,
+        status=TaskStatus.done if task.done_at else TaskStatus.open,
+        repeat=task.repeat,
+        repeat_text=_describe(task.repeat),
+        done_at=task.done_at,
+        deal_id=task.deal_id,
+        lead_id=task.lead_id,
+        contact_id=task.contact_id,
+        account_id=task.account_id,
+        owner=owner,
+        owner_id=task.owner_id,
+        previous_id=task.previous_id,
+        **tail(task, tags),
+    )
 
 
 def _describe(rule: str | None) -> str | None:
@@ -82,7 +83,7 @@ def _due_cond(ctx: Ctx, due: str | None) -> list[Any]:
     return [col(Task.due_date) <= until]
 
 
-def list_tasks(ctx: Ctx, flt: Filter, *, on: tuple[str, int] | None = None) -> Page:
+def list_tasks(ctx: Ctx, flt: Filter, *, on: tuple[str, int] | None = None) -> Page[TaskRow]:
     status = (flt.status or "open").strip().lower()
     if status not in TASK_STATUSES:
         raise Invalid("status", flt.status, "must be one of " + ", ".join(TASK_STATUSES))
@@ -104,27 +105,27 @@ def list_tasks(ctx: Ctx, flt: Filter, *, on: tuple[str, int] | None = None) -> P
     return page(ctx, "task", query, flt, task_row)
 
 
-def activity_row(r: Any, _tags: list[str]) -> Row:
+def activity_row(r: Any, _tags: list[str]) -> ActivityRow:
     act, user = r
-    return {
-        "id": act.id,
-        "uuid": act.uuid,
-        "type": act.kind,
-        "subject": act.subject,
-        "body": act.body,
-        "at": act.at,
-        "user": user,
-        "deal_id": act.deal_id,
-        "lead_id": act.lead_id,
-        "contact_id": act.contact_id,
-        "account_id": act.account_id,
-        "created_at": act.created_at,
-    }
+    return ActivityRow(
+        id=act.id,
+        uuid=act.uuid,
+        type=ActivityKind(act.kind),
+        subject=act.subject,
+        body=act.body,
+        at=act.at,
+        user=user,
+        deal_id=act.deal_id,
+        lead_id=act.lead_id,
+        contact_id=act.contact_id,
+        account_id=act.account_id,
+        created_at=act.created_at,
+    )
 
 
 def list_activities(
     ctx: Ctx, flt: Filter, *, on: tuple[str, int] | None = None, kind: str | None = None
-) -> Page:
+) -> Page[ActivityRow]:
     query = select(Activity, User.name).outerjoin(User, col(User.id) == Activity.user_id)
     conds = [col(Activity.archived_at).is_(None), search_cond(flt, Activity.subject, Activity.body)]
     conds.append(on_cond(Activity, on))

@@ -1,0 +1,449 @@
+"""Typed rows: what every list and record view returns, and the one place their fields are named.
+
+Each kind's row is a frozen dataclass whose fields, in order, are the public `--json`/`--csv`
+field names (a contract with scripts: add fields, never rename or drop one); each field carries
+its documentation, and `pipe schema KIND` is generated from them (`pipecli.core.schema`). JSON
+and CSV are made from the fields generically (`as_dict`), so no field list is written twice.
+Rows are read as attributes (`row.title`); `row["title"]` and `row.get("title")` also work, for
+code that treats rows as records of any kind (writers, tables).
+
+Kinds with a common tail (notes, external_id, tags, timestamps, archived) inherit it from `Tail`;
+`columns` puts those fields after the kind's own. This module imports only the standard library:
+`pipe schema` and the front ends read it without loading the database layer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import Field, dataclass, field, fields
+from datetime import date, datetime, time
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, ClassVar, Protocol
+
+
+class Outcome(StrEnum):
+    """Where a deal (or a stage) stands: `status` of a deal, `outcome` of a stage."""
+
+    open = "open"
+    won = "won"
+    lost = "lost"
+
+
+class LeadStatus(StrEnum):
+    new = "new"
+    contacted = "contacted"
+    qualified = "qualified"
+    disqualified = "disqualified"
+    converted = "converted"
+
+
+class TaskStatus(StrEnum):
+    open = "open"
+    done = "done"
+
+
+class TaskKind(StrEnum):
+    todo = "todo"
+    call = "call"
+    email = "email"
+    meeting = "meeting"
+
+
+class Priority(StrEnum):
+    low = "low"
+    normal = "normal"
+    high = "high"
+    urgent = "urgent"
+
+
+class ActivityKind(StrEnum):
+    call = "call"
+    email = "email"
+    meeting = "meeting"
+    note = "note"
+
+
+class ForecastCategory(StrEnum):
+    pipeline = "pipeline"
+    best_case = "best_case"
+    commit = "commit"
+    closed = "closed"
+    omitted = "omitted"
+
+
+class Fields(Protocol):
+    """What the writers and tables read from a row or a record view: its values by field name."""
+
+    def get(self, key: str, default: Any = None) -> Any: ...
+
+    def __getitem__(self, key: str) -> Any: ...
+
+    def __contains__(self, key: object) -> bool: ...
+
+
+def doc(text: str) -> Any:
+    """A row field and its documentation (shown by `pipe schema`)."""
+    return field(metadata={"doc": text})
+
+
+@dataclass(frozen=True, eq=False)
+class Row:
+    """Base of every row: dict-style reads, the generic conversion to a dict, and equality by
+    fields (a row also equals the dict of its fields)."""
+
+    KIND: ClassVar[str] = ""
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in _name_set(type(self)):
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return getattr(self, key) if key in _name_set(type(self)) else default
+
+    def __contains__(self, key: object) -> bool:
+        return key in _name_set(type(self))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Row | dict):
+            return self.as_dict() == (other.as_dict() if isinstance(other, Row) else other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # rows hold lists (tags)
+
+    def keys(self) -> tuple[str, ...]:
+        return self.names()
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        return _names(cls)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The public fields in order, values as they are (nested rows stay rows)."""
+        return {name: getattr(self, name) for name in _names(type(self))}
+
+
+@dataclass(frozen=True, eq=False)
+class Tail(Row):
+    """The fields every record kind's row ends with."""
+
+    notes: str | None = doc("free text")
+    external_id: str | None = doc("its id in the system it was imported from")
+    tags: list[str] = doc("tag names, sorted")
+    created_at: datetime = doc("when the record was created (UTC)")
+    updated_at: datetime = doc("when it last changed (UTC)")
+    archived: bool = doc("deleted (archived) records are kept but hidden from lists")
+
+
+TAIL = tuple(f.name for f in fields(Tail))
+
+
+def _names(cls: type[Row]) -> tuple[str, ...]:
+    found = _NAMES.get(cls)
+    if found is None:
+        found = _NAMES[cls] = tuple(f.name for f in columns(cls))
+    return found
+
+
+def _name_set(cls: type[Row]) -> frozenset[str]:
+    found = _NAME_SETS.get(cls)
+    if found is None:
+        found = _NAME_SETS[cls] = frozenset(_names(cls))
+    return found
+
+
+_COLUMNS: dict[type[Row], tuple[Field[Any], ...]] = {}
+_NAMES: dict[type[Row], tuple[str, ...]] = {}
+_NAME_SETS: dict[type[Row], frozenset[str]] = {}
+
+
+def columns(cls: type[Row]) -> tuple[Field[Any], ...]:
+    """A row class's fields in output order: the kind's own, then the common tail."""
+    found = _COLUMNS.get(cls)
+    if found is None:
+        tailed = issubclass(cls, Tail)
+        own = [f for f in fields(cls) if not (tailed and f.name in TAIL)]
+        found = _COLUMNS[cls] = tuple(own + [f for f in fields(cls) if tailed and f.name in TAIL])
+    return found
+
+
+@dataclass(frozen=True, eq=False)
+class DealRow(Tail):
+    """A deal as `pipe list`/`pipe show` give it."""
+
+    KIND: ClassVar[str] = "deal"
+
+    id: int = doc("the number you type")
+    uuid: str = doc("stable identity across export and import")
+    title: str = doc("what is being sold")
+    pipeline: str = doc("pipeline name")
+    pipeline_id: int = doc("pipeline id")
+    stage: str = doc("current stage name")
+    stage_id: int = doc("current stage id")
+    status: Outcome = doc("open, won or lost")
+    probability: int = doc("chance of winning, percent")
+    probability_manual: bool = doc("set by hand rather than following the stage")
+    amount: Decimal | None = doc("deal value; null when unknown")
+    currency: str = doc("ISO 4217 code")
+    close: date | None = doc("expected close date")
+    account: str | None = doc("account name")
+    account_id: int | None = doc("account id")
+    contact: str | None = doc("primary contact name")
+    contact_id: int | None = doc("primary contact id")
+    owner: str | None = doc("owner name")
+    owner_id: int | None = doc("owner id")
+    source: str | None = doc("where the deal came from")
+    product: str | None = doc("what is being sold (product or product line)")
+    lost_reason: str | None = doc("why it was lost")
+    lost_note: str | None = doc("more on the loss")
+    lead_id: int | None = doc("the lead it was converted from")
+    stage_entered_at: datetime = doc("when it entered its current stage (UTC)")
+    closed_at: datetime | None = doc("when it was won or lost (UTC)")
+
+
+@dataclass(frozen=True, eq=False)
+class LeadRow(Tail):
+    """A lead as `pipe list`/`pipe show` give it."""
+
+    KIND: ClassVar[str] = "lead"
+
+    id: int = doc("the number you type")
+    uuid: str = doc("stable identity across export and import")
+    name: str = doc("the person's name")
+    company: str | None = doc("the company they named")
+    email: str | None = doc("e-mail address")
+    phone: str | None = doc("phone number")
+    title: str | None = doc("job title")
+    source: str | None = doc("where the lead came from (web, referral, event...)")
+    status: LeadStatus = doc("new, contacted, qualified, disqualified or converted")
+    value: Decimal | None = doc("estimated value")
+    currency: str = doc("ISO 4217 code")
+    owner: str | None = doc("owner name")
+    owner_id: int | None = doc("owner id")
+    account_id: int | None = doc("account it was converted into")
+    contact_id: int | None = doc("contact it was converted into")
+    deal_id: int | None = doc("deal it was converted into")
+    converted_at: datetime | None = doc("when it was converted (UTC)")
+
+
+@dataclass(frozen=True, eq=False)
+class AccountRow(Tail):
+    """A account as `pipe list`/`pipe show` give it."""
+
+    KIND: ClassVar[str] = "account"
+
+    id: int = doc("the number you type")
+    uuid: str = doc("stable identity across export and import")
+    name: str = doc("company name")
+    domain: str | None = doc("web domain, used to match e-mail addresses")
+    industry: str | None = doc("industry")
+    website: str | None = doc("web site")
+    phone: str | None = doc("phone number")
+    address: str | None = doc("postal address")
+    region: str | None = doc("region or country")
+    employees: int | None = doc("head count")
+    source: str | None = doc("where the account came from")
+    owner: str | None = doc("owner name")
+    owner_id: int | None = doc("owner id")
+    lead_id: int | None = doc("the lead it was created from")
+
+
+@dataclass(frozen=True, eq=False)
+class ContactRow(Tail):
+    """A contact as `pipe list`/`pipe show` give it."""
+
+    KIND: ClassVar[str] = "contact"
+
+    id: int = doc("the number you type")
+    uuid: str = doc("stable identity across export and import")
+    name: str = doc("the person's name")
+    email: str | None = doc("e-mail address")
+    phone: str | None = doc("phone number")
+    title: str | None = doc("job title")
+    birthday: date | None = doc("birthday")
+    account: str | None = doc("account name")
+    account_id: int | None = doc("account id")
+    source: str | None = doc("where the contact came from")
+    owner: str | None = doc("owner name")
+    owner_id: int | None = doc("owner id")
+    lead_id: int | None = doc("the lead it was created from")
+
+
+@dataclass(frozen=True, eq=False)
+class TaskRow(Tail):
+    """A task as `pipe list`/`pipe show` give it."""
+
+    KIND: ClassVar[str] = "task"
+
+    id: int = doc("the number you type")
+    uuid: str = doc("stable identity across export and import")
+    title: str = doc("what to do")
+    type: TaskKind = doc("todo, call, email or meeting")
+    priority: Priority = doc("low, normal, high or urgent")
+    due: date | None = doc("due date")
+    due_time: time | None = doc("due time of day, when one was given")
+    status: TaskStatus = doc("open or done")
+    repeat: str | None = doc("repeat rule (RFC 5545 RRULE)")
+    repeat_text: str | None = doc("the repeat rule in words")
+    done_at: datetime | None = doc("when it was done (UTC)")
+    deal_id: int | None = doc("linked deal")
+    lead_id: int | None = doc("linked lead")
+    contact_id: int | None = doc("linked contact")
+    account_id: int | None = doc("linked account")
+    owner: str | None = doc("owner name")
+    owner_id: int | None = doc("owner id")
+    previous_id: int | None = doc("the occurrence this repeating task follows")
+
+
+@dataclass(frozen=True, eq=False)
+class ActivityRow(Row):
+    """A activity as `pipe list`/`pipe show` give it."""
+
+    KIND: ClassVar[str] = "activity"
+
+    id: int = doc("the number you type")
+    uuid: str = doc("stable identity across export and import")
+    type: ActivityKind = doc("call, email, meeting or note")
+    subject: str = doc("what happened, in a line")
+    body: str | None = doc("more text")
+    at: datetime = doc("when it happened (UTC)")
+    user: str | None = doc("who logged it")
+    deal_id: int | None = doc("deal")
+    lead_id: int | None = doc("lead")
+    contact_id: int | None = doc("contact")
+    account_id: int | None = doc("account")
+    created_at: datetime = doc("when it was logged (UTC)")
+
+
+@dataclass(frozen=True, eq=False)
+class HistoryRow(Row):
+    """A history as `pipe list`/`pipe show` give it."""
+
+    KIND: ClassVar[str] = "history"
+
+    id: int = doc("row id")
+    at: datetime = doc("when it happened (UTC)")
+    change: str = doc("create, move, win, lose, reopen, amount, close_date or probability")
+    from_stage: str | None = doc("stage before")
+    to_stage: str = doc("stage after")
+    amount: Decimal | None = doc("amount at that moment")
+    currency: str = doc("currency at that moment")
+    close: date | None = doc("expected close date at that moment")
+    probability: int = doc("probability at that moment")
+    user: str | None = doc("who made the change")
+    note: str | None = doc("note given with the change")
+
+
+@dataclass(frozen=True, eq=False)
+class PipelineRow(Row):
+    """A pipeline as `pipe list`/`pipe show` give it."""
+
+    KIND: ClassVar[str] = "pipeline"
+
+    id: int = doc("pipeline id")
+    name: str = doc("pipeline name")
+    default: bool = doc("used when no pipeline is named")
+    stages: list[str] = doc("stage names in order")
+    open_deals: int = doc("open deals in the pipeline")
+
+
+@dataclass(frozen=True, eq=False)
+class StageRow(Row):
+    """A stage as `pipe list`/`pipe show` give it."""
+
+    KIND: ClassVar[str] = "stage"
+
+    id: int = doc("stage id")
+    pipeline: str = doc("pipeline name")
+    name: str = doc("stage name")
+    position: int = doc("order in the pipeline")
+    probability: int = doc("default probability of deals in this stage, percent")
+    category: ForecastCategory = doc(
+        "forecast category: pipeline, best_case, commit, closed or omitted"
+    )
+    outcome: Outcome = doc("open, won or lost")
+    rot_days: int | None = doc("days in stage after which a deal counts as stale")
+    deals: int = doc("deals in the stage now")
+
+
+@dataclass(frozen=True)
+class RecordView:
+    """`pipe show KIND ID`: the record's row and the lists that hang off it; a section that does
+    not apply to the kind is None and left out of the output."""
+
+    row: Row
+    history: list[HistoryRow] | None = None
+    activities: list[ActivityRow] | None = None
+    deals: list[DealRow] | None = None
+    contacts: list[ContactRow] | None = None
+    tasks: list[TaskRow] | None = None
+    quotes: list[dict[str, Any]] | None = None  # a deal's quotes (pipe schema quote)
+
+    SECTIONS: ClassVar[tuple[str, ...]] = (
+        "history",
+        "activities",
+        "deals",
+        "contacts",
+        "tasks",
+        "quotes",
+    )
+
+    def as_dict(self) -> dict[str, Any]:
+        out = self.row.as_dict()
+        for name in self.SECTIONS:
+            section = getattr(self, name)
+            if section is not None:
+                out[name] = section
+        return out
+
+    def __getitem__(self, key: str) -> Any:
+        return self.as_dict()[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.as_dict().get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.as_dict()
+
+
+@dataclass(frozen=True)
+class ConversionView:
+    """What `pipe convert` made or linked."""
+
+    lead: LeadRow
+    account: AccountRow | None
+    contact: ContactRow
+    deal: DealRow | None
+    account_created: bool
+    contact_created: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def __getitem__(self, key: str) -> Any:
+        return self.as_dict()[key]
+
+
+# kind -> its row class, where `pipe schema`, CSV headers and the front ends find its fields
+ROWS: dict[str, type[Row]] = {
+    cls.KIND: cls
+    for cls in (
+        DealRow,
+        LeadRow,
+        AccountRow,
+        ContactRow,
+        TaskRow,
+        ActivityRow,
+        HistoryRow,
+        PipelineRow,
+        StageRow,
+    )
+}
+
+
+def field_names(kind: str) -> list[str]:
+    return list(ROWS[kind].names())
