@@ -64,7 +64,7 @@ def _setup(pipe: Callable[..., Any]) -> None:
     ok("add", "task", "Far away", "--due", "2026-12-20")
     ok("add", "task", "Already done", "--due", "2026-11-19")
     ok("done", "6")
-    ok("add", "task", "Bob's call", "--due", "today", "--owner", "Bob")
+    ok("add", "task", "Bob's call", "--due", "today", "--owner", "Bob", "--create-owner")
 
 
 def _digest(db_url: str, tmp_path: Path, *args: str, now: str = NOW, **env: str) -> Any:
