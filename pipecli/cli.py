@@ -49,6 +49,7 @@ REGISTRY: dict[str, tuple[str, str, bool]] = {
     "report": ("pipecli.commands.report", "report_app", True),
     "fx": ("pipecli.commands.fx", "fx_app", True),
     "demo": ("pipecli.commands.demo", "demo", False),
+    "board": ("pipecli.commands.board", "board", False),
 }
 
 
