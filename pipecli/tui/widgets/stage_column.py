@@ -116,7 +116,7 @@ class CardList(ScrollView, can_focus=False):
         width = self.scrollable_content_region.width
         i, part = divmod(self.scroll_offset.y + y, CARD_LINES)
         if i >= len(self.cards) or part == CARD_LINES - 1:
-            return Strip.blank(width)
+            return Strip.blank(width, self.rich_style)
         chosen = i == self.selected
         base = SELECTED if chosen else Style()
         lead = Segment("▌" if chosen else " ", base + BAR)
