@@ -85,7 +85,9 @@ class DealScreen(Screen[None]):
     def show(self, detail: Any) -> None:
         self.detail = detail
         self.sub_title = f"deal {self.deal_id}"
-        lines = [f"{name.replace('_', ' '):>17}  {rows.show(detail, name)}" for name in FIELDS]
+        shown = {n: rows.show(detail, n) for n in FIELDS}
+        shown["amount"] = rows.amount(rows.field(detail, "amount"), rows.field(detail, "currency"))
+        lines = [f"{name.replace('_', ' '):>17}  {value}" for name, value in shown.items()]
         self.query_one("#fields", Static).update("\n".join(lines))
         history = rows.field(detail, "history") or []
         table = self.query_one("#history", DataTable)

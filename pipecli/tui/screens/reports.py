@@ -10,7 +10,7 @@ from rich.console import Group
 from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import ScrollableContainer
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -29,43 +29,52 @@ def bar(part: Decimal | int, whole: Decimal | int) -> str:
     return "█" * max(0, round(BAR * float(Decimal(part) / Decimal(whole))))
 
 
-def funnel_table(f: funnel.Funnel) -> Table:
-    t = Table(title="Funnel", title_justify="left")
-    for name in ("stage", "deals", "conv %", ""):
-        t.add_column(name, justify="right" if name in ("deals", "conv %") else "left")
-    first = f.rows[0].deals if f.rows else 0
-    for r in f.rows:
-        t.add_row(rows.text(r.stage), str(r.deals), rows.text(r.conversion_pct),
-                  bar(r.deals, first))  # fmt: skip
+def table(title: str, heads: tuple[str, ...], body: list[tuple[str, ...]], left: int = 1) -> Table:
+    """A report table whose figures are never cut: number columns keep their full width, the
+    bar column (last) shrinks first."""
+    t = Table(title=title, title_justify="left")
+    for i, name in enumerate(heads):
+        widest = max([len(name), *(len(r[i]) for r in body)])
+        if i == len(heads) - 1:
+            t.add_column(name, no_wrap=True, overflow="crop", min_width=0, ratio=1)
+        elif i < left:
+            t.add_column(name, no_wrap=True, min_width=min(widest, 16))
+        else:
+            t.add_column(name, justify="right", no_wrap=True, min_width=widest)
+    for r in body:
+        t.add_row(*r)
     return t
+
+
+def funnel_table(f: funnel.Funnel) -> Table:
+    first = f.rows[0].deals if f.rows else 0
+    body: list[tuple[str, ...]] = [(rows.text(r.stage), str(r.deals), rows.text(r.conversion_pct), bar(r.deals, first))
+            for r in f.rows]  # fmt: skip
+    return table("Funnel", ("stage", "deals", "conv %", ""), body)
 
 
 def forecast_table(f: forecast.Forecast) -> Table:
     cur = f.head.currency
-    t = Table(title=f"Forecast ({cur})", title_justify="left")
-    for name in ("period", "won", "commit", "best case", "pipeline", "open", "weighted", ""):
-        t.add_column(name, justify="left" if name in ("period", "") else "right")
     top = max((r.open_total for r in f.rows), default=Decimal(0))
+    body: list[tuple[str, ...]] = []
     for r in f.rows:
         amounts = (r.closed_won, r.commit, r.best_case, r.pipeline, r.open_total, r.weighted)
-        t.add_row(r.period, *(money.format_amount(a, cur) for a in amounts),
-                  bar(r.open_total, top))  # fmt: skip
-    return t
+        body.append((r.period, *(money.format_amount(a, cur) for a in amounts),
+                     bar(r.open_total, top)))  # fmt: skip
+    heads = ("period", "won", "commit", "best", "pipeline", "open", "weighted", "")
+    return table(f"Forecast ({cur})", heads, body)
 
 
 def winrate_table(w: winrate.WinRate) -> Table:
     cur = w.head.currency
-    t = Table(title="Win rate", title_justify="left")
-    for name in ("won", "lost", "win %", "won value", "lost value", ""):
-        t.add_column(name, justify="left" if not name else "right")
-    for r in w.rows:
-        t.add_row(str(r.won), str(r.lost), rows.text(r.win_rate_pct),
-                  money.format_amount(r.won_value, cur), money.format_amount(r.lost_value, cur),
-                  bar(r.win_rate_pct or 0, 100))  # fmt: skip
-    return t
+    body: list[tuple[str, ...]] = [(str(r.won), str(r.lost), rows.text(r.win_rate_pct),
+             money.format_amount(r.won_value, cur), money.format_amount(r.lost_value, cur),
+             bar(r.win_rate_pct or 0, 100)) for r in w.rows]  # fmt: skip
+    return table("Win rate", ("won", "lost", "win %", "won value", "lost value", ""), body, 0)
 
 
 class ReportsScreen(Screen[None]):
+    DEFAULT_CSS = "ReportsScreen #reports { width: auto; }"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "app.pop_screen", "back"),
         Binding("r", "reload", "refresh"),
@@ -76,7 +85,7 @@ class ReportsScreen(Screen[None]):
         self.flt = sc.Filters(pipeline=pipeline, owner=owner)
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll():
+        with ScrollableContainer():
             yield Static("loading…", id="reports")
         yield Footer()
 
