@@ -193,9 +193,7 @@ def test_filter_uses_the_cli_words(make_app: Callable[..., Any]) -> None:
     run(go())
 
 
-def test_remapped_key_from_config(
-    make_app: Callable[..., Any], pipe: Any, tmp_path: Any
-) -> None:
+def test_remapped_key_from_config(make_app: Callable[..., Any], pipe: Any, tmp_path: Any) -> None:
     (tmp_path / "config.toml").write_text('[keys]\nwin = "W"\n')
 
     async def go() -> None:

@@ -48,8 +48,10 @@ def table(title: str, heads: tuple[str, ...], body: list[tuple[str, ...]], left:
 
 def funnel_table(f: funnel.Funnel) -> Table:
     first = f.rows[0].deals if f.rows else 0
-    body: list[tuple[str, ...]] = [(rows.text(r.stage), str(r.deals), rows.text(r.conversion_pct), bar(r.deals, first))
-            for r in f.rows]  # fmt: skip
+    body: list[tuple[str, ...]] = [
+        (rows.text(r.stage), str(r.deals), rows.text(r.conversion_pct), bar(r.deals, first))
+        for r in f.rows
+    ]
     return table("Funnel", ("stage", "deals", "conv %", ""), body)
 
 
