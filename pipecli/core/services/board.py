@@ -20,11 +20,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Date, case, func, literal, select
 from sqlmodel import col
 
 from pipecli.core import money
@@ -45,12 +45,12 @@ from pipecli.core.services.listing.filters import (
 CLOSED_CARDS = 200  # won/lost columns show the most recently closed deals only
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Card:
     id: int
     title: str
     account: str | None
-    amount: Decimal | None
+    amount_minor: int | None
     currency: str
     close: date | None
     owner: str | None
@@ -58,6 +58,15 @@ class Card:
     days_in_stage: int
     rotting: bool
     overdue: bool
+
+    @property
+    def amount(self) -> Decimal | None:
+        """The amount in its currency (made when a card is drawn, not for every card loaded)."""
+        return (
+            None
+            if self.amount_minor is None
+            else money.from_minor(self.amount_minor, self.currency)
+        )
 
 
 @dataclass(frozen=True)
@@ -168,20 +177,23 @@ def _cards(ctx: Ctx, stages: Sequence[Stage], conds: list[Any]) -> dict[int, tup
     rot = {common.id_of(s): s.rot_days for s in stages}
     open_ids = [common.id_of(s) for s in stages if s.outcome == "open"]
     out: dict[int, list[Card]] = {}
-    for row in ctx.session.execute(_card_query(open_ids, conds)).all():
-        out.setdefault(row[8], []).append(_card(ctx.today, row, rot[row[8]]))
+    days = sc.days_between(ctx, Deal.stage_entered_at, literal(ctx.today, Date))
+    today, conn = ctx.today, ctx.session.connection()  # Core rows: no ORM loading per row
+    for row in conn.execute(_card_query(open_ids, conds, days)).all():
+        out.setdefault(row[8], []).append(_card(today, row, rot[row[8]]))
     for s in stages:
         if s.outcome != "open":
-            query = _card_query([common.id_of(s)], conds, closed=True)
-            rows = ctx.session.execute(query).all()
-            out[common.id_of(s)] = [_card(ctx.today, r, None, False) for r in rows]
+            query = _card_query([common.id_of(s)], conds, days, closed=True)
+            rows = conn.execute(query).all()
+            out[common.id_of(s)] = [_card(today, r, None, False) for r in rows]
     return {k: tuple(v) for k, v in out.items()}
 
 
-def _card_query(stage_ids: Sequence[int], conds: list[Any], closed: bool = False) -> Any:
+def _card_query(stage_ids: Sequence[int], conds: list[Any], days: Any, closed: bool = False) -> Any:
+    """Days in stage are counted in SQL (UTC dates, as `pipe report stale` counts them)."""
     fields: list[Any] = [
         Deal.id, Deal.title, Account.name, Deal.amount_minor, Deal.currency, Deal.expected_close,
-        User.name, Deal.stage_entered_at, Deal.stage_id, Deal.probability,
+        User.name, days, Deal.stage_id, Deal.probability,
     ]  # fmt: skip
     query = (
         select(*fields)
@@ -197,12 +209,10 @@ def _card_query(stage_ids: Sequence[int], conds: list[Any], closed: bool = False
 
 
 def _card(today: date, r: Any, rot_days: int | None, is_open: bool = True) -> Card:
-    did, title, account, minor, cur, close, owner, entered, _, prob = r
-    entered_day = (entered if entered.tzinfo else entered.replace(tzinfo=UTC)).astimezone(UTC)
-    days = (today - entered_day.date()).days
-    amount = None if minor is None else money.from_minor(int(minor), cur)
+    did, title, account, minor, cur, close, owner, days, _, prob = r
+    days = int(days)
     return Card(
-        did, title, account, amount, cur, close, owner, int(prob), days,
+        did, title, account, minor, cur, close, owner, prob, days,
         rot_days is not None and days > rot_days,
         is_open and close is not None and close < today,
     )  # fmt: skip
@@ -248,3 +258,28 @@ def _converted(
         total += conv.minor(int(t), cur, day)
         weighted += conv.minor(Decimal(int(w)) / 100, cur, day)
     return money.quantize(total, conv.currency), money.quantize(weighted, conv.currency)
+
+
+def card_order(card: Card) -> tuple[bool, date, int]:
+    """The order of cards in an open column (as `_card_query` sorts them)."""
+    return (card.close is None, card.close or date.min, card.id)
+
+
+def with_card_moved(data: Board, deal_id: int, to_stage_id: int) -> Board:
+    """The board as it looks once `deal_id` sits in `to_stage_id`, for a front end to show a move
+    at once; counts follow, totals wait for the next `load` (their conversion needs the store)."""
+    from dataclasses import replace
+    from itertools import chain
+
+    card = next((c for c in chain(*(k.cards for k in data.columns)) if c.id == deal_id), None)
+    if card is None:
+        return data
+    card = replace(card, days_in_stage=0, rotting=False)
+    columns = []
+    for column in data.columns:
+        cards = tuple(c for c in column.cards if c.id != deal_id)
+        if column.stage_id == to_stage_id:
+            cards = tuple(sorted((*cards, card), key=card_order))
+        count = column.count + len(cards) - len(column.cards)
+        columns.append(replace(column, cards=cards, count=count))
+    return replace(data, columns=tuple(columns))

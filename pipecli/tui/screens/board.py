@@ -54,7 +54,9 @@ class BoardScreen(Screen[None]):
         self.deal_id: int | None = None  # the card under the cursor, kept across reloads
         self.rows_at: dict[int, int] = {}  # column -> card index last selected there
         self._polling = False
-        self.loads = 0  # finished loads, for tests and the benchmark
+        self._shown_col = 0
+        self.loads = 0  # times the board was drawn from data (for tests and the benchmark)
+        self.reloads = 0  # times that data came from the store
 
     @property
     def pipe_app(self) -> PipeApp:
@@ -102,6 +104,7 @@ class BoardScreen(Screen[None]):
 
     def show_board(self, result: tuple[board.Board, tuple[Any, ...]]) -> None:
         data, self.version = result
+        self.reloads += 1
         old = self.data
         self.data = data
         self.pipeline = data.pipeline
@@ -151,12 +154,17 @@ class BoardScreen(Screen[None]):
         self.col = max(0, min(self.col, len(data.columns) - 1))
         self._select()
 
-    def _select(self) -> None:
+    def _select(self, full: bool = True) -> None:
+        """Show the cursor; a cursor move (`full` false) redraws only the columns it leaves and
+        enters, and scrolls sideways only when the column changes."""
         data = self.data
         if data is None:
             return
+        moved = full or self._shown_col != self.col
         for widget in self.query(StageColumn):
             i = widget.index
+            if not full and i not in (self.col, self._shown_col):
+                continue
             cards = data.columns[i].cards
             widget.set_class(i == self.col, "active")
             if i == self.col and cards:
@@ -164,9 +172,11 @@ class BoardScreen(Screen[None]):
                 self.rows_at[i] = j
                 self.deal_id = cards[j].id
                 widget.cards.select(j)
-                widget.scroll_visible(animate=False)
+                if moved:
+                    widget.scroll_visible(animate=False)
             else:
                 widget.cards.select(None)
+        self._shown_col = self.col
         if not data.columns[self.col].cards:
             self.deal_id = None
 
@@ -185,7 +195,7 @@ class BoardScreen(Screen[None]):
             self.deal_id = None
         else:
             self.rows_at[self.col] = self.rows_at.get(self.col, 0) + dy
-        self._select()
+        self._select(full=False)
 
     @on(CardList.Clicked)
     def _clicked(self, event: CardList.Clicked) -> None:
@@ -224,9 +234,17 @@ class BoardScreen(Screen[None]):
             self.notify("no stage that way", severity="warning")
             return
         to, back, did = open_cols[at].name, here.name, card.id
+        to_id = open_cols[at].stage_id
+
+        def moved(_: Any) -> None:
+            if self.data is not None:  # shown at once; the reload that follows brings totals
+                self.data, self.deal_id = board.with_card_moved(self.data, did, to_id), did
+                self._fill()
+            self.pipe_app.changed()
+
         self.pipe_app.db(
-            lambda ctx: deals.move(ctx, did, to),
-            then=self._after_change(did),
+            lambda ctx: deals.move(ctx, did, to).id,
+            then=moved,
             undo=lambda _: Undo(f"move deal {did} back to {back}",
                                 lambda ctx: deals.move(ctx, did, back)),
         )  # fmt: skip
