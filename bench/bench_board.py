@@ -126,10 +126,10 @@ async def interact(presses: int) -> tuple[float, float, float, float]:
                 start = time.perf_counter()
                 await pilot.press("L" if i % 2 == 0 else "H")
                 while screen.loads == loads:
-                    await pilot.pause(0.001)
+                    await asyncio.sleep(0.001)
                 shown.append(time.perf_counter() - start)
                 while screen.reloads == reloads:
-                    await pilot.pause(0.001)
+                    await asyncio.sleep(0.001)
                 synced.append(time.perf_counter() - start)
                 await app.workers.wait_for_complete()
     med = statistics.median

@@ -232,3 +232,30 @@ def test_change_by_another_process_shows_without_a_key(
             raise AssertionError(f"not shown within 3 s: {names}")
 
     run(go())
+
+
+def test_edit_on_the_deal_screen_validates_as_the_cli(
+    make_app: Callable[..., Any], pipe: Any
+) -> None:
+    async def go() -> None:
+        app = make_app()
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            await pilot.press("enter", "e")  # deal 2
+            await settle(pilot)
+            form = app.screen
+            form.query_one("#amount").value = "12,3,4"
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert any("amount" in n.message for n in app._notifications)
+            await pilot.press("e")
+            await settle(pilot)
+            app.screen.query_one("#amount").value = "31000"
+            app.screen.query_one("#close").value = "eom"
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+
+    run(go())
+    d = deal(pipe, 2)
+    assert (d["amount"], d["close"]) == ("31000.00", "2026-11-30")
+    assert [h["change"] for h in d["history"]] == ["create", "amount"]

@@ -15,7 +15,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
-from pipecli.core.services import activities, listing, tasks
+from pipecli.core.services import activities, deals, listing, tasks
 from pipecli.tui import rows
 from pipecli.tui.app import PipeApp, Undo
 from pipecli.tui.screens import forms
@@ -42,6 +42,7 @@ class DealScreen(Screen[None]):
         Binding("space", "done", "complete task"),
         Binding("l", "log", "log activity"),
         Binding("t", "add_task", "add task"),
+        Binding("e", "edit", "edit"),
     ]
     DEFAULT_CSS = """
     DealScreen #fields { height: auto; padding: 0 1; }
@@ -137,6 +138,35 @@ class DealScreen(Screen[None]):
 
         self.app.push_screen(forms.LogForm(today, values={"kind": "call"}), chosen)
 
+    def action_edit(self) -> None:
+        detail, did = self.detail, self.deal_id
+        if detail is None:
+            return
+        names = [fid for fid, _ in forms.EditDealForm.FIELDS]
+        before = {n: "" if rows.field(detail, n) is None else str(rows.field(detail, n))
+                  for n in names}  # fmt: skip
+        if rows.field(detail, "probability_manual") is False:
+            before["probability"] = "auto"
+
+        def chosen(v: dict[str, str] | None) -> None:
+            if v is None:
+                return
+            change = forms.changed_fields(before, v)
+            if not change:
+                self.notify("nothing changed")
+                return
+            fields: dict[str, Any] = dict(change)
+            ch = deals.DealChanges(**fields)
+            self.pipe_app.db(lambda ctx: deals.edit(ctx, did, ch).id, then=self._edited)
+
+        today, fys = self.pipe_app.now().date(), self.pipe_app.settings.fiscal_year_start
+        self.app.push_screen(forms.EditDealForm(today, fys, before), chosen)
+
+    def _edited(self, _: Any) -> None:
+        self.notify(f"deal {self.deal_id} saved")
+        self.reload()
+        self.pipe_app.changed()
+
     def action_add_task(self) -> None:
         did = self.deal_id
         fys = self.pipe_app.settings.fiscal_year_start
@@ -156,5 +186,5 @@ class DealScreen(Screen[None]):
             SystemCommand("Complete the selected task", "pipe done TASK_ID", self.action_done),
             SystemCommand("Show this deal", f"pipe show deal {d}", self.reload),
             SystemCommand("Edit this deal", f"pipe edit deal {d} --amount N --close DATE",
-                          lambda: self.notify(f"pipe edit deal {d} ...")),
+                          self.action_edit),
         ]  # fmt: skip

@@ -110,6 +110,27 @@ class QuickAddForm(Form):
     DATE_FIELDS: ClassVar[dict[str, bool]] = {"close": False}
 
 
+class EditDealForm(Form):
+    TITLE_TEXT = "Edit the deal (a field left as it is stays; an emptied one is cleared)"
+    FIELDS = (
+        ("title", "Title"),
+        ("account", "Account"),
+        ("amount", "Amount"),
+        ("currency", "Currency"),
+        ("close", "Expected close"),
+        ("probability", "Probability (0-100, or auto)"),
+        ("owner", "Owner (me or a name)"),
+        ("source", "Source"),
+        ("product", "Product"),
+    )
+    DATE_FIELDS: ClassVar[dict[str, bool]] = {"close": False}
+
+
+def changed_fields(before: dict[str, str], after: dict[str, str]) -> dict[str, str]:
+    """The fields of an edit form the user changed (what `pipe edit deal` would be given)."""
+    return {k: v.strip() for k, v in after.items() if v.strip() != before.get(k, "").strip()}
+
+
 class TaskForm(Form):
     TITLE_TEXT = "Add a task"
     FIELDS = (("title", "Task"), ("due", "Due (today, fri 10am, +2d)"))

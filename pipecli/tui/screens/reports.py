@@ -76,7 +76,7 @@ def winrate_table(w: winrate.WinRate) -> Table:
 
 
 class ReportsScreen(Screen[None]):
-    DEFAULT_CSS = "ReportsScreen #reports { width: auto; }"
+    DEFAULT_CSS = "ReportsScreen #reports { width: 110; }"  # wider than the screen: scrolls
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "app.pop_screen", "back"),
         Binding("r", "reload", "refresh"),
