@@ -18,11 +18,13 @@ from typing import Any
 
 from textual import work
 from textual.app import App, SystemCommand
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from pipecli.core.config import Settings
 from pipecli.core.errors import PipeError
 from pipecli.core.services.context import Ctx
+from pipecli.core.text import printable
 from pipecli.core.workspace import Workspace
 from pipecli.tui import keys
 
@@ -61,6 +63,21 @@ class PipeApp(App[None]):
         self.owner = owner
         self.poll_seconds = poll_seconds
         self.undo_stack: list[Undo] = []
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification as plain, terminal-safe text: messages quote what users typed and
+        what is stored, which must neither run as markup nor reach the terminal raw."""
+        del markup
+        super().notify(printable(message), title=printable(title), severity=severity,
+                       timeout=timeout, markup=False)  # fmt: skip
 
     @property
     def settings(self) -> Settings:

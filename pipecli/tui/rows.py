@@ -11,6 +11,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from rich.text import Text
+
 from pipecli.core import money
 from pipecli.core.text import printable
 
@@ -37,6 +39,16 @@ def text(value: Any) -> str:
 
 def show(row: Any, name: str) -> str:
     return text(field(row, name))
+
+
+def cell(value: Any) -> Text:
+    """A table cell (DataTable, Rich Table): terminal-safe text, never read as markup, so a
+    title like `[red]x[/]` shows as typed."""
+    return value if isinstance(value, Text) else Text(text(value))
+
+
+def cells(*values: Any) -> list[Text]:
+    return [cell(v) for v in values]
 
 
 def amount(value: Decimal | None, currency: str) -> str:

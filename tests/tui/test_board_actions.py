@@ -259,3 +259,30 @@ def test_edit_on_the_deal_screen_validates_as_the_cli(
     d = deal(pipe, 2)
     assert (d["amount"], d["close"]) == ("31000.00", "2026-11-30")
     assert [h["change"] for h in d["history"]] == ["create", "amount"]
+
+
+def test_stored_text_is_shown_inert(make_app: Callable[..., Any], seeded: str) -> None:
+    """A title another tool stored with ESC and markup-like brackets shows as visible text on
+    the card and the deal screen: no escape sequence, no markup."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(seeded)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE deal SET title = :t WHERE id = 2"),
+                     {"t": "[red]Evil[/red] \x1b]0;pwned\x07"})  # fmt: skip
+    engine.dispose()
+
+    async def go() -> None:
+        app = make_app()
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            column = app.screen.query("CardList").first()
+            line = "".join(s.text for s in column.render_line(0)._segments)
+            assert "[red]Evil[/red] ␛]0;pwned␇"[:26] in line
+            await pilot.press("enter")
+            await settle(pilot)
+            fields = str(app.screen.query_one("#fields").render())
+            assert "[red]Evil[/red] ␛]0;pwned␇" in fields
+            assert "\x1b" not in fields
+
+    run(go())

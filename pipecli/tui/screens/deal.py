@@ -94,19 +94,22 @@ class DealScreen(Screen[None]):
         table = self.query_one("#history", DataTable)
         table.clear()
         for h, lasted in zip(history, stays(history), strict=True):
-            table.add_row(*(rows.show(h, n) for n in ("at", "change", "from_stage", "to_stage")),
-                          rows.amount(rows.field(h, "amount"), rows.field(h, "currency")),
-                          rows.show(h, "close"), rows.show(h, "probability"), rows.show(h, "user"),
-                          lasted)  # fmt: skip
+            table.add_row(*rows.cells(
+                *(rows.show(h, n) for n in ("at", "change", "from_stage", "to_stage")),
+                rows.amount(rows.field(h, "amount"), rows.field(h, "currency")),
+                rows.show(h, "close"), rows.show(h, "probability"), rows.show(h, "user"), lasted,
+            ))  # fmt: skip
         table = self.query_one("#tasks", DataTable)
         table.clear()
         for t in rows.field(detail, "tasks") or []:
-            table.add_row(*(rows.show(t, n) for n in ("id", "title", "due", "status", "owner")),
-                          key=str(rows.field(t, "id")))  # fmt: skip
+            values = (rows.show(t, n) for n in ("id", "title", "due", "status", "owner"))
+            table.add_row(*rows.cells(*values), key=str(rows.field(t, "id")))
         table = self.query_one("#activities", DataTable)
         table.clear()
         for a in rows.field(detail, "activities") or []:
-            table.add_row(*(rows.show(a, n) for n in ("at", "type", "subject", "user")))
+            table.add_row(
+                *rows.cells(*(rows.show(a, n) for n in ("at", "type", "subject", "user")))
+            )
 
     def _task_id(self) -> int | None:
         table = self.query_one("#tasks", DataTable)

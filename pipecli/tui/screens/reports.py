@@ -42,7 +42,7 @@ def table(title: str, heads: tuple[str, ...], body: list[tuple[str, ...]], left:
         else:
             t.add_column(name, justify="right", no_wrap=True, min_width=widest)
     for r in body:
-        t.add_row(*r)
+        t.add_row(*rows.cells(*r))
     return t
 
 

@@ -77,10 +77,11 @@ class TasksScreen(Screen[None]):
         for t in self.rows:
             due = rows.show(t, "due") + (f" {rows.show(t, 'due_time')}"
                                          if rows.field(t, "due_time") else "")  # fmt: skip
-            table.add_row(bucket(rows.field(t, "due"), today), rows.show(t, "id"),
-                          rows.show(t, "title"), due, rows.show(t, "type"),
-                          rows.show(t, "priority"), rows.show(t, "deal_id"),
-                          rows.show(t, "owner"), key=str(rows.field(t, "id")))  # fmt: skip
+            values = rows.cells(bucket(rows.field(t, "due"), today), rows.show(t, "id"),
+                                rows.show(t, "title"), due, rows.show(t, "type"),
+                                rows.show(t, "priority"), rows.show(t, "deal_id"),
+                                rows.show(t, "owner"))  # fmt: skip
+            table.add_row(*values, key=str(rows.field(t, "id")))
         who = "everyone's" if self.everyone else "mine"
         self.query_one("#tbar", Static).update(f"open tasks ({who}): {len(self.rows)}")
 
