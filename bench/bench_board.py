@@ -120,18 +120,30 @@ async def interact(presses: int) -> tuple[float, float, float, float]:
                 await pilot.press("j" if i < presses // 2 else "k")
                 await pilot.pause()
                 cursor.append(time.perf_counter() - start)
+            # Pilot's press returns only once the app is idle, after the reload that follows a
+            # move; the moments the board is redrawn and reloaded are taken where they happen
+            stamps: dict[str, float] = {}
+            fill, show = screen._fill, screen.show_board
+
+            def filled() -> None:
+                fill()
+                stamps.setdefault("shown", time.perf_counter())
+
+            def shown_board(result: Any) -> None:
+                show(result)
+                stamps.setdefault("synced", time.perf_counter())
+
+            screen._fill, screen.show_board = filled, shown_board
             shown, synced = [], []
             for i in range(presses // 2):
-                loads, reloads = screen.loads, screen.reloads
+                stamps.clear()
                 start = time.perf_counter()
                 await pilot.press("L" if i % 2 == 0 else "H")
-                while screen.loads == loads:
+                while "synced" not in stamps:
                     await asyncio.sleep(0.001)
-                shown.append(time.perf_counter() - start)
-                while screen.reloads == reloads:
-                    await asyncio.sleep(0.001)
-                synced.append(time.perf_counter() - start)
                 await app.workers.wait_for_complete()
+                shown.append(stamps["shown"] - start)
+                synced.append(stamps["synced"] - start)
     med = statistics.median
     return med(idle), med(cursor), med(shown), med(synced)
 

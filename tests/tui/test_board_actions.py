@@ -286,3 +286,21 @@ def test_stored_text_is_shown_inert(make_app: Callable[..., Any], seeded: str) -
             assert "\x1b" not in fields
 
     run(go())
+
+
+def test_mouse_click_selects_and_double_click_opens(make_app: Callable[..., Any]) -> None:
+    from pipecli.tui.screens.deal import DealScreen
+
+    async def go() -> None:
+        app = make_app()
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            lists = list(app.screen.query("CardList"))
+            await pilot.click(lists[0], offset=(3, 6))  # the second card of Prospecting
+            await settle(pilot)
+            assert board_of(app).current().id == 1
+            await pilot.click(lists[1], offset=(3, 1), times=2)  # Qualification's first, opened
+            await settle(pilot)
+            assert isinstance(app.screen, DealScreen) and app.screen.deal_id == 3
+
+    run(go())

@@ -13,7 +13,7 @@ Filters are the CLI's (`listing.Filter`: search, owner, tag, close range) and us
 conditions, so `/` on the board matches what `pipe list deals` would list.
 
 `version(ctx)` is the cheap change check the board polls: counts and newest timestamps of deals,
-history and tasks, one aggregate query, so another process's write shows within a poll.
+history and tasks (aggregates, no rows), so another process's write shows within a poll.
 """
 
 from __future__ import annotations
@@ -101,12 +101,14 @@ class Board:
 
 
 def version(ctx: Ctx) -> tuple[Any, ...]:
-    """What changes whenever anything the board shows changes: one cheap aggregate query."""
+    """A fingerprint that changes when a deal is added, edited, moved, closed, archived or
+    restored, or a task changes: three aggregates, no rows fetched. (A renamed account or a
+    changed tag shows at the next reload: they do not touch the deal.)"""
     parts = [
         select(
             func.count(col(Deal.id)), func.max(Deal.updated_at), func.count(col(Deal.archived_at))
         ),
-        select(func.max(StageChange.id), func.max(StageChange.id)),
+        select(func.max(StageChange.id)),
         select(
             func.count(col(Task.id)), func.max(Task.updated_at), func.count(col(Task.archived_at))
         ),
