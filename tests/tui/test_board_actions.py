@@ -304,3 +304,36 @@ def test_mouse_click_selects_and_double_click_opens(make_app: Callable[..., Any]
             assert isinstance(app.screen, DealScreen) and app.screen.deal_id == 3
 
     run(go())
+
+
+def test_palette_shows_the_pipe_command_lines(make_app: Callable[..., Any], pipe: Any) -> None:
+    async def go() -> None:
+        app = make_app()
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            commands = {c.title: c.help for c in app.get_system_commands(app.screen)}
+            assert commands["Move deal 2 to Qualification"] == "pipe move 2 Qualification"
+            assert commands["Lose deal 2"] == "pipe lose 2 --reason REASON --note NOTE"
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            await pilot.press(*"win deal", "enter")
+            await settle(pilot)
+
+    run(go())
+    assert deal(pipe, 2)["status"] == "won"
+
+
+def test_switch_pipeline(make_app: Callable[..., Any], pipe: Any) -> None:
+    assert pipe("pipeline", "add", "Renewals").exit_code == 0
+
+    async def go() -> None:
+        app = make_app()
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            await pilot.press("p")
+            await settle(pilot)
+            data = board_of(app).data
+            assert data.pipeline == "Renewals"
+            assert sum(c.count for c in data.columns) == 0
+
+    run(go())
