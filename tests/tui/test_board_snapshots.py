@@ -41,6 +41,8 @@ def test_screen(
         for key in keys:
             await pilot.press(key)
             await settle(pilot)
+        await pilot.wait_for_scheduled_animations()
+        await settle(pilot)
 
     app = make_app(poll_seconds=3600)
     assert snap_compare(app, terminal_size=SIZE, run_before=before)
