@@ -20,10 +20,13 @@ def board(
 ) -> None:
     """Open the interactive pipeline board (keys: ? for help, q to quit)."""
     from pipecli.core.errors import PipeError
+    from pipecli.core.services import pipelines
     from pipecli.core.workspace import Workspace
 
     try:
         with Workspace.open(settings(), now()) as ws:
+            with ws.unit(now()) as ctx:  # a wrong --pipeline is an error before the screen opens
+                pipelines.get_pipeline(ctx, pipeline)
             from pipecli.tui.app import PipeApp
 
             PipeApp(ws, pipeline=pipeline, owner=owner).run()

@@ -337,3 +337,8 @@ def test_switch_pipeline(make_app: Callable[..., Any], pipe: Any) -> None:
             assert sum(c.count for c in data.columns) == 0
 
     run(go())
+
+
+def test_board_command_refuses_an_unknown_pipeline(pipe: Any) -> None:
+    r = pipe("board", "--pipeline", "nope")
+    assert (r.exit_code, r.stderr) == (3, "pipe: pipeline 'nope' not found\n")
