@@ -72,8 +72,16 @@ def make_app(seeded: str) -> Iterator[Callable[..., Any]]:
 
 
 async def settle(pilot: Any, rounds: int = 3) -> None:
-    """Let the app's workers finish and their results reach the screen."""
+    """Let the app's workers finish and their results reach the screen (a screen that loads
+    says `ready` once its first load is shown)."""
+    import time
+
+    deadline = time.monotonic() + 20
     for _ in range(rounds):
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+    while not getattr(pilot.app.screen, "ready", True) and time.monotonic() < deadline:
+        await pilot.pause(0.02)
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()

@@ -43,6 +43,8 @@ def test_screen(
             await settle(pilot)
         await pilot.wait_for_scheduled_animations()
         await settle(pilot)
+        for _ in range(5):  # tables size their columns when idle, after the rows arrive
+            await pilot.pause(0.05)
 
     app = make_app(poll_seconds=3600)
     assert snap_compare(app, terminal_size=SIZE, run_before=before)

@@ -57,6 +57,7 @@ class BoardScreen(Screen[None]):
         self._shown_col = 0
         self.loads = 0  # times the board was drawn from data (for tests and the benchmark)
         self.reloads = 0  # times that data came from the store
+        self.ready = False  # the first load has been shown
 
     @property
     def pipe_app(self) -> PipeApp:
@@ -128,6 +129,7 @@ class BoardScreen(Screen[None]):
         self._place_cursor()
         self._show_bar()
         self.loads += 1
+        self.ready = True
 
     def _show_bar(self) -> None:
         data = self.data
@@ -367,43 +369,7 @@ class BoardScreen(Screen[None]):
         if card is not None:
             self.app.push_screen(DealScreen(card.id))
 
-    # the palette ---------------------------------------------------------------------------
-
     def palette(self) -> list[SystemCommand]:
-        """Every board action; for the selected deal, with the `pipe ...` line that does the
-        same from a shell."""
-        card, data = self.current(), self.data
-        out: list[SystemCommand] = []
-        if card is not None and data is not None:
-            here = data.columns[self.col]
-            opens = [c for c in data.columns if c.outcome == "open"]
-            if here in opens and opens.index(here) + 1 < len(opens):
-                nxt = opens[opens.index(here) + 1].name
-                out.append(SystemCommand(f"Move deal {card.id} to {rows.text(nxt)}",
-                                         f"pipe move {card.id} {quoted(nxt)}",
-                                         lambda: self.action_move(1)))  # fmt: skip
-            out += [
-                SystemCommand(f"Win deal {card.id}", f"pipe win {card.id}", self.action_win),
-                SystemCommand(f"Lose deal {card.id}",
-                              f"pipe lose {card.id} --reason REASON --note NOTE",
-                              self.action_lose),
-                SystemCommand(f"Open deal {card.id}", f"pipe show deal {card.id}",
-                              self.action_open_deal),
-                SystemCommand(f"Add a task to deal {card.id}",
-                              f'pipe add task "TITLE" --deal {card.id} --due DATE',
-                              self.action_add_task),
-            ]  # fmt: skip
-        pipeline = quoted(data.pipeline) if data else "NAME"
-        out += [
-            SystemCommand("Add a deal", f'pipe add deal "TITLE" --pipeline {pipeline} '
-                          "--account NAME --amount N --close DATE", self.action_add_deal),
-            SystemCommand("Filter the board", f"pipe list deals --pipeline {pipeline} "
-                          f"{self.filter_text}".strip(), self.action_filter),
-            SystemCommand("Undo the last change", "u", self.action_undo),
-            SystemCommand("Tasks", "pipe list tasks", self.pipe_app.action_tasks),
-            SystemCommand("Reports", f"pipe report forecast --pipeline {pipeline}",
-                          self.pipe_app.action_reports),
-            SystemCommand("Switch pipeline", "pipe pipeline list", self.action_switch_pipeline),
-            SystemCommand("Refresh", "r", self.action_refresh),
-        ]  # fmt: skip
-        return out
+        from pipecli.tui.screens.palette import board_commands
+
+        return board_commands(self)

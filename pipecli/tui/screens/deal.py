@@ -54,6 +54,7 @@ class DealScreen(Screen[None]):
         super().__init__()
         self.deal_id = deal_id
         self.detail: Any = None
+        self.ready = False  # the first load has been shown
 
     @property
     def pipe_app(self) -> PipeApp:

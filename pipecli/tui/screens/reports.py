@@ -85,6 +85,7 @@ class ReportsScreen(Screen[None]):
     def __init__(self, pipeline: str | None, owner: str | None) -> None:
         super().__init__()
         self.flt = sc.Filters(pipeline=pipeline, owner=owner)
+        self.ready = False  # the first load has been shown
 
     def compose(self) -> ComposeResult:
         with ScrollableContainer():
@@ -106,4 +107,8 @@ class ReportsScreen(Screen[None]):
                 winrate_table(winrate.build(ctx, flt)),
             )
 
-        app.db(build, then=lambda g: self.query_one("#reports", Static).update(g))
+        app.db(build, then=self._show)
+
+    def _show(self, reports: Group) -> None:
+        self.query_one("#reports", Static).update(reports)
+        self.ready = True

@@ -49,6 +49,7 @@ class TasksScreen(Screen[None]):
         super().__init__()
         self.everyone = False
         self.rows: list[Any] = []
+        self.ready = False  # the first load has been shown
 
     @property
     def pipe_app(self) -> PipeApp:
@@ -84,6 +85,7 @@ class TasksScreen(Screen[None]):
             table.add_row(*values, key=str(rows.field(t, "id")))
         who = "everyone's" if self.everyone else "mine"
         self.query_one("#tbar", Static).update(f"open tasks ({who}): {len(self.rows)}")
+        self.ready = True
 
     def _selected(self) -> Any:
         table = self.query_one(DataTable)
