@@ -43,8 +43,14 @@ def test_screen(
             await settle(pilot)
         await pilot.wait_for_scheduled_animations()
         await settle(pilot)
-        for _ in range(5):  # tables size their columns when idle, after the rows arrive
-            await pilot.pause(0.05)
+        from textual.widgets import DataTable
+
+        for _ in range(100):  # tables size their columns when idle, after the rows arrive
+            tables = list(pilot.app.screen.query(DataTable))
+            if not any(t._require_update_dimensions or t._new_rows for t in tables):
+                break
+            await pilot.pause(0.02)
+        await pilot.pause(0.05)
 
     app = make_app(poll_seconds=3600)
     assert snap_compare(app, terminal_size=SIZE, run_before=before)
