@@ -52,6 +52,7 @@ REGISTRY: dict[str, tuple[str, str, bool]] = {
     "quote": ("pipecli.commands.quotes", "quote_app", True),
     "digest": ("pipecli.commands.digest", "app", True),
     "follow-up": ("pipecli.commands.followup", "app", True),
+    "board": ("pipecli.commands.board", "board", False),
 }
 
 

@@ -1,0 +1,34 @@
+"""`pipe board`: the full-screen pipeline board (pipecli/tui). Textual is imported only here,
+inside the command, so no other command pays for loading it."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from pipecli.commands._run import fail, now, settings
+
+
+def board(
+    pipeline: Annotated[
+        str | None, typer.Option(help="Pipeline to show (default: the default one).")
+    ] = None,
+    owner: Annotated[
+        str | None, typer.Option(help="Only deals of this owner (me or a name).")
+    ] = None,
+) -> None:
+    """Open the interactive pipeline board (keys: ? for help, q to quit)."""
+    from pipecli.core.errors import PipeError
+    from pipecli.core.services import pipelines
+    from pipecli.core.workspace import Workspace
+
+    try:
+        with Workspace.open(settings(), now()) as ws:
+            with ws.unit(now()) as ctx:  # a wrong --pipeline is an error before the screen opens
+                pipelines.get_pipeline(ctx, pipeline)
+            from pipecli.tui.app import PipeApp
+
+            PipeApp(ws, pipeline=pipeline, owner=owner).run()
+    except PipeError as exc:
+        raise fail(str(exc), exc.exit_code) from None

@@ -1,0 +1,1 @@
+"""The board's screens: board, deal, tasks, reports, help and the small modal forms."""

@@ -1,0 +1,1 @@
+"""Widgets of the board: the virtualised stage column."""
