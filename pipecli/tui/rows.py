@@ -1,7 +1,7 @@
 """The one place the board reads listing rows (`listing.deal_detail`, `list_tasks`...).
 
-Listing rows are dicts today and may become frozen dataclasses; every read of one goes through
-`field`, so switching is a change here only. Everything returned for display has passed
+Listing rows are typed rows (`pipecli.core.rows`) and record views, both readable by field name
+(`.get`); every read of one goes through `field`, so a change of shape is a change here only. Everything returned for display has passed
 `core.text.printable`: stored text never reaches the terminal raw.
 """
 
@@ -18,10 +18,9 @@ from pipecli.core.text import printable
 
 
 def field(row: Any, name: str, default: Any = None) -> Any:
-    """A field of a listing row, dict or dataclass."""
-    if isinstance(row, dict):
-        return row.get(name, default)
-    return getattr(row, name, default)
+    """A field of a listing row or record view (or a plain dict)."""
+    getter = getattr(row, "get", None)
+    return getter(name, default) if getter is not None else getattr(row, name, default)
 
 
 def text(value: Any) -> str:
