@@ -186,6 +186,41 @@ def _simple(name: str, doc: str) -> None:
     report_app.command(name)(command)
 
 
+Limit = Annotated[
+    int | None,
+    typer.Option(
+        "--limit",
+        help="Rows to list, worst first; 0 = all. Default: 25 in the table, all in --json/--csv.",
+    ),
+]
+
+
+def _listing(name: str, doc: str) -> None:
+    """Register a report that lists deals: a summary of all of them, then the worst --limit
+    (core/reports/listing.py; the limit is applied in SQL)."""
+
+    def command(
+        limit: Limit = None, date_from: From = None, date_to: To = None,
+        pipeline: Pipeline = None, owner: o.Owner = None, as_of: AsOf = None,
+        currency: Currency = None, as_json: Json = False, as_csv: Csv = False,
+        svg: Svg = None, html: Html = None,
+    ) -> None:  # fmt: skip
+        import importlib
+
+        from pipecli.core.reports.listing import DEFAULT_LIMIT
+
+        if limit is None and not (as_json or as_csv):
+            limit = DEFAULT_LIMIT
+        rep = importlib.import_module(f"pipecli.core.reports.{name}")
+        with session() as ctx:
+            flt = _filters(date_from, date_to, pipeline, owner, as_of, currency)
+            result = rep.build(ctx, flt, limit)
+        _show(result, ROW_TYPES[name](), as_json, as_csv, svg, html)
+
+    command.__doc__ = doc
+    report_app.command(name)(command)
+
+
 def _row_type(module: str, name: str | None) -> Any:
     def get() -> type | None:
         import importlib
@@ -207,8 +242,8 @@ ROW_TYPES = {
     "calibrate": _row_type("calibrate", "CalibrateRow"),
 }
 _simple("cycle", "Days from creation to close (won, lost): mean, median, p90; time in each stage.")
-_simple("stale", "Open deals past their stage's rotting threshold or their expected close.")
-_simple("slipped", "Deals whose expected close date was pushed out: how often, by how much.")
+_listing("stale", "Open deals past their stage's rotting threshold or their expected close.")
+_listing("slipped", "Deals whose expected close date was pushed out: how often, by how much.")
 _simple("calibrate", "Stage probabilities observed in history against the configured ones.")
 
 
