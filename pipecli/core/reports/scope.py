@@ -302,9 +302,6 @@ def history(scope: Scope) -> Any:
             sc.expected_close,
             st.position,
             st.outcome,
-            sc.amount_minor,
-            sc.currency,
-            d.owner_id,
         )
         .join(deal_t, d.id == sc.deal_id)
         .join(stage_t, st.id == sc.to_stage_id)

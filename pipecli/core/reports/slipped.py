@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import and_, case, func, select
 
-from pipecli.core.models import Deal, Stage
+from pipecli.core.models import Deal, Stage, StageChange
 from pipecli.core.reports import listing
 from pipecli.core.reports import scope as sc
 from pipecli.core.services.context import Ctx
@@ -56,28 +56,25 @@ def build(ctx: Ctx, flt: sc.Filters, limit: int | None = None) -> Slipped:
         hist.c.at,
         hist.c.to_stage_id,
         hist.c.expected_close.label("close"),
-        hist.c.amount_minor,
-        hist.c.currency,
-        hist.c.owner_id,
         func.lag(hist.c.expected_close)
         .over(partition_by=hist.c.deal_id, order_by=hist.c.id)
         .label("before"),
     ).subquery("steps")
     slip = and_(steps.c.close > steps.c.before, *scope.ts_in_range(steps.c.at))
     days = sc.days_between(ctx, steps.c.before, steps.c.close)
-    whole: dict[str, Any] = {"partition_by": steps.c.deal_id}
-    per_deal = select(
-        steps.c.deal_id,
-        steps.c.to_stage_id,
-        steps.c.close,
-        steps.c.amount_minor,
-        steps.c.currency,
-        steps.c.owner_id,
-        func.row_number().over(order_by=steps.c.id.desc(), **whole).label("rn"),
-        func.sum(case((slip, 1), else_=0)).over(**whole).label("slips"),
-        func.sum(case((slip, days), else_=0)).over(**whole).label("days"),
-    ).subquery("per_deal")
+    # one GROUP BY per deal (no second window pass): the slips, and the id of its last row
+    per_deal = (
+        select(
+            steps.c.deal_id,
+            func.max(steps.c.id).label("last_id"),
+            func.sum(case((slip, 1), else_=0)).label("slips"),
+            func.sum(case((slip, days), else_=0)).label("days"),
+        )
+        .group_by(steps.c.deal_id)
+        .subquery("per_deal")
+    )
     deal_t, stage_t = Deal.__table__, Stage.__table__  # type: ignore[attr-defined]
+    last = StageChange.__table__.c  # type: ignore[attr-defined]
     slipped = (
         select(
             per_deal.c.deal_id,
@@ -85,14 +82,15 @@ def build(ctx: Ctx, flt: sc.Filters, limit: int | None = None) -> Slipped:
             stage_t.c.name,
             per_deal.c.slips,
             per_deal.c.days,
-            per_deal.c.close,
-            per_deal.c.amount_minor,
-            per_deal.c.currency,
-            per_deal.c.owner_id,
+            last.expected_close.label("close"),
+            last.amount_minor,
+            last.currency,
+            deal_t.c.owner_id,
         )
+        .join(StageChange.__table__, last.id == per_deal.c.last_id)  # type: ignore[attr-defined]
         .join(deal_t, deal_t.c.id == per_deal.c.deal_id)
-        .join(stage_t, stage_t.c.id == per_deal.c.to_stage_id)
-        .where(per_deal.c.rn == 1, per_deal.c.slips > 0)
+        .join(stage_t, stage_t.c.id == last.to_stage_id)
+        .where(per_deal.c.slips > 0)
     ).subquery("slipped")
     s = slipped.c
     query = (
