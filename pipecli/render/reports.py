@@ -297,10 +297,7 @@ def more_line(report: Any) -> str:
     s = report.summary
     if s.more == 0:
         return f"all {s.deals:,} deals shown ({s.order}, most first)"
-    return (
-        f"… {s.more:,} more deals not shown ({s.order}, most first): "
-        f"--limit 0 shows all, --limit N the first N"
-    )
+    return f"… {s.more:,} more deals not shown; --limit 0 shows all, --limit N the first N"
 
 
 def _save(parts: list[Any], svg: str | None, html: str | None) -> None:
