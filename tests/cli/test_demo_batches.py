@@ -52,7 +52,7 @@ def test_a_second_writer_is_not_locked_out_while_demo_runs(tmp_path: Path) -> No
         if demo.poll() is None:
             demo.kill()
             demo.wait()
-    assert started < during < DEALS + 1, "the second write landed while demo was still writing"
+    assert started < during < DEALS + 1, "the second write must land while demo is still writing"
     assert _deals(db) == DEALS + 1
     shown = subprocess.run([*PIPE, "show", "deal", str(json.loads(added.stdout)["id"]), "--json"],
                            env=env, capture_output=True, text=True, check=True)  # fmt: skip
