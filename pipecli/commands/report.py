@@ -171,8 +171,35 @@ def _simple(name: str, doc: str) -> None:
     report_app.command(name)(command)
 
 
-def _simple_reports() -> dict[str, tuple[Callable[[Any, Filters], Any], type]]:
-    """Report name -> (its build function, its row type): the reports `_simple` registers.
+Limit = Annotated[
+    int | None,
+    typer.Option(
+        "--limit",
+        help="Rows to list, worst first; 0 = all. Default: 25 in the table, all in --json/--csv.",
+    ),
+]
+
+
+def _listing(name: str, doc: str) -> None:
+    """Register a report that lists deals: a summary of all of them, then the worst --limit
+    (core/reports/listing.py; the limit is applied in SQL)."""
+
+    @o.with_options(_scope)
+    def command(limit: Limit = None, *, fields: dict[str, Any]) -> None:
+        from pipecli.core.reports.listing import DEFAULT_LIMIT
+
+        if limit is None and not (fields.get("as_json") or fields.get("as_csv")):
+            limit = DEFAULT_LIMIT
+        build, row_type = _simple_reports()[name]
+        _run(fields, lambda ctx, flt: build(ctx, flt, limit), row_type)
+
+    command.__doc__ = doc
+    report_app.command(name)(command)
+
+
+def _simple_reports() -> dict[str, tuple[Callable[..., Any], type]]:
+    """Report name -> (its build function, its row type): the reports `_simple` and `_listing`
+    register.
     Imported when one runs, so that other commands do not load them."""
     from pipecli.core.reports import calibrate, cycle, slipped, stale
 
@@ -185,8 +212,8 @@ def _simple_reports() -> dict[str, tuple[Callable[[Any, Filters], Any], type]]:
 
 
 _simple("cycle", "Days from creation to close (won, lost): mean, median, p90; time in each stage.")
-_simple("stale", "Open deals past their stage's rotting threshold or their expected close.")
-_simple("slipped", "Deals whose expected close date was pushed out: how often, by how much.")
+_listing("stale", "Open deals past their stage's rotting threshold or their expected close.")
+_listing("slipped", "Deals whose expected close date was pushed out: how often, by how much.")
 _simple("calibrate", "Stage probabilities observed in history against the configured ones.")
 
 

@@ -254,12 +254,50 @@ def show(
         data = [dataclasses.asdict(r) for r in _rows(report)]
         render.emit_csv(data, _fields(report, row_type))
     parts = [table(report, row_type), "", chart(report)]
+    if getattr(report, "summary", None) is not None:
+        parts = [summary(report), "", *parts, "", more_line(report)]
     if fmt is Fmt.table:
         con = render.console()
         for part in parts:
             con.print(part)
     if svg or html:
         _save(parts, svg, html)
+
+
+def summary(report: Any) -> Any:
+    """A deal-list report's summary (core/reports/listing.py): how many deals and their value
+    in the report currency, then their spread by stage and by owner."""
+    from rich.table import Table
+
+    from pipecli.core.money import format_amount
+    from pipecli.core.text import printable
+
+    s, cur = report.summary, report.head.currency
+
+    def value(v: Decimal | None) -> str:
+        return "no exchange rate" if v is None else f"{format_amount(v, cur)} {cur}"
+
+    out = Table(
+        title=f"{s.deals:,} deals · {value(s.value)}", title_justify="left", box=None,
+        pad_edge=False, show_edge=False,
+    )  # fmt: skip
+    out.add_column("by", overflow="fold")
+    out.add_column("", overflow="fold")
+    out.add_column("deals", justify="right", no_wrap=True)
+    out.add_column("value", justify="right", no_wrap=True)
+    for label, groups in (("stage", s.by_stage), ("owner", s.by_owner)):
+        for n, g in enumerate(groups):
+            out.add_row(label if n == 0 else "", printable(g.name), f"{g.deals:,}", value(g.value))
+    return out
+
+
+def more_line(report: Any) -> str:
+    """The last line of a deal-list report: how many deals the rows leave out, and how to see
+    them."""
+    s = report.summary
+    if s.more == 0:
+        return f"all {s.deals:,} deals shown ({s.order}, most first)"
+    return f"… {s.more:,} more deals not shown; --limit 0 shows all, --limit N the first N"
 
 
 def _save(parts: list[Any], svg: str | None, html: str | None) -> None:

@@ -1,8 +1,9 @@
 """The one place the board reads listing rows (`listing.deal_detail`, `list_tasks`...).
 
 Listing rows are typed rows (`pipecli.core.rows`) and record views, both readable by field name
-(`.get`); every read of one goes through `field`, so a change of shape is a change here only. Everything returned for display has passed
-`core.text.printable`: stored text never reaches the terminal raw.
+(`.get`); every read of one goes through `field`, so a change of shape is a change here only.
+Everything returned for display has passed `core.text.printable`: stored text never reaches the
+terminal raw.
 """
 
 from __future__ import annotations

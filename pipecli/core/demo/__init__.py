@@ -26,6 +26,12 @@ services.bulk), so a million deals take minutes.
 
 Refused on a database that holds deals, accounts, contacts or leads, unless forced: demo data
 does not mix with real data by accident.
+
+Written in transactions of COMMIT_EVERY deals (or accounts with their contacts), each committed
+before the next starts: SQLite's write-ahead log is checkpointed as it goes instead of growing
+to the size of the database, and another writer waits for one batch (well under the busy
+timeout), not for the whole run. The checks above come first, so refused input writes nothing;
+a run that is interrupted keeps the batches it committed (`--force` adds to them).
 """
 
 from __future__ import annotations
@@ -59,6 +65,7 @@ REASONS = ("price", "competitor", "timing", "no budget", "no decision")
 MAX_DEALS = 5_000_000
 DEALS_PER_ACCOUNT = 3
 GOLDEN = (math.sqrt(5) - 1) / 2
+COMMIT_EVERY = 1000  # deals (or accounts) per transaction
 
 
 @dataclass(frozen=True)
@@ -157,7 +164,7 @@ def generate(
     book = _write_accounts(ctx, s, random.Random(f"{seed}/accounts"), count, counts)
     extra = random.Random(f"{seed}/tasks")
     deals = _deals(random.Random(seed), s, book, count, random.Random(f"{seed}/products"))
-    while chunk := list(islice(deals, bulk.BATCH)):
+    while chunk := list(islice(deals, COMMIT_EVERY)):
         ids = bulk.write_deals(ctx, [rec for rec, _ in chunk], by_owner=True)
         tasks: list[dict[str, Any]] = []
         acts: list[dict[str, Any]] = []
@@ -169,6 +176,7 @@ def generate(
         counts.deals += len(ids)
         counts.tasks += len(tasks)
         counts.activities += len(acts)
+        ctx.session.commit()
         if progress is not None:
             progress(len(ids))
     return counts
@@ -187,7 +195,7 @@ def _write_accounts(ctx: Ctx, s: _Setup, rng: random.Random, deals: int, counts:
     taken: dict[str, int] = {name.lower(): 0 for name, _ in stored}  # unique, as `add` wants
     made = 0
     while made < total:
-        size = min(bulk.BATCH, total - made)
+        size = min(COMMIT_EVERY, total - made)
         rows, people = [], []
         for _ in range(size):
             row, chinese, short = _account(rng, s, domains, used)
@@ -215,6 +223,7 @@ def _write_accounts(ctx: Ctx, s: _Setup, rng: random.Random, deals: int, counts:
         )
         made += size
         counts.contacts += len(contact_rows)
+        ctx.session.commit()
     counts.accounts = made
     return book
 

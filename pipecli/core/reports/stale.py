@@ -4,8 +4,9 @@ A deal (open at the as-of moment) is *rotting* when it has sat in its stage for 
 the stage's rotting threshold (`rot_days`; days = as-of date − the UTC date it entered the
 stage), and *overdue* when its expected close date is before the as-of date. `reason` is
 "rotting", "overdue" or "rotting, overdue". --from/--to restrict by expected close date.
-Rows are sorted by days in stage, longest first. Amounts are shown in the deal's own currency
-(nothing is added up).
+Rows are sorted by days in stage, longest first (then by deal id). Amounts are shown in the
+deal's own currency; the summary (reports/listing.py) adds them up in the report currency over
+every matched deal, while `limit` keeps only the first rows (ORDER BY ... LIMIT in SQL).
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from pipecli.core import money
 from pipecli.core.models import Stage
+from pipecli.core.reports import listing
 from pipecli.core.reports import scope as sc
 from pipecli.core.services.context import Ctx
 
@@ -40,9 +42,12 @@ class StaleRow:
 class Stale:
     head: sc.Head
     rows: tuple[StaleRow, ...]
+    summary: listing.Summary | None = None
 
 
-def build(ctx: Ctx, flt: sc.Filters) -> Stale:
+def build(ctx: Ctx, flt: sc.Filters, limit: int | None = None) -> Stale:
+    """The stale deals; only the `limit` longest in their stage as rows (None: all)."""
+    limit = listing.check_limit(limit)
     scope = sc.resolve(ctx, flt)
     snap = sc.snapshot(scope)
     day_start = datetime.combine(scope.day, time(), tzinfo=UTC)
@@ -52,19 +57,43 @@ def build(ctx: Ctx, flt: sc.Filters) -> Stale:
         and_(snap.c.stage_id == sid, snap.c.entered_at < day_start - timedelta(days=rot))
         for sid, rot in stages
     ]
-    query = select(
-        snap.c.deal_id, snap.c.title, snap.c.stage, snap.c.entered_at, snap.c.rot_days,
-        snap.c.expected_close, snap.c.amount_minor, snap.c.currency,
-    ).where(
+    matched = (
         snap.c.outcome == "open",
         or_(snap.c.expected_close < scope.day, *rotting),
         *scope.in_range(snap.c.expected_close),
+    )
+    query = (
+        select(
+            snap.c.deal_id, snap.c.title, snap.c.stage, snap.c.entered_at, snap.c.rot_days,
+            snap.c.expected_close, snap.c.amount_minor, snap.c.currency,
+        )
+        .where(*matched)
+        .order_by(sc.utc_day(ctx, snap.c.entered_at), snap.c.deal_id)
+        .limit(limit)
     )  # fmt: skip
     rows = [tuple(r) for r in ctx.session.execute(query).all()]
-    return compute(sc.head(ctx, "stale", scope, flt), scope.day, rows)
+    groups = (
+        select(
+            snap.c.stage,
+            snap.c.owner_id,
+            snap.c.currency,
+            func.count(),
+            func.sum(snap.c.amount_minor),
+        )
+        .where(*matched)
+        .group_by(snap.c.stage_id, snap.c.stage, snap.c.owner_id, snap.c.currency)
+    )
+    found = [tuple(r) for r in ctx.session.execute(groups).all()]
+    summary = listing.summarise(ctx, scope, found, len(rows), "days in stage")
+    return compute(sc.head(ctx, "stale", scope, flt), scope.day, rows, summary)
 
 
-def compute(head: sc.Head, day: date, rows: list[tuple[object, ...]]) -> Stale:
+def compute(
+    head: sc.Head,
+    day: date,
+    rows: list[tuple[object, ...]],
+    summary: listing.Summary | None = None,
+) -> Stale:
     """rows: (id, title, stage, entered_at, rot_days, expected_close, amount_minor, currency)."""
     out = []
     for deal_id, title, stage, entered, rot, close, minor, cur in rows:
@@ -89,4 +118,4 @@ def compute(head: sc.Head, day: date, rows: list[tuple[object, ...]]) -> Stale:
             )
         )
     out.sort(key=lambda r: (-r.days_in_stage, r.deal_id))
-    return Stale(head, tuple(out))
+    return Stale(head, tuple(out), summary)
