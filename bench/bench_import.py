@@ -61,7 +61,7 @@ def run_pipe(csv_path: Path, db: Path, env: dict[str, str]) -> tuple[float, floa
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
     subprocess.run(
-        [PY, "-m", "pipecli", "--db", str(db), "import", "deals", str(csv_path)],
+        [PY, "-m", "pipecli", "--db", str(db), "import", "deals", str(csv_path), "--create-owner"],
         env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, check=True,
     )  # fmt: skip
     seconds = time.perf_counter() - start

@@ -77,7 +77,7 @@ def main() -> int:
         watch.start()
         started = time.perf_counter()
         imp = subprocess.Popen(
-            [PY, "-m", "pipecli", "import", "deals", str(csv_path)],
+            [PY, "-m", "pipecli", "import", "deals", str(csv_path), "--create-owner"],
             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
         during: list[tuple[int, float, str]] = []

@@ -98,13 +98,21 @@ def _show(results: list[Any], as_json: bool) -> None:
 def _run(call: Callable[[Any, Any], list[Any]], as_json: bool) -> None:
     from pipecli.core.imports import InvalidRows
 
+    refused: InvalidRows | None = None
     with _progress() as progress, session(write=False) as ctx:
         try:
             results = call(ctx, progress)
         except InvalidRows as err:
-            for e in err.errors:
-                render.error(f"{e}")
-            raise
+            # nothing of a refused file stays, and its lines are printed only after the unit
+            # has let go of the database: a slow reader of stderr must not hold up other writers
+            ctx.session.rollback()
+            ctx.notices.clear()
+            refused = err
+    if refused is not None:
+        for e in refused.errors:
+            render.error(f"{e}")
+        render.error(str(refused))
+        raise typer.Exit(refused.exit_code)
     _show(results, as_json)
 
 

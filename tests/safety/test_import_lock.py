@@ -23,16 +23,17 @@ def test_add_task_during_an_import_succeeds(tmp_path: Path) -> None:
     env = {**os.environ, "PIPE_DB": str(db)}
     run = [sys.executable, "-m", "pipecli"]
     subprocess.run([*run, "add", "task", "first"], env=env, check=True, capture_output=True)
-    imp = subprocess.Popen([*run, "import", "deals", str(csv_path)], env=env,
+    imp = subprocess.Popen([*run, "import", "deals", str(csv_path), "--create-owner"], env=env,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
     adds = []
-    while imp.poll() is None or not adds:
+    deadline = time.monotonic() + 300  # a hung import fails the test instead of hanging it
+    while (imp.poll() is None or not adds) and time.monotonic() < deadline:
         started_during = imp.poll() is None
         r = subprocess.run([*run, "add", "task", f"during {len(adds)}"], env=env,
                            capture_output=True, text=True)  # fmt: skip
         adds.append((started_during, r.returncode, r.stderr))
         time.sleep(0.05)
-    _out, err = imp.communicate()
+    _out, err = imp.communicate(timeout=60)
     assert imp.returncode == 0, err
     assert any(during for during, _, _ in adds), "no add task ran while the import did"
     assert [(code, e) for _, code, e in adds if code != 0] == []
@@ -50,7 +51,7 @@ def test_a_refused_import_keeps_nothing_while_others_write(tmp_path: Path) -> No
     csv_path.write_text(f"title,amount\n{rows}\nBad,\u001b[2J\n", encoding="utf-8")
     env = {**os.environ, "PIPE_DB": str(db)}
     run = [sys.executable, "-m", "pipecli"]
-    imp = subprocess.Popen([*run, "import", "deals", str(csv_path)], env=env,
+    imp = subprocess.Popen([*run, "import", "deals", str(csv_path), "--create-owner"], env=env,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
     r = subprocess.run([*run, "add", "task", "meanwhile"], env=env, capture_output=True, text=True)
     _, err = imp.communicate()
@@ -59,3 +60,30 @@ def test_a_refused_import_keeps_nothing_while_others_write(tmp_path: Path) -> No
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT count(*) FROM deal").fetchone()[0] == 0
     assert conn.execute("SELECT count(*) FROM task").fetchone()[0] == 1
+
+
+def test_a_refused_import_stuck_on_its_stderr_holds_no_lock(tmp_path: Path) -> None:
+    """A refused file's thousands of error lines go to a stderr nobody reads yet: the import
+    blocks on the full pipe, but only after it has let go of the database (its check pass may
+    have written: the accounts its rows name)."""
+    sys.path.insert(0, str(Path(__file__).parents[2] / "bench"))
+    from bench_import import generate
+
+    db, csv_path = tmp_path / "pipe.db", tmp_path / "deals.csv"
+    generate(csv_path, ROWS)  # every row names an owner nobody created: each is refused
+    env = {**os.environ, "PIPE_DB": str(db)}
+    run = [sys.executable, "-m", "pipecli"]
+    subprocess.run([*run, "add", "task", "first"], env=env, check=True, capture_output=True)
+    imp = subprocess.Popen([*run, "import", "deals", str(csv_path)], env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    wchan = Path(f"/proc/{imp.pid}/wchan")
+    deadline = time.monotonic() + 120
+    while imp.poll() is None and time.monotonic() < deadline:
+        if wchan.exists() and wchan.read_text() == "anon_pipe_write":
+            break  # blocked writing its refusals to the unread pipe
+        time.sleep(0.05)
+    r = subprocess.run([*run, "add", "task", "meanwhile"], env=env, capture_output=True,
+                       text=True, timeout=120)  # fmt: skip
+    _, err = imp.communicate(timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert imp.returncode == 3 and err.count("not found") > 2000
