@@ -254,8 +254,8 @@ def show(
         data = [dataclasses.asdict(r) for r in _rows(report)]
         render.emit_csv(data, _fields(report, row_type))
     parts = [table(report, row_type), "", chart(report)]
-    if getattr(report, "summary", None) is not None:
-        parts = [summary(report), "", *parts, "", more_line(report)]
+    if getattr(report, "summary", None) is not None and report.summary.deals:
+        parts = [summary(report), "", *parts, "", more_line(report)]  # no deals: the empty table
     if fmt is Fmt.table:
         con = render.console()
         for part in parts:

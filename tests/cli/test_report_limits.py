@@ -70,3 +70,10 @@ def test_the_table_shows_the_summary_the_worst_25_and_how_to_see_more(pipe, demo
 def test_a_negative_limit_is_refused(pipe, demo):
     refused(pipe("report", "stale", "--limit", "-1"), 2, "limit")
     refused(pipe("report", "slipped", "--json", "--limit", "-3"), 2, "limit")
+
+
+@pytest.mark.parametrize("name", ["stale", "slipped"])
+def test_no_deals_is_the_empty_table_without_a_summary(pipe, name):
+    r = pipe("report", name)
+    assert r.exit_code == 0, r.stderr
+    assert "0 deals" not in r.stdout and "deals shown" not in r.stdout
