@@ -53,6 +53,8 @@ REGISTRY: dict[str, tuple[str, str, bool]] = {
     "digest": ("pipecli.commands.digest", "app", True),
     "follow-up": ("pipecli.commands.followup", "app", True),
     "board": ("pipecli.commands.board", "board", False),
+    "user": ("pipecli.commands.users", "user_app", True),
+    "whoami": ("pipecli.commands.users", "whoami", False),
 }
 
 

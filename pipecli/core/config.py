@@ -33,6 +33,7 @@ class Settings:
     config_path: Path | None = None
     extra: dict[str, object] = field(default_factory=dict)
     timezone: str | None = None  # [user] timezone, an IANA name; None: the system's zone
+    user_source: str = "login name"  # where user_name came from (`pipe whoami`)
 
     def with_db(self, db: str | None) -> Settings:
         return self if not db else replace(self, db_url=normalize_db_url(db))
@@ -181,7 +182,12 @@ def load_settings(db: str | None = None) -> Settings:
     database, user, defaults = (_section(data, n) for n in ("database", "user", "defaults"))
     url = db or os.environ.get("PIPE_DB") or str(database.get("url") or "")
     url = normalize_db_url(url) if url else "sqlite:///" + str(default_db_path())
-    name = os.environ.get("PIPE_USER") or str(user.get("name") or "") or _login_name()
+    if os.environ.get("PIPE_USER"):
+        name, source = os.environ["PIPE_USER"], "PIPE_USER"
+    elif user.get("name"):
+        name, source = str(user["name"]), f"[user] name in {path}"
+    else:
+        name, source = _login_name(), "login name"
     fiscal = defaults.get("fiscal_year_start", 1)
     if not isinstance(fiscal, int) or not 1 <= fiscal <= 12:
         raise Invalid("fiscal_year_start", fiscal, "must be a month number from 1 to 12")
@@ -192,6 +198,7 @@ def load_settings(db: str | None = None) -> Settings:
         db_url=url,
         user_name=name,
         user_email=str(email) if email else None,
+        user_source=source,
         currency=currency,
         fiscal_year_start=fiscal,
         config_path=path,

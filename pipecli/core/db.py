@@ -7,10 +7,13 @@ Alembic itself is imported only when an upgrade is due, so everyday commands sta
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
@@ -73,7 +76,7 @@ def make_engine(url: str) -> Engine:
             engine = _create("sqlite://", poolclass=StaticPool)
         else:
             try:
-                path.parent.mkdir(parents=True, exist_ok=True)
+                _create_private(path)
             except OSError as exc:
                 raise DatabaseUnavailable(
                     f"database: cannot create {path}: {exc.strerror or exc}"
@@ -92,6 +95,18 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     return _create(url, pool_pre_ping=True)
+
+
+def _create_private(path: Path) -> None:
+    """Make the folders leading to a new SQLite database 0700 and the file itself 0600: a CRM
+    holds other people's names and numbers. SQLite gives its -wal/-shm files the database's own
+    mode. An existing folder or file keeps the mode its owner gave it."""
+    missing = [folder for folder in (path.parent, *path.parent.parents) if not folder.exists()]
+    for folder in reversed(missing):
+        folder.mkdir(mode=0o700, exist_ok=True)
+    if not path.exists():
+        with contextlib.suppress(FileExistsError):  # another process made it meanwhile
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
 
 
 def begin_write(session: Session) -> None:

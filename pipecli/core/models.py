@@ -87,7 +87,9 @@ class User(Table, table=True):
     uuid: str = _uuid_field()
     name: str = Field(unique=True)
     email: str | None = None
+    role: str = Field(default="rep", max_length=10, sa_column_kwargs={"server_default": "rep"})
     created_at: datetime = _ts()
+    removed_at: datetime | None = _ts(nullable=True)
 
 
 class Tag(Table, table=True):

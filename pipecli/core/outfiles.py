@@ -101,7 +101,7 @@ def _check(target: Path, settings: Settings, field: str, mkdir: bool, shown: str
                 f"folder {printable(str(folder))!r} does not exist (--mkdir creates it)",
             )
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         except OSError as exc:
             raise Invalid(field, shown, f"cannot create its folder: {exc.strerror}") from None
     elif not folder.is_dir():

@@ -30,6 +30,14 @@ class Outcome(StrEnum):
     lost = "lost"
 
 
+class Role(StrEnum):
+    """What a user does on the team; `manager` and `admin` are recorded for the team features."""
+
+    rep = "rep"
+    manager = "manager"
+    admin = "admin"
+
+
 class LeadStatus(StrEnum):
     new = "new"
     contacted = "contacted"
@@ -370,6 +378,23 @@ class StageRow(Row):
     deals: int = doc("deals in the stage now")
 
 
+@dataclass(frozen=True, eq=False)
+class UserRow(Row):
+    """A user as `pipe user list` gives it."""
+
+    KIND: ClassVar[str] = "user"
+
+    id: int = doc("user id")
+    name: str = doc("the user's name, as `--owner` takes it")
+    email: str | None = doc("e-mail address (`--owner` takes it too)")
+    role: Role = doc("rep, manager or admin")
+    open_deals: int = doc("open deals the user owns")
+    open_leads: int = doc("leads the user owns that are neither converted nor disqualified")
+    open_tasks: int = doc("tasks the user owns that are not done")
+    created_at: datetime = doc("when the user was added")
+    removed_at: datetime | None = doc("when the user was removed (null: active)")
+
+
 @dataclass(frozen=True)
 class RecordView:
     """`pipe show KIND ID`: the record's row and the lists that hang off it; a section that does
@@ -441,6 +466,7 @@ ROWS: dict[str, type[Row]] = {
         HistoryRow,
         PipelineRow,
         StageRow,
+        UserRow,
     )
 }
 

@@ -56,6 +56,7 @@ KIND_ALIASES = {
     "activities": "activity",
     "stages": "stage",
     "pipelines": "pipeline",
+    "users": "user",
 }
 
 

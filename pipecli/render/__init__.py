@@ -191,6 +191,16 @@ COLUMNS: dict[str, list[tuple[str, Any]]] = {
         ("By", "user"),
         ("Note", "note"),
     ],
+    "user": [
+        ("ID", "id"),
+        ("Name", "name"),
+        ("E-mail", "email"),
+        ("Role", "role"),
+        ("Deals", "open_deals"),
+        ("Leads", "open_leads"),
+        ("Tasks", "open_tasks"),
+        ("Removed", lambda r: _local(r["removed_at"]) if r["removed_at"] else ""),
+    ],
     "pipeline": [
         ("ID", "id"),
         ("Name", "name"),

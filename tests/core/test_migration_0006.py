@@ -22,6 +22,7 @@ def _to(db_url: str, revision: str, down: bool) -> None:
 
 def test_upgrade_from_0004_keeps_tasks_and_adds_tables_and_indexes(db_url: str) -> None:
     from pipecli.core.db import current_revision, make_engine
+    from pipecli.core.migrations import HEAD
 
     _to(db_url, "0004", down=True)
     engine = make_engine(db_url)
@@ -33,7 +34,7 @@ def test_upgrade_from_0004_keeps_tasks_and_adds_tables_and_indexes(db_url: str) 
             "'2026-11-01 09:00:00', '2026-11-01 09:00:00')"
         )
     _to(db_url, "head", down=False)
-    assert current_revision(engine) == "0006"
+    assert current_revision(engine) == HEAD
     found = inspect(engine)
     assert {"followup", "digestdelivery"} <= set(found.get_table_names())
     assert {"ix_task_open_due", "ix_task_owner_open_due"} <= {

@@ -25,6 +25,7 @@ from pipecli.core.services.context import (
     acting_or_found,
     ensure_user,
     find_user,
+    match_user,
     unknown_owner,
 )
 from pipecli.core.text import EMAIL_MAX, check_field
@@ -284,9 +285,10 @@ def resolve_ref(ctx: Ctx, model: Any, ref: int | str | None, kind: str) -> Any |
 
 
 def resolve_owner(ctx: Ctx, owner: str | None, create: bool = False) -> User:
-    """`me`/None is the current user (stored on first need); another name must be a stored user
-    (ignoring case and spacing), else NotFound naming the closest names, so a typo never becomes
-    a teammate. `create` (`--create-owner`) adds the user on purpose. An empty name is refused:
+    """`me`/None is the current user (stored on first need); another name must be a stored,
+    active user (matched as `context.match_user` does: name, e-mail, unique prefix), else
+    NotFound naming the closest names, so a typo never becomes a teammate. `create`
+    (`--create-owner`) adds the user on purpose. An empty name is refused:
     every record has an owner (`--owner ""` does not clear it)."""
     if owner is not None and not owner.strip():
         raise Invalid("owner", owner, "must not be empty: every record has an owner (or `me`)")
@@ -298,6 +300,11 @@ def resolve_owner(ctx: Ctx, owner: str | None, create: bool = False) -> User:
     found = acting_or_found(ctx, name)
     if found is None:
         raise unknown_owner(ctx.session, name)
+    if found.removed_at is not None:
+        raise Conflict(
+            f"owner: {found.name} was removed on {found.removed_at:%Y-%m-%d} and owns nothing new"
+            " (pipe user list --all)"
+        )
     return found
 
 
@@ -308,7 +315,7 @@ def owner_filter(ctx: Ctx, owner: str | None) -> int | None:
         return None
     me = owner.strip().lower() == "me"
     name = ctx.settings.user_name if me else owner
-    user = find_user(ctx.session, name)
+    user = find_user(ctx.session, name) if me else match_user(ctx.session, name)
     if user is None or user.id is None:
         if not me:  # you are a user even before your first record
             ctx.notice(f"owner: no user is named {name!r}, so nothing matches")

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
 from pipecli.core.config import Settings
 from pipecli.core.models import User, new_uuid
@@ -50,10 +51,40 @@ class Ctx:
 
 
 def find_user(session: Session, name: str) -> User | None:
-    from sqlalchemy import func
-
     key = " ".join(name.split()).lower()
     return session.exec(select(User).where(func.lower(User.name) == key)).first()
+
+
+def match_user(session: Session, text: str, *, removed: bool = True) -> User | None:
+    """The user `text` names, as stages are matched: the whole name ignoring case and spacing,
+    then the e-mail address, then a unique prefix of a name (`Ann` -> "Ann Lee"). Prefixes only
+    offer active users; `removed=False` leaves removed users out of every match. Conflict (exit 4)
+    when a prefix fits several users."""
+    from pipecli.core.errors import Conflict
+
+    key = " ".join(text.split()).lower()
+    if not key:
+        return None
+    active = [] if removed else [col(User.removed_at).is_(None)]
+    exact = session.exec(select(User).where(func.lower(User.name) == key, *active)).first()
+    if exact is not None:
+        return exact
+    if "@" in key:
+        by_mail = session.exec(select(User).where(func.lower(User.email) == key, *active)).all()
+        if len(by_mail) == 1:
+            return by_mail[0]
+    escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    starts = session.exec(
+        select(User)
+        .where(func.lower(User.name).like(escaped + "%", escape="\\"))
+        .where(col(User.removed_at).is_(None))
+        .order_by(User.name)
+        .limit(6)
+    ).all()
+    if len(starts) > 1:
+        names = ", ".join(u.name for u in starts[:5])
+        raise Conflict(f"{text!r} matches several users: {names}; type more of the name")
+    return starts[0] if starts else None
 
 
 def acting_or_found(ctx: Ctx, name: str) -> User | None:
@@ -61,14 +92,14 @@ def acting_or_found(ctx: Ctx, name: str) -> User | None:
     key = " ".join(name.split()).lower()
     if key == " ".join(ctx.settings.user_name.split()).lower():
         return ctx.user()
-    return find_user(ctx.session, name)
+    return match_user(ctx.session, name)
 
 
 def similar_users(session: Session, name: str, n: int = 3) -> list[str]:
     """The stored user names closest to `name` (difflib, ignoring case), best first."""
     import difflib
 
-    names = list(session.exec(select(User.name)).all())
+    names = list(session.exec(select(User.name).where(col(User.removed_at).is_(None))).all())
     by_key = {" ".join(x.split()).lower(): x for x in names}
     key = " ".join(name.split()).lower()
     return [by_key[k] for k in difflib.get_close_matches(key, list(by_key), n=n, cutoff=0.5)]
@@ -78,6 +109,15 @@ def unknown_owner(session: Session, name: str) -> Exception:
     """NotFound for an owner nobody is called, naming the closest users (exit 3)."""
     from pipecli.core.errors import NotFound
 
+    key = " ".join(name.split()).lower()
+    gone = session.exec(
+        select(User)
+        .where(col(User.removed_at).is_not(None))
+        .where(func.lower(User.name).startswith(key, autoescape=True))
+    ).first()
+    if gone is not None and gone.removed_at is not None:
+        return NotFound("owner", " ".join(name.split()),
+                        f"{gone.name} was removed on {gone.removed_at:%Y-%m-%d}")  # fmt: skip
     close = similar_users(session, name)
     hint = f"closest: {', '.join(close)}" if close else "no user has a similar name"
     return NotFound("owner", " ".join(name.split()), f"{hint}; --create-owner adds a new user")
