@@ -49,7 +49,8 @@ asyncio.run(main())
 
 
 def make_db(path: Path, deals: int) -> None:
-    from sqlalchemy import insert, select
+    from sqlalchemy import insert
+    from sqlmodel import col, select
 
     from pipecli.core.db import open_store
     from pipecli.core.models import Deal, Stage, StageChange, User
@@ -58,7 +59,9 @@ def make_db(path: Path, deals: int) -> None:
     store = open_store(f"sqlite:///{path}", moment)
     with store.engine.begin() as conn:
         stages = conn.execute(
-            select(Stage.id, Stage.pipeline_id, Stage.probability).where(Stage.outcome == "open")
+            select(col(Stage.id), Stage.pipeline_id, Stage.probability).where(
+                Stage.outcome == "open"
+            )
         ).all()
         conn.execute(insert(User), [{"uuid": str(uuid.uuid4()), "name": n, "created_at": moment}
                                     for n in ("Ann", "Bo Chen", "王芳")])  # fmt: skip
@@ -74,7 +77,7 @@ def make_db(path: Path, deals: int) -> None:
                 "stage_entered_at": entered, "created_at": entered, "updated_at": entered,
             })  # fmt: skip
         conn.execute(insert(Deal), rows)
-        ids = conn.execute(select(Deal.id, Deal.stage_id, Deal.created_at)).all()
+        ids = conn.execute(select(col(Deal.id), Deal.stage_id, Deal.created_at)).all()
         conn.execute(insert(StageChange), [
             {"uuid": str(uuid.uuid4()), "deal_id": d, "at": at.replace(tzinfo=UTC), "user_id": 1,
              "change": "create", "to_stage_id": s, "currency": "USD", "probability": 10}

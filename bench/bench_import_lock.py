@@ -42,6 +42,7 @@ class LockWatch(threading.Thread):
 
     def __init__(self, db: Path) -> None:
         super().__init__(daemon=True)
+        self.since: float | None  # when the write lock was first found taken, while it still is
         self.db, self.stop, self.longest, self.since = db, threading.Event(), 0.0, None
 
     def run(self) -> None:

@@ -282,7 +282,7 @@ def _forecast_hand_for(periods: list[tuple[str, date, date]]) -> Callable[..., d
     bucket = {"commit": "commit", "closed": "commit", "best_case": "best_case"}
 
     def parse(rows: list[list[Any]], places: int) -> dict[str, Any]:
-        zero = {f: 0 if f.endswith("_deals") else Decimal(0) for f in FIELDS}
+        zero: dict[str, Any] = {f: 0 if f.endswith("_deals") else Decimal(0) for f in FIELDS}
         out = {label: dict(zero) for label, _, _ in periods}
         for kind, i, category, n, total, weighted in rows:
             if kind == "overdue" and n == 0:

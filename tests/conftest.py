@@ -16,15 +16,31 @@ import shutil
 import sys
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import pytest
 
+if TYPE_CHECKING:
+    from pipecli.core.db import Store
+    from pipecli.core.services.context import Ctx
+
 NOW = datetime.fromisoformat("2026-11-23T10:00:00+00:00")  # a Monday
 PG_ENV = "PIPE_TEST_POSTGRES_URL"
+
+# The types of the shared fixtures, for the tests' parameters.
+MakeCtx = Callable[..., AbstractContextManager["Ctx", None]]
+Snapshot = Callable[[], dict[str, list[tuple[Any, ...]]]]
+T = TypeVar("T")
+
+
+def not_none(value: T | None) -> T:
+    """`value`, which the test expects to be set (a nullable column, an optional result)."""
+    assert value is not None
+    return value
 
 
 def _backends() -> list[Any]:
@@ -119,7 +135,7 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def store(db_url: str) -> Iterator[Any]:
+def store(db_url: str) -> Iterator[Store]:
     from pipecli.core.db import open_store
 
     st = open_store(db_url, NOW)
@@ -128,7 +144,7 @@ def store(db_url: str) -> Iterator[Any]:
 
 
 @pytest.fixture
-def make_ctx(store: Any) -> Iterator[Callable[..., Any]]:
+def make_ctx(store: Store) -> Iterator[MakeCtx]:
     """`with make_ctx() as ctx:` — one committed unit of work at NOW (or `now=`)."""
     from contextlib import contextmanager
 
@@ -143,7 +159,8 @@ def make_ctx(store: Any) -> Iterator[Callable[..., Any]]:
         with store.session() as session:
             yield Ctx(session=session, settings=base, now=now)
 
-    yield factory
+    # a unit never swallows an error (store.session re-raises): `None` lets mypy see that
+    yield cast(MakeCtx, factory)
 
 
 @dataclass
@@ -155,6 +172,9 @@ class Run:
     @property
     def json(self) -> Any:
         return json.loads(self.stdout)
+
+
+Pipe = Callable[..., Run]
 
 
 _APP: list[Any] = []
@@ -174,7 +194,7 @@ def _click_app() -> Any:
 
 
 @pytest.fixture
-def pipe(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Run]:
+def pipe(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Pipe:
     """Run the CLI in-process against the test database: pipe("add", "lead", "Li Wei")."""
     from typer.testing import CliRunner
 
@@ -210,7 +230,7 @@ def invoke(runner: Any, command: Any, args: list[str], env: dict[str, str]) -> R
 
 
 @pytest.fixture
-def snapshot(db_url: str) -> Callable[[], dict[str, list[tuple[Any, ...]]]]:
+def snapshot(db_url: str) -> Snapshot:
     """Every row of every table, to show that a refused command changed nothing."""
     from sqlalchemy import create_engine, select
 

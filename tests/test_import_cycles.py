@@ -96,15 +96,15 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return out
 
 
-def test_the_walk_sees_imports():
+def test_the_walk_sees_imports() -> None:
     assert "pipecli.core.services.common" in imports_of("pipecli.core.services.deals")
     assert "pipecli.core.errors" in imports_of("pipecli.core.services.deals")
 
 
-def test_cycles_are_found():
+def test_cycles_are_found() -> None:
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
     assert cycles(graph) == [["a", "b", "c"]]
 
 
-def test_no_import_cycle_in_pipecli():
+def test_no_import_cycle_in_pipecli() -> None:
     assert cycles({m: imports_of(m) for m in MODULES}) == []

@@ -5,25 +5,33 @@ from __future__ import annotations
 from typing import Any
 
 from pipecli.core.schema import field_names
+from tests.conftest import Pipe, Run
 
 NOW_ISO = "2026-11-23T10:00:00+00:00"
 
 
-def ok(r: Any) -> Any:
+def ok(r: Run) -> Run:
     """Exit 0 and no traceback; returns the run for chaining."""
     assert r.exit_code == 0, f"exit {r.exit_code}: {r.stderr}"
     assert "Traceback" not in r.stdout + r.stderr
     return r
 
 
-def data(r: Any) -> Any:
+def data(r: Run) -> Any:
     """The parsed --json output of a successful run."""
     return ok(r).json
 
 
-def add_deal(pipe: Any, title: str = "Deal", *opts: str) -> dict[str, Any]:
+def record(r: Run) -> dict[str, Any]:
+    """The parsed --json output of a successful run that prints one record (a JSON object)."""
+    out = data(r)
+    assert isinstance(out, dict), out
+    return out
+
+
+def add_deal(pipe: Pipe, title: str = "Deal", *opts: str) -> dict[str, Any]:
     """`pipe add deal TITLE OPTS... --json`, which must succeed; returns the deal."""
-    return data(pipe("add", "deal", title, *opts, "--json"))  # type: ignore[no-any-return]
+    return record(pipe("add", "deal", title, *opts, "--json"))
 
 
 def has_fields(row: dict[str, Any], kind: str, *extra: str) -> None:
@@ -31,7 +39,7 @@ def has_fields(row: dict[str, Any], kind: str, *extra: str) -> None:
     assert list(row) == field_names(kind) + list(extra)
 
 
-def refused(r: Any, code: int, *needles: str) -> str:
+def refused(r: Run, code: int, *needles: str) -> str:
     """Exit `code`, nothing on stdout, and exactly one stderr line containing every needle."""
     assert r.exit_code == code, f"exit {r.exit_code}, wanted {code}: {r.stderr!r}"
     assert "Traceback" not in r.stdout + r.stderr
@@ -45,7 +53,7 @@ def refused(r: Any, code: int, *needles: str) -> str:
     return line
 
 
-def csv_rows(r: Any) -> list[list[str]]:
+def csv_rows(r: Run) -> list[list[str]]:
     import csv
     import io
 

@@ -4,13 +4,16 @@ service call that had already written something."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tests.cli.helpers import data, ok, refused
+from tests.conftest import MakeCtx, Pipe, Snapshot
 
 
 @pytest.fixture
-def world(pipe, make_ctx):
+def world(pipe: Pipe, make_ctx: MakeCtx) -> Pipe:
     """Deal 1 (Prospecting), lead 1, task 1 (open), account 1 "Acme Ltd"."""
     from pipecli.core.services import accounts, deals, leads, tasks
 
@@ -23,7 +26,7 @@ def world(pipe, make_ctx):
 
 
 # category -> cases: (id, argv, exit code, text the one stderr line must contain: field, value)
-CASES: dict[str, list[tuple]] = {
+CASES: dict[str, list[tuple[str, list[str], int, *tuple[str, ...]]]] = {
     "unknown stage": [
         ("stage-move", ["move", "1", "nosuch"], 2, "stage:", "'nosuch'"),
         ("stage-add-deal", ["add", "deal", "X", "--stage", "nosuch"], 2, "stage:", "'nosuch'"),
@@ -200,7 +203,7 @@ CASES: dict[str, list[tuple]] = {
 
 
 @pytest.mark.parametrize("category", list(CASES))
-def test_refused_and_unchanged(world, snapshot, category):
+def test_refused_and_unchanged(world: Pipe, snapshot: Snapshot, category: str) -> None:
     """Each case on its own: refused as documented, database unchanged (all failures listed)."""
     failures = []
     for case_id, argv, code, *needles in CASES[category]:
@@ -213,7 +216,7 @@ def test_refused_and_unchanged(world, snapshot, category):
     assert not failures, "\n".join(failures)
 
 
-def test_refused_with_json_prints_no_data(world, snapshot):
+def test_refused_with_json_prints_no_data(world: Pipe, snapshot: Snapshot) -> None:
     before = snapshot()
     refused(world("add", "deal", "X", "--amount", "-5", "--json"), 2, "amount:")
     refused(world("list", "deals", "--status", "x", "--csv"), 2, "status:")
@@ -223,18 +226,18 @@ def test_refused_with_json_prints_no_data(world, snapshot):
 # --- failures half-way through a service call ------------------------------------------------
 
 
-def accounts_named(pipe, name: str) -> list[dict]:
+def accounts_named(pipe: Pipe, name: str) -> list[dict[str, Any]]:
     return [a for a in data(pipe("list", "accounts", "--json")) if a["name"] == name]
 
 
-def test_deal_refused_does_not_create_its_account(world, snapshot):
+def test_deal_refused_does_not_create_its_account(world: Pipe, snapshot: Snapshot) -> None:
     before = snapshot()
     refused(world("add", "deal", "X", "--account", "New Co", "--amount", "-5"), 2, "amount:")
     assert accounts_named(world, "New Co") == []
     assert snapshot() == before
 
 
-def test_deal_refused_after_account_and_deal_were_written(world, snapshot):
+def test_deal_refused_after_account_and_deal_were_written(world: Pipe, snapshot: Snapshot) -> None:
     """An empty tag is checked last, after the account and the deal were written: all undone."""
     before = snapshot()
     refused(world("add", "deal", "X", "--account", "New Co", "--tag", " "), 2, "tag:")
@@ -242,7 +245,7 @@ def test_deal_refused_after_account_and_deal_were_written(world, snapshot):
     assert snapshot() == before
 
 
-def test_contact_refused_does_not_create_its_account(world, snapshot):
+def test_contact_refused_does_not_create_its_account(world: Pipe, snapshot: Snapshot) -> None:
     before = snapshot()
     refused(world("add", "contact", "Jo", "--account", "New Co", "--birthday", "2030-01-01"), 2,
             "birthday:", "'2030-01-01'")  # fmt: skip
@@ -250,7 +253,9 @@ def test_contact_refused_does_not_create_its_account(world, snapshot):
     assert snapshot() == before
 
 
-def test_convert_refused_after_account_and_contact_were_written(world, snapshot):
+def test_convert_refused_after_account_and_contact_were_written(
+    world: Pipe, snapshot: Snapshot
+) -> None:
     """Conversion creates the account and contact before the deal; a bad --close undoes all."""
     before = snapshot()
     refused(world("convert", "1", "--deal", "Big one", "--close", "someday"), 2, "close:",
@@ -261,13 +266,13 @@ def test_convert_refused_after_account_and_contact_were_written(world, snapshot)
     assert lead["status"] == "new" and lead["contact_id"] is None
 
 
-def test_task_refused_on_its_second_link(world, snapshot):
+def test_task_refused_on_its_second_link(world: Pipe, snapshot: Snapshot) -> None:
     before = snapshot()
     refused(world("add", "task", "X", "--deal", "1", "--lead", "99"), 3, "lead 99")
     assert snapshot() == before
 
 
-def test_edit_refused_changes_no_field(world, snapshot):
+def test_edit_refused_changes_no_field(world: Pipe, snapshot: Snapshot) -> None:
     before = snapshot()
     refused(world("edit", "deal", "1", "--title", "New", "--amount", "5", "--close", "nope"), 2,
             "close:")  # fmt: skip
@@ -275,14 +280,14 @@ def test_edit_refused_changes_no_field(world, snapshot):
     assert data(world("show", "deal", "1", "--json"))["title"] == "Deal"
 
 
-def test_refused_then_accepted(world):
+def test_refused_then_accepted(world: Pipe) -> None:
     """A refusal leaves nothing half-open: the same command, corrected, works at once."""
     refused(world("add", "deal", "X", "--account", "New Co", "--amount", "-5"), 2, "amount:")
     deal = data(world("add", "deal", "X", "--account", "New Co", "--amount", "5", "--json"))
     assert deal["id"] == 2 and deal["account"] == "New Co"
 
 
-def test_usage_errors_are_exit_2(world):
+def test_usage_errors_are_exit_2(world: Pipe) -> None:
     for argv in (
         ["move", "1"],
         ["add", "deal", "X", "--no-such-flag"],
@@ -305,11 +310,13 @@ def test_usage_errors_are_exit_2(world):
     ],
     ids=["close-from", "close-to", "activity-type"],
 )
-def test_list_option_errors_name_the_option(world, argv, field):
+def test_list_option_errors_name_the_option(world: Pipe, argv: list[str], field: str) -> None:
     refused(world(*argv), 2, field, f"'{argv[-1]}'")
 
 
-def test_a_closed_deal_is_reopened_before_it_closes_the_other_way(world, snapshot):
+def test_a_closed_deal_is_reopened_before_it_closes_the_other_way(
+    world: Pipe, snapshot: Snapshot
+) -> None:
     ok(world("win", "1"))
     before = snapshot()
     refused(world("lose", "1", "--reason", "price"), 4, "deal 1 is won", "pipe reopen 1")

@@ -5,21 +5,24 @@ The clock is NOW = Monday 2026-11-23 10:00 UTC and the user is Ann (tests/confte
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from pipecli.core.schema import field_names
-from tests.cli.helpers import NOW_ISO, add_deal, data, has_fields, ok, refused
+from tests.cli.helpers import NOW_ISO, add_deal, data, has_fields, ok, record, refused
+from tests.conftest import Pipe
 
 DEAL = "Acme – 40 seats"
 
 
-def add_acme_lead(pipe) -> dict:
-    return data(pipe("add", "lead", "Li Wei", "--company", "Acme Ltd", "--email",
+def add_acme_lead(pipe: Pipe) -> dict[str, Any]:
+    return record(pipe("add", "lead", "Li Wei", "--company", "Acme Ltd", "--email",
                      "li.wei@acme.example", "--source", "web", "--value", "12000",
                      "--json"))  # fmt: skip
 
 
-def add_acme(pipe) -> tuple[dict, dict, dict]:
+def add_acme(pipe: Pipe) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     """The walk-through's first three records: lead, account and contact."""
     lead = add_acme_lead(pipe)
     account = data(pipe("add", "account", "Acme Ltd", "--domain", "acme.example",
@@ -32,7 +35,7 @@ def add_acme(pipe) -> tuple[dict, dict, dict]:
 # --- add ---------------------------------------------------------------------------------------
 
 
-def test_add_lead(pipe):
+def test_add_lead(pipe: Pipe) -> None:
     lead = add_acme_lead(pipe)
     has_fields(lead, "lead")
     assert lead["id"] == 1 and lead["name"] == "Li Wei" and lead["company"] == "Acme Ltd"
@@ -43,7 +46,7 @@ def test_add_lead(pipe):
     assert lead["converted_at"] is None and lead["deal_id"] is None
 
 
-def test_add_account_and_contact(pipe):
+def test_add_account_and_contact(pipe: Pipe) -> None:
     _, account, contact = add_acme(pipe)
     has_fields(account, "account")
     assert (account["name"], account["domain"], account["industry"]) == (
@@ -55,7 +58,7 @@ def test_add_account_and_contact(pipe):
     assert contact["email"] == "li.wei@acme.example" and contact["birthday"] == "1988-03-14"
 
 
-def test_add_contact_at_a_new_account_creates_it(pipe):
+def test_add_contact_at_a_new_account_creates_it(pipe: Pipe) -> None:
     r = ok(pipe("add", "contact", "Jo", "--account", "New Co", "--json"))
     assert r.json["account"] == "New Co"
     assert "created account" in r.stderr
@@ -63,7 +66,7 @@ def test_add_contact_at_a_new_account_creates_it(pipe):
     assert [a["name"] for a in accounts] == ["New Co"]
 
 
-def test_add_deal_end_of_quarter(pipe):
+def test_add_deal_end_of_quarter(pipe: Pipe) -> None:
     pipe("add", "account", "Acme Ltd")
     deal = add_deal(pipe, DEAL, "--account", "Acme Ltd", "--amount", "12000", "--currency", "CNY",
                     "--close", "end of quarter")  # fmt: skip
@@ -77,7 +80,7 @@ def test_add_deal_end_of_quarter(pipe):
     assert deal["stage_entered_at"] == NOW_ISO
 
 
-def test_add_deal_with_tags_owner_and_probability(pipe):
+def test_add_deal_with_tags_owner_and_probability(pipe: Pipe) -> None:
     deal = add_deal(pipe, "X", "--tag", "Hot", "--tag", "q4", "--owner", "Bob", "--create-owner",
                     "--probability", "35%", "--stage", "qual")  # fmt: skip
     assert deal["tags"] == ["hot", "q4"] and deal["owner"] == "Bob"
@@ -86,7 +89,7 @@ def test_add_deal_with_tags_owner_and_probability(pipe):
     )  # fmt: skip
 
 
-def test_deal_product_is_set_edited_and_cleaned(pipe):
+def test_deal_product_is_set_edited_and_cleaned(pipe: Pipe) -> None:
     deal = add_deal(pipe, "X", "--product", "  CRM   Suite ")
     assert deal["product"] == "CRM Suite"
     edited = data(pipe("edit", "deal", str(deal["id"]), "--product", "Analytics", "--json"))
@@ -94,7 +97,7 @@ def test_deal_product_is_set_edited_and_cleaned(pipe):
     assert data(pipe("show", "deal", str(deal["id"]), "--json"))["product"] == "Analytics"
 
 
-def test_add_task_due_friday_10am(pipe):
+def test_add_task_due_friday_10am(pipe: Pipe) -> None:
     deal = add_deal(pipe)
     task = data(pipe("add", "task", "Call Li about pricing", "--deal", str(deal["id"]),
                      "--due", "fri 10am", "--priority", "high", "--json"))  # fmt: skip
@@ -108,7 +111,7 @@ def test_add_task_due_friday_10am(pipe):
 # --- convert, move, win, lose ------------------------------------------------------------------
 
 
-def test_convert_matches_existing_account_and_contact(pipe):
+def test_convert_matches_existing_account_and_contact(pipe: Pipe) -> None:
     lead, account, contact = add_acme(pipe)
     add_deal(pipe, DEAL, "--account", "Acme Ltd")  # deal 1: the convert's deal is a new one
     out = data(pipe("convert", str(lead["id"]), "--deal", DEAL, "--json"))
@@ -129,7 +132,7 @@ def test_convert_matches_existing_account_and_contact(pipe):
     refused(pipe("convert", str(lead["id"])), 4, "already converted")
 
 
-def test_convert_creates_account_and_contact(pipe):
+def test_convert_creates_account_and_contact(pipe: Pipe) -> None:
     add_acme_lead(pipe)
     out = data(pipe("convert", "1", "--json"))
     assert out["account_created"] is True and out["contact_created"] is True
@@ -138,7 +141,7 @@ def test_convert_creates_account_and_contact(pipe):
     assert out["contact"]["account"] == "Acme Ltd" and out["contact"]["lead_id"] == 1
 
 
-def test_move_win_lose(pipe):
+def test_move_win_lose(pipe: Pipe) -> None:
     for title in ("a", "b", "c", "d"):
         add_deal(pipe, title, "--amount", "1000")
     moved = data(pipe("move", "3", "proposal", "--json"))
@@ -161,7 +164,7 @@ def test_move_win_lose(pipe):
 # --- log, done, undone -------------------------------------------------------------------------
 
 
-def test_log_call_on_deal(pipe):
+def test_log_call_on_deal(pipe: Pipe) -> None:
     add_deal(pipe)
     act = data(pipe("log", "call", "--deal", "1", "Discussed volume discount", "--json"))
     has_fields(act, "activity")
@@ -169,7 +172,7 @@ def test_log_call_on_deal(pipe):
     assert act["user"] == "Ann" and act["at"] == NOW_ISO and act["body"] is None
 
 
-def test_done_and_undone(pipe):
+def test_done_and_undone(pipe: Pipe) -> None:
     ok(pipe("add", "task", "Call Li", "--due", "fri"))
     out = data(pipe("done", "1", "--json"))
     assert set(out) == {"task", "next"} and out["next"] is None
@@ -182,7 +185,7 @@ def test_done_and_undone(pipe):
     refused(pipe("undone", "1"), 4, "task 1")
 
 
-def test_done_repeating_task_spawns_next_and_undone_withdraws_it(pipe):
+def test_done_repeating_task_spawns_next_and_undone_withdraws_it(pipe: Pipe) -> None:
     ok(pipe("add", "task", "Weekly call", "--due", "fri 10am", "--repeat", "every week"))
     out = data(pipe("done", "1", "--json"))
     nxt = out["next"]
@@ -199,7 +202,7 @@ def test_done_repeating_task_spawns_next_and_undone_withdraws_it(pipe):
 # --- list, show ----------------------------------------------------------------------------------
 
 
-def test_list_tasks_due_today_includes_overdue(pipe):
+def test_list_tasks_due_today_includes_overdue(pipe: Pipe) -> None:
     for title, due in (("friday", "fri"), ("today", "today"), ("overdue", "2026-11-20")):
         ok(pipe("add", "task", title, "--due", due))
     ok(pipe("add", "task", "someday"))
@@ -212,7 +215,7 @@ def test_list_tasks_due_today_includes_overdue(pipe):
     assert [t["title"] for t in everything] == ["overdue", "today", "friday", "someday"]
 
 
-def test_list_deals_stage_and_owner_me(pipe):
+def test_list_deals_stage_and_owner_me(pipe: Pipe) -> None:
     add_deal(pipe, "mine")
     add_deal(pipe, "bobs", "--owner", "Bob", "--create-owner")
     add_deal(pipe, "mine, later")
@@ -223,7 +226,7 @@ def test_list_deals_stage_and_owner_me(pipe):
     has_fields(rows[0], "deal")
 
 
-def test_show_deal(pipe):
+def test_show_deal(pipe: Pipe) -> None:
     add_deal(pipe, DEAL, "--amount", "12000", "--notes", "big one")
     ok(pipe("move", "1", "proposal", "--note", "sent"))
     ok(pipe("add", "task", "Call Li", "--deal", "1", "--due", "fri 10am"))
@@ -246,7 +249,7 @@ def test_show_deal(pipe):
 
 
 @pytest.mark.parametrize("kind", ["lead", "account", "contact", "task"])
-def test_show_other_kinds(pipe, kind):
+def test_show_other_kinds(pipe: Pipe, kind: str) -> None:
     ok(pipe("add", kind, "Thing"))
     row = data(pipe("show", kind, "1", "--json"))
     assert list(row)[: len(field_names(kind))] == field_names(kind)
@@ -257,7 +260,7 @@ def test_show_other_kinds(pipe, kind):
 # --- edit, delete --------------------------------------------------------------------------------
 
 
-def test_edit_deal_amount_and_close_write_history(pipe):
+def test_edit_deal_amount_and_close_write_history(pipe: Pipe) -> None:
     add_deal(pipe, DEAL, "--amount", "12000")
     deal = data(pipe("edit", "deal", "1", "--amount", "15000", "--close", "2026-12-20", "--json"))
     has_fields(deal, "deal")
@@ -276,14 +279,14 @@ def test_edit_deal_amount_and_close_write_history(pipe):
         ("task", ["--priority", "urgent"], "priority", "urgent"),
     ],
 )
-def test_edit_other_kinds(pipe, kind, args, field, value):
+def test_edit_other_kinds(pipe: Pipe, kind: str, args: list[str], field: str, value: str) -> None:
     ok(pipe("add", kind, "Thing"))
     row = data(pipe("edit", kind, "1", *args, "--tag", "vip", "--json"))
     has_fields(row, kind)
     assert row[field] == value and row["tags"] == ["vip"]
 
 
-def test_delete_undelete_and_purge_lead(pipe):
+def test_delete_undelete_and_purge_lead(pipe: Pipe) -> None:
     add_acme_lead(pipe)
     ok(pipe("add", "lead", "Other"))
     ok(pipe("delete", "lead", "2"))
@@ -302,14 +305,14 @@ def test_delete_undelete_and_purge_lead(pipe):
     refused(pipe("show", "lead", "2"), 3, "lead 2")
 
 
-def test_purge_refused_while_referred_to(pipe):
+def test_purge_refused_while_referred_to(pipe: Pipe) -> None:
     add_deal(pipe)
     ok(pipe("add", "task", "t", "--deal", "1"))
     refused(pipe("delete", "deal", "1", "--purge", "--yes"), 4, "deal 1")
     assert data(pipe("show", "deal", "1", "--json"))["id"] == 1
 
 
-def test_show_contact_activities_have_their_user(pipe):
+def test_show_contact_activities_have_their_user(pipe: Pipe) -> None:
     ok(pipe("add", "contact", "Li"))
     ok(pipe("log", "email", "sent", "--contact", "Li"))
     row = data(pipe("show", "contact", "1", "--json"))

@@ -6,21 +6,23 @@ parametrised over the backends).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests.cli.helpers import ok, refused
+from tests.conftest import Run
 
 UNREACHABLE = "postgresql://nobody@127.0.0.1:1/none"
+Cli = Callable[..., Run]
 
 
 @pytest.fixture
-def cli():
+def cli() -> Cli:
     from typer.testing import CliRunner
 
     from pipecli.cli import app
-    from tests.conftest import Run
 
     runner = CliRunner()
 
@@ -53,35 +55,35 @@ COMMANDS = [
 
 
 @pytest.mark.parametrize("argv", COMMANDS, ids=" ".join)
-def test_unreachable_server(cli, argv):
+def test_unreachable_server(cli: Cli, argv: list[str]) -> None:
     line = refused(cli("--db", UNREACHABLE, *argv), 10, "database unavailable")
     assert "127.0.0.1" in line
 
 
 @pytest.mark.parametrize("argv", COMMANDS, ids=" ".join)
-def test_path_under_a_file(cli, under_a_file, argv):
+def test_path_under_a_file(cli: Cli, under_a_file: str, argv: list[str]) -> None:
     refused(cli("--db", under_a_file, *argv), 10, "database", "cannot create")
     assert not Path(under_a_file).exists()
 
 
-def test_unreachable_from_environment(cli):
+def test_unreachable_from_environment(cli: Cli) -> None:
     refused(cli("list", "deals", env={"PIPE_DB": UNREACHABLE}), 10, "database unavailable")
 
 
-def test_option_wins_over_environment(cli, tmp_path):
+def test_option_wins_over_environment(cli: Cli, tmp_path: Path) -> None:
     good = tmp_path / "good.db"
     r = ok(cli("--db", str(good), "list", "deals", "--json", env={"PIPE_DB": UNREACHABLE}))
     assert r.json == [] and good.is_file()
 
 
-def test_commands_without_a_database_still_work(cli):
+def test_commands_without_a_database_still_work(cli: Cli) -> None:
     assert ok(cli("--db", UNREACHABLE, "calc", "eoq+2w")).stdout.split()[0] == "2027-01-14"
     assert ok(cli("--db", UNREACHABLE, "schema", "deal", "--json")).json[0]["name"] == "id"
     assert ok(cli("--db", UNREACHABLE, "db", "path")).stdout.startswith("postgresql")
     assert ok(cli("--db", UNREACHABLE, "--version")).stdout.startswith("pipe ")
 
 
-def test_file_that_is_not_a_database(cli, tmp_path):
+def test_file_that_is_not_a_database(cli: Cli, tmp_path: Path) -> None:
     path = tmp_path / "notes.txt"
     path.write_text("hello, I am not SQLite\n" * 10)
     refused(cli("--db", str(path), "list", "deals"), 10, "database")

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 
 def test_killed_import_leaves_no_partial_data(tmp_path: Path) -> None:
@@ -21,7 +22,7 @@ def test_killed_import_leaves_no_partial_data(tmp_path: Path) -> None:
     env.pop("PIPE_NOW", None)
     subprocess.run([sys.executable, "-m", "pipecli", "db", "upgrade"], env=env, check=True,
                    stdout=subprocess.DEVNULL)  # fmt: skip
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    quiet: dict[str, Any] = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     proc = subprocess.Popen([sys.executable, "-m", "pipecli", "import", "deals", str(csv)],
                             env=env, **quiet)  # fmt: skip
     deadline = time.monotonic() + 60

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from tests.cli.helpers import data, ok
+from tests.conftest import Pipe
 
 WIDTHS = [80, 100]
 JUNE = "2026-06-01T10:00:00+00:00"
@@ -24,7 +25,7 @@ HIDDEN = "not shown at this width:"
 
 
 @pytest.fixture
-def wide(pipe) -> None:
+def wide(pipe: Pipe) -> None:
     """Long titles, account and owner names, amounts in the tens of millions, three currencies,
     a repeating task; deal 1 has a history of changes, deal 2 was lost with a long note."""
     ok(pipe("fx", "set", "CNY", "USD", "0.14", "--date", "2026-01-01"))
@@ -117,7 +118,7 @@ def _section(out: str, title: str) -> str:
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_deal_list_keeps_amounts_and_dates_whole(pipe, wide, width):
+def test_deal_list_keeps_amounts_and_dates_whole(pipe: Pipe, wide: None, width: int) -> None:
     from pipecli.render import COLUMNS
 
     out = ok(pipe("list", "deals", env={"COLUMNS": str(width)})).stdout
@@ -138,7 +139,7 @@ def test_deal_list_keeps_amounts_and_dates_whole(pipe, wide, width):
     assert "87,654,321.09 USD" in out and "1,234,567.89 CNY" in out and "11,700.00 EUR" in out
 
 
-def test_deal_list_names_dropped_columns_at_40(pipe, wide):
+def test_deal_list_names_dropped_columns_at_40(pipe: Pipe, wide: None) -> None:
     out = ok(pipe("list", "deals", env={"COLUMNS": "40"})).stdout
     _fits(out, 40)
     caption = " ".join(out[out.index(HIDDEN) :].split())  # the caption may wrap here
@@ -147,7 +148,9 @@ def test_deal_list_names_dropped_columns_at_40(pipe, wide):
     assert "87,654,321.09 USD" in out
 
 
-def test_piped_list_is_not_narrowed(pipe, wide, monkeypatch):
+def test_piped_list_is_not_narrowed(
+    pipe: Pipe, wide: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("COLUMNS", raising=False)  # pytest-xdist workers set COLUMNS=80
     out = ok(pipe("list", "deals")).stdout
     assert HIDDEN not in out
@@ -156,7 +159,7 @@ def test_piped_list_is_not_narrowed(pipe, wide, monkeypatch):
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_task_list_keeps_due_times_whole(pipe, wide, width):
+def test_task_list_keeps_due_times_whole(pipe: Pipe, wide: None, width: int) -> None:
     from pipecli.render import COLUMNS
 
     out = ok(pipe("list", "tasks", env={"COLUMNS": str(width)})).stdout
@@ -173,7 +176,9 @@ def test_task_list_keeps_due_times_whole(pipe, wide, width):
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("deal", [1, 2])
-def test_show_deal_history_keeps_amounts_and_dates_whole(pipe, wide, width, deal):
+def test_show_deal_history_keeps_amounts_and_dates_whole(
+    pipe: Pipe, wide: None, width: int, deal: int
+) -> None:
     from pipecli.render import COLUMNS
 
     out = ok(pipe("show", "deal", str(deal), env={"COLUMNS": str(width)})).stdout
@@ -218,7 +223,7 @@ def _bar(line: str) -> int:
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_forecast_names_non_empty_columns_it_leaves_out(pipe, wide, width):
+def test_forecast_names_non_empty_columns_it_leaves_out(pipe: Pipe, wide: None, width: int) -> None:
     from pipecli.render.reports import TABLE_FIELDS
 
     out = ok(pipe("report", "forecast", env={"COLUMNS": str(width)})).stdout
@@ -232,11 +237,14 @@ def test_forecast_names_non_empty_columns_it_leaves_out(pipe, wide, width):
         if all(r[field] is None for r in rows):  # quota, attainment, coverage without --quota
             assert header not in hidden
         elif field != "group":  # no group column without --by-owner
-            assert (header in hidden) != set(header.split()) <= words, (header, table)
+            # a chained comparison: (a != b) and (b <= c), the first a bool against a set
+            assert (header in hidden) != set(header.split()) <= words, (header, table)  # type: ignore[comparison-overlap]
 
 
 @pytest.mark.parametrize("width", [40, 60, *WIDTHS])
-def test_forecast_chart_numbers_formatted_and_bars_follow_the_width(pipe, wide, width):
+def test_forecast_chart_numbers_formatted_and_bars_follow_the_width(
+    pipe: Pipe, wide: None, width: int
+) -> None:
     from pipecli.core.money import format_amount
     from pipecli.render.reports import BAR_WIDTH
 
@@ -258,7 +266,7 @@ def test_forecast_chart_numbers_formatted_and_bars_follow_the_width(pipe, wide, 
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_calibrate_chart_draws_nothing_without_data(pipe, wide, width):
+def test_calibrate_chart_draws_nothing_without_data(pipe: Pipe, wide: None, width: int) -> None:
     out = ok(pipe("report", "calibrate", env={"COLUMNS": str(width)})).stdout
     _fits(out, width)
     chart = out.split("\n\n")[-1]
@@ -274,7 +282,7 @@ def test_calibrate_chart_draws_nothing_without_data(pipe, wide, width):
             assert line.rstrip().endswith(f" {row['observed_pct']}%"), line
 
 
-def test_chart_values_match_the_table(pipe, wide):
+def test_chart_values_match_the_table(pipe: Pipe, wide: None) -> None:
     """A count, a percentage and days: the same text in the chart as in the table."""
     out = ok(pipe("report", "winrate", env={"COLUMNS": "100"})).stdout
     doc: Any = data(pipe("report", "winrate", "--json"))

@@ -4,10 +4,15 @@ quietly becoming a teammate; --create-owner adds one on purpose. "me" is always 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tests.cli.helpers import add_deal, ok, refused
+from tests.conftest import Pipe, Snapshot
 
 
-def test_unknown_owner_is_refused_naming_the_closest_users_and_nothing_is_written(pipe, snapshot):
+def test_unknown_owner_is_refused_naming_the_closest_users_and_nothing_is_written(
+    pipe: Pipe, snapshot: Snapshot
+) -> None:
     add_deal(pipe, "First", "--owner", "Bob Stone", "--create-owner")
     before = snapshot()
     r = pipe("add", "deal", "Second", "--owner", "bob stnoe")
@@ -17,7 +22,9 @@ def test_unknown_owner_is_refused_naming_the_closest_users_and_nothing_is_writte
     assert snapshot() == before
 
 
-def test_known_owner_matches_ignoring_case_and_spacing_and_create_owner_adds_one(pipe, snapshot):
+def test_known_owner_matches_ignoring_case_and_spacing_and_create_owner_adds_one(
+    pipe: Pipe, snapshot: Snapshot
+) -> None:
     add_deal(pipe, "First", "--owner", "Bob  Stone", "--create-owner")
     assert add_deal(pipe, "Second", "--owner", " bob stone ")["owner"] == "Bob Stone"
     users = len(snapshot()["user"])
@@ -27,7 +34,9 @@ def test_known_owner_matches_ignoring_case_and_spacing_and_create_owner_adds_one
     assert add_deal(pipe, "Mine", "--owner", "me")["owner"] == "Ann"  # the acting user
 
 
-def test_import_refuses_unknown_owners_per_row_unless_create_owner(pipe, snapshot, tmp_path):
+def test_import_refuses_unknown_owners_per_row_unless_create_owner(
+    pipe: Pipe, snapshot: Snapshot, tmp_path: Path
+) -> None:
     path = tmp_path / "d.csv"
     path.write_text("title,owner\nA,Ann\nB,Bo\nC,Bo\n", encoding="utf-8")
     ok(pipe("add", "lead", "Someone"))  # Ann, the acting user, exists

@@ -174,7 +174,7 @@ def test_numbers_per_year_prefix_and_revisions(pipe: Any) -> None:
     ],
 )
 def test_refusals_exit_2_and_change_nothing(
-    pipe: Any, snapshot: Any, args: tuple, field: str
+    pipe: Any, snapshot: Any, args: tuple[str, ...], field: str
 ) -> None:
     config()
     make_quote(pipe)

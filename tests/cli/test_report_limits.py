@@ -10,17 +10,20 @@ from decimal import Decimal
 import pytest
 
 from tests.cli.helpers import csv_rows, data, ok, refused
+from tests.conftest import Pipe
 
 ORDER = {"stale": "days_in_stage", "slipped": "days_pushed"}
 
 
 @pytest.fixture
-def demo(pipe) -> None:
+def demo(pipe: Pipe) -> None:
     ok(pipe("demo", "--deals", "1000", "--seed", "3"))
 
 
 @pytest.mark.parametrize("name", ["stale", "slipped"])
-def test_limit_keeps_the_worst_rows_and_the_summary_counts_them_all(pipe, demo, name):
+def test_limit_keeps_the_worst_rows_and_the_summary_counts_them_all(
+    pipe: Pipe, demo: None, name: str
+) -> None:
     full = data(pipe("report", name, "--json"))
     rows, summary = full["rows"], full["summary"]
     assert len(rows) > 30, "the demo must give more rows than the default limit"
@@ -50,7 +53,9 @@ def test_limit_keeps_the_worst_rows_and_the_summary_counts_them_all(pipe, demo, 
 
 
 @pytest.mark.parametrize("name", ["stale", "slipped"])
-def test_the_table_shows_the_summary_the_worst_25_and_how_to_see_more(pipe, demo, name):
+def test_the_table_shows_the_summary_the_worst_25_and_how_to_see_more(
+    pipe: Pipe, demo: None, name: str
+) -> None:
     full = data(pipe("report", name, "--json"))
     rows = full["rows"]
     out = ok(pipe("report", name)).stdout
@@ -67,13 +72,13 @@ def test_the_table_shows_the_summary_the_worst_25_and_how_to_see_more(pipe, demo
     )
 
 
-def test_a_negative_limit_is_refused(pipe, demo):
+def test_a_negative_limit_is_refused(pipe: Pipe, demo: None) -> None:
     refused(pipe("report", "stale", "--limit", "-1"), 2, "limit")
     refused(pipe("report", "slipped", "--json", "--limit", "-3"), 2, "limit")
 
 
 @pytest.mark.parametrize("name", ["stale", "slipped"])
-def test_no_deals_is_the_empty_table_without_a_summary(pipe, name):
+def test_no_deals_is_the_empty_table_without_a_summary(pipe: Pipe, name: str) -> None:
     r = pipe("report", name)
     assert r.exit_code == 0, r.stderr
     assert "0 deals" not in r.stdout and "deals shown" not in r.stdout

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from pathlib import Path
 
 import pytest
 
 from tests.cli.helpers import add_deal, csv_rows, data, ok, refused
+from tests.conftest import Pipe, Run, Snapshot
 
 REPORTS = [
     "funnel", "forecast", "forecast-accuracy", "winrate", "cycle", "velocity", "stale",
@@ -42,7 +44,7 @@ def row_fields(name: str) -> list[str]:
 
 
 @pytest.fixture
-def deals(pipe) -> None:
+def deals(pipe: Pipe) -> None:
     add_deal(pipe, "A", "--amount", "1000", "--close", "2026-11-30")
     add_deal(pipe, "B", "--amount", "2000", "--close", "2026-10-01")
     ok(pipe("move", "1", "negotiation"))
@@ -51,7 +53,9 @@ def deals(pipe) -> None:
 
 
 @pytest.mark.parametrize("name", REPORTS)
-def test_each_report_as_json_csv_svg_and_html(pipe, deals, tmp_path, name):
+def test_each_report_as_json_csv_svg_and_html(
+    pipe: Pipe, deals: None, tmp_path: Path, name: str
+) -> None:
     doc = data(pipe("report", name, "--json"))
     assert doc["report"] == name and doc["as_of"] == "2026-11-23" and doc["currency"] == "USD"
     assert list(doc)[:7] == [
@@ -70,13 +74,13 @@ def test_each_report_as_json_csv_svg_and_html(pipe, deals, tmp_path, name):
 
 
 @pytest.mark.parametrize("name", REPORTS)
-def test_each_report_on_no_data_is_an_empty_table(pipe, name):
+def test_each_report_on_no_data_is_an_empty_table(pipe: Pipe, name: str) -> None:
     r = ok(pipe("report", name))
     assert r.stdout.strip()
     assert ok(pipe("report", name, "--csv")).stdout.splitlines()[0] == ",".join(row_fields(name))
 
 
-def test_report_values_through_the_cli(pipe, deals):
+def test_report_values_through_the_cli(pipe: Pipe, deals: None) -> None:
     funnel = data(pipe("report", "funnel", "--json"))
     assert [r["deals"] for r in funnel["rows"]] == [2, 2, 2, 2, 1]  # A skipped to Negotiation
     seq = data(pipe("report", "funnel", "--mode", "sequential", "--json"))
@@ -90,7 +94,7 @@ def test_report_values_through_the_cli(pipe, deals):
     assert before["rows"] == []
 
 
-def test_report_refusals(pipe, deals, snapshot):
+def test_report_refusals(pipe: Pipe, deals: None, snapshot: Snapshot) -> None:
     before = snapshot()
     refused(pipe("report", "funnel", "--mode", "all"), 2, "mode", "'all'")
     refused(pipe("report", "winrate", "--by", "region"), 2, "by", "region")
@@ -102,7 +106,7 @@ def test_report_refusals(pipe, deals, snapshot):
     assert snapshot() == before
 
 
-def test_fx_set_list_and_conversion(pipe, deals):
+def test_fx_set_list_and_conversion(pipe: Pipe, deals: None) -> None:
     refused(pipe("report", "winrate", "--currency", "CNY"), 3, "USD/CNY", "pipe fx set")
     assert ok(pipe("fx", "set", "USD", "CNY", "7.12", "--date", "2026-11-01")).stdout == (
         "1 USD = 7.12 CNY from 2026-11-01\n"
@@ -125,7 +129,7 @@ def test_report_help_does_not_load_the_store() -> None:
     assert sorted(m for m in loaded if m.split(".")[0] in HEAVY) == []
 
 
-def test_demo(pipe):
+def test_demo(pipe: Pipe) -> None:
     r = ok(pipe("demo", "--deals", "60"))
     assert "created 60 demo deals" in r.stderr and "20 accounts" in r.stderr
     assert r.stdout == ""  # no progress bar without a terminal, nothing on stdout
@@ -138,7 +142,7 @@ def test_demo(pipe):
     assert data(pipe("report", "funnel", "--json"))["cohort"] == 90
 
 
-def test_demo_into_another_database(pipe, tmp_path):
+def test_demo_into_another_database(pipe: Pipe, tmp_path: Path) -> None:
     first, second = tmp_path / "a.db", tmp_path / "b.db"
     ok(pipe("--db", str(first), "demo", "--deals", "40", "--seed", "7"))
     ok(pipe("demo", "--deals", "40", "--seed", "7", "--db", str(second)))
@@ -153,7 +157,7 @@ def test_demo_into_another_database(pipe, tmp_path):
     refused(pipe("demo", "--db", str(first)), 4, "40 deals")
 
 
-def test_forecast_accuracy_takes_a_range(pipe):
+def test_forecast_accuracy_takes_a_range(pipe: Pipe) -> None:
     """Deal created Jun 1 in Negotiation (80 %), 1000, close Aug 15, won Aug 1. As of Jul 1 the
     2026-Q3 forecast was 1000 commit, 800 weighted; 1000 won: 125 %. Q4 holds NOW: not complete."""
     june = "2026-06-01T10:00:00+00:00"
@@ -185,7 +189,7 @@ def test_forecast_accuracy_takes_a_range(pipe):
 
 
 @pytest.fixture
-def big_deals(pipe) -> None:
+def big_deals(pipe: Pipe) -> None:
     """Amounts in the tens of millions, long titles and owner names: too wide for 80 columns."""
     june = "2026-06-01T10:00:00+00:00"
     for title, amount, close, stage, owner in [
@@ -218,7 +222,9 @@ def _hidden(out: str) -> list[str]:
     "args",
     [("forecast", "--by", "quarter", "--quota", "50m"), ("forecast", "--by-owner"), ("stale",)],
 )
-def test_report_tables_fit_the_terminal_and_never_cut_amounts(pipe, big_deals, width, args):
+def test_report_tables_fit_the_terminal_and_never_cut_amounts(
+    pipe: Pipe, big_deals: None, width: int, args: tuple[str, ...]
+) -> None:
     from decimal import Decimal
 
     from rich.cells import cell_len
@@ -254,20 +260,24 @@ def test_report_tables_fit_the_terminal_and_never_cut_amounts(pipe, big_deals, w
         assert "48,250,000.00" in out and "12,345,678.90" in out
 
 
-def test_report_tables_piped_are_not_narrowed(pipe, big_deals, monkeypatch):
+def test_report_tables_piped_are_not_narrowed(
+    pipe: Pipe, big_deals: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("COLUMNS", raising=False)  # pytest-xdist workers set COLUMNS=80
     out = ok(pipe("report", "stale")).stdout  # no terminal, no COLUMNS: unlimited width
     assert "not shown" not in out
     assert "Greenfield Digital Transformation Consultancy – 4,000 seats enterprise renewal" in out
 
 
-def test_unwritable_svg_or_html_is_refused_before_the_report_runs(pipe, tmp_path, snapshot):
+def test_unwritable_svg_or_html_is_refused_before_the_report_runs(
+    pipe: Pipe, tmp_path: Path, snapshot: Snapshot
+) -> None:
     before = snapshot()
     missing = str(tmp_path / "nope" / "r.svg")
     # usage errors: one line through the real entry point (tests/cli/test_processes.py)
     import re
 
-    def said(r) -> str:
+    def said(r: Run) -> str:
         assert r.exit_code == 2 and r.stdout == ""
         return re.sub(r"[│╭╮╰╯─\s]+", " ", r.stderr)
 

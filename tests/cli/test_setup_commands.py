@@ -3,16 +3,19 @@ schema, calc, db, --version; and the CSV form of every list (header = `pipe sche
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from pipecli import __version__
 from pipecli.core.schema import field_names
 from tests.cli.helpers import add_deal, csv_rows, data, has_fields, ok, refused
+from tests.conftest import Pipe, not_none
 
 # --- pipelines, stages -----------------------------------------------------------------------
 
 
-def test_pipeline_list(pipe):
+def test_pipeline_list(pipe: Pipe) -> None:
     add_deal(pipe)
     rows = data(pipe("pipeline", "list", "--json"))
     assert len(rows) == 1
@@ -24,7 +27,7 @@ def test_pipeline_list(pipe):
     assert rows[0]["open_deals"] == 1
 
 
-def test_stage_add_and_list(pipe):
+def test_stage_add_and_list(pipe: Pipe) -> None:
     ok(pipe("stage", "add", "Demo", "--pipeline", "default", "--after", "qualification",
             "--probability", "30"))  # fmt: skip
     rows = data(pipe("stage", "list", "--json"))
@@ -45,23 +48,23 @@ def test_stage_add_and_list(pipe):
 
 
 @pytest.mark.parametrize("kind", ["deal", "leads", "task", "activity", "history", "stage"])
-def test_schema(pipe, kind):
+def test_schema(pipe: Pipe, kind: str) -> None:
     from pipecli.core.schema import kind_name
 
     rows = data(pipe("schema", kind, "--json"))
-    assert [r["name"] for r in rows] == field_names(kind_name(kind))
+    assert [r["name"] for r in rows] == field_names(not_none(kind_name(kind)))
     assert all(set(r) == {"name", "type", "doc"} for r in rows)
     text = ok(pipe("schema", kind)).stdout.splitlines()
-    assert [line.split()[0] for line in text] == field_names(kind_name(kind))
+    assert [line.split()[0] for line in text] == field_names(not_none(kind_name(kind)))
 
 
-def test_calc(pipe):
+def test_calc(pipe: Pipe) -> None:
     assert ok(pipe("calc", "eoq+2w")).stdout.split()[0] == "2027-01-14"
     assert ok(pipe("calc", "fri", "10am")).stdout.split()[:2] == ["2026-11-27", "10:00"]
     refused(pipe("calc", "blurgsday"), 2, "blurgsday")
 
 
-def test_db_path(pipe, db_url):
+def test_db_path(pipe: Pipe, db_url: str) -> None:
     out = ok(pipe("db", "path")).stdout.strip()
     if db_url.startswith("sqlite"):
         assert out == db_url.removeprefix("sqlite:///")
@@ -69,12 +72,12 @@ def test_db_path(pipe, db_url):
         assert out.startswith("postgresql") and "127.0.0.1" in out
 
 
-def test_db_upgrade_up_to_date(pipe):
+def test_db_upgrade_up_to_date(pipe: Pipe) -> None:
     assert "up to date" in ok(pipe("db", "upgrade")).stdout
     assert ok(pipe("db", "current")).stdout.strip() == ok(pipe("db", "current")).stdout.strip()
 
 
-def test_db_upgrade_creates_a_new_database(pipe, tmp_path):
+def test_db_upgrade_creates_a_new_database(pipe: Pipe, tmp_path: Path) -> None:
     path = tmp_path / "sub" / "new.db"
     out = ok(pipe("--db", str(path), "db", "upgrade")).stdout
     assert "was empty" in out and path.is_file()
@@ -82,7 +85,7 @@ def test_db_upgrade_creates_a_new_database(pipe, tmp_path):
     assert "up to date" in ok(pipe("--db", str(path), "db", "upgrade")).stdout
 
 
-def test_version(pipe):
+def test_version(pipe: Pipe) -> None:
     r = ok(pipe("--version"))
     assert r.stdout.strip() == f"pipe {__version__}"
 
@@ -103,7 +106,7 @@ def test_version(pipe):
         (["stage", "list"], "stage"),
     ],
 )
-def test_csv_header_is_the_schema(pipe, args, kind):
+def test_csv_header_is_the_schema(pipe: Pipe, args: list[str], kind: str) -> None:
     add_deal(pipe, "Deal, with comma", "--tag", "a", "--tag", "b", "--amount", "5")
     ok(pipe("add", "lead", "Lee", "--company", "Acme"))
     ok(pipe("add", "contact", "Li", "--account", "Acme"))
@@ -116,7 +119,7 @@ def test_csv_header_is_the_schema(pipe, args, kind):
     assert len(rows) - 1 == len(as_json)
 
 
-def test_csv_cells(pipe):
+def test_csv_cells(pipe: Pipe) -> None:
     add_deal(pipe, "Deal, with comma", "--tag", "b", "--tag", "a", "--amount", "5")
     header, row = csv_rows(pipe("list", "deals", "--csv"))
     cell = dict(zip(header, row, strict=True))

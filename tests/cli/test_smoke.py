@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from tests.conftest import Pipe
 
-def test_walkthrough(pipe):
+
+def test_walkthrough(pipe: Pipe) -> None:
     r = pipe("add", "lead", "Li Wei", "--company", "Acme Ltd", "--email", "li.wei@acme.example",
              "--source", "web", "--value", "12000", "--json")  # fmt: skip
     assert r.exit_code == 0, r.stderr

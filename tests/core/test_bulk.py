@@ -9,6 +9,7 @@ import pytest
 
 from pipecli.core.models import Deal
 from pipecli.core.services import bulk, deals, pipelines
+from tests.conftest import not_none
 
 
 def _stage(ctx: Any, name: str) -> Any:
@@ -94,7 +95,7 @@ def test_bulk_close_date_changes(make_ctx: Any) -> None:
             bulk.write_deals(ctx, [bad])
     with make_ctx() as ctx:
         h = [
-            (r.change, r.at.day, r.expected_close.day, r.to_stage_id)
+            (r.change, r.at.day, not_none(r.expected_close).day, r.to_stage_id)
             for r in deals.history(ctx, ids[0])
         ]
         assert h == [

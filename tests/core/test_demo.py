@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
+from sqlmodel import col
 from sqlmodel import select as sm_select
 
 from pipecli.core import demo
@@ -18,6 +19,8 @@ from pipecli.core.errors import Conflict, Invalid
 from pipecli.core.models import Account, Activity, Contact, Deal, Lead, StageChange, Task
 from pipecli.core.reports import funnel, slipped, winrate
 from pipecli.core.reports.scope import Filters, resolve, snapshot
+from pipecli.core.services.common import id_of
+from tests.conftest import MakeCtx, not_none
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 TABLES = (Account, Contact, Deal, StageChange, Task, Activity)
@@ -29,21 +32,26 @@ def _rows(ctx: Any, model: Any) -> list[dict[str, Any]]:
     return [dict(r._mapping) for r in ctx.session.execute(select(table).order_by(table.c.id))]
 
 
-def test_same_seed_and_day_give_the_same_rows_in_every_table(make_ctx):
+def test_same_seed_and_day_give_the_same_rows_in_every_table(make_ctx: MakeCtx) -> None:
     with make_ctx() as ctx:
         demo.create(ctx, 150, seed=5)
         later = ctx.now + timedelta(hours=3)  # the same day, a later hour
     with make_ctx() as ctx:
-        first = {m.__tablename__: _rows(ctx, m) for m in TABLES}
+        first = {str(m.__tablename__): _rows(ctx, m) for m in TABLES}
     with make_ctx(now=later) as ctx:
         assert demo.create(ctx, 150, seed=5, force=True) == 150
     with make_ctx() as ctx:
         demo.create(ctx, 150, seed=6, force=True)
     with make_ctx() as ctx:
-        rows = {m.__tablename__: _rows(ctx, m) for m in TABLES}
+        rows = {str(m.__tablename__): _rows(ctx, m) for m in TABLES}
     # run 2 follows run 1 in every table: shift its keys back and compare (uuids are random)
     offset = {name: len(first[name]) for name in first}
-    refs = {"id": None, "account_id": "account", "contact_id": "contact", "deal_id": "deal"}
+    refs: dict[str, str | None] = {
+        "id": None,
+        "account_id": "account",
+        "contact_id": "contact",
+        "deal_id": "deal",
+    }
 
     # a forced run on top keeps account names, domains and so e-mails unique: those differ
     renamed = {"account": {"name", "domain", "website"}, "contact": {"email"}}
@@ -65,25 +73,26 @@ def test_same_seed_and_day_give_the_same_rows_in_every_table(make_ctx):
 
 
 @pytest.mark.parametrize("seed", [3, 11])
-def test_win_rate_is_near_a_quarter_for_any_seed(make_ctx, seed):
+def test_win_rate_is_near_a_quarter_for_any_seed(make_ctx: MakeCtx, seed: int) -> None:
     with make_ctx() as ctx:
         demo.create(ctx, 500, seed=seed)
     with make_ctx() as ctx:
         (row,) = winrate.build(ctx, Filters()).rows
         by_source = {r.group: r for r in winrate.build(ctx, Filters(), "source").rows}
         deals = ctx.session.exec(sm_select(Deal)).all()
-    assert 20 <= row.win_rate_pct <= 30
+    assert 20 <= not_none(row.win_rate_pct) <= 30
     assert row.won + row.lost >= 300  # most deals of a year have closed
     assert set(by_source) == {"web", "referral", "event", "partner", "outbound"}
-    amounts = sorted(d.amount_minor for d in deals)
+    amounts = sorted(not_none(d.amount_minor) for d in deals)
     assert all(a > 0 and a % 100 == 0 for a in amounts)  # whole currency units
     assert amounts[-1] > 5 * amounts[len(amounts) // 2]  # a long right tail (log-normal)
-    quarters = {(d.expected_close.year, (d.expected_close.month - 1) // 3) for d in deals}
+    closes = [not_none(d.expected_close) for d in deals]
+    quarters = {(c.year, (c.month - 1) // 3) for c in closes}
     assert len(quarters) >= 5
     assert len({d.owner_id for d in deals}) == len(demo.OWNERS)
 
 
-def test_accounts_contacts_and_deals_link_up(make_ctx):
+def test_accounts_contacts_and_deals_link_up(make_ctx: MakeCtx) -> None:
     with make_ctx() as ctx:
         demo.create(ctx, 300, seed=2)
     with make_ctx() as ctx:
@@ -94,7 +103,7 @@ def test_accounts_contacts_and_deals_link_up(make_ctx):
     assert len({a.domain for a in accounts.values()}) == len(accounts)
     assert all(a.industry and a.region and a.domain for a in accounts.values())
     for c in contacts.values():
-        assert c.email.endswith("@" + accounts[c.account_id].domain)
+        assert not_none(c.email).endswith("@" + not_none(accounts[not_none(c.account_id)].domain))
     for d in deals:
         acc = accounts[d.account_id]
         assert contacts[d.contact_id].account_id == acc.id
@@ -106,7 +115,7 @@ def test_accounts_contacts_and_deals_link_up(make_ctx):
     assert any(" – " in d.title and "seats" in d.title for d in deals)
 
 
-def test_tasks_and_activities_follow_the_deals(make_ctx):
+def test_tasks_and_activities_follow_the_deals(make_ctx: MakeCtx) -> None:
     with make_ctx() as ctx:
         demo.create(ctx, 400, seed=4)
     with make_ctx() as ctx:
@@ -118,10 +127,10 @@ def test_tasks_and_activities_follow_the_deals(make_ctx):
         now = ctx.now
     done = [t for t in tasks if t.done_at]
     todo = [t for t in tasks if not t.done_at]
-    assert done and all(t.done_at <= now for t in done)
-    assert any(t.due_date < today for t in todo)  # overdue
+    assert done and all(not_none(t.done_at) <= now for t in done)
+    assert any(not_none(t.due_date) < today for t in todo)  # overdue
     sunday = today + timedelta(days=6 - today.weekday())
-    assert any(today <= t.due_date <= sunday for t in todo)  # due this week
+    assert any(today <= not_none(t.due_date) <= sunday for t in todo)  # due this week
     assert all(deals[t.deal_id].closed_at is None for t in todo)
     assert set(Counter(a.kind for a in acts)) == {"call", "email", "meeting", "note"}
     for a in acts:
@@ -129,11 +138,11 @@ def test_tasks_and_activities_follow_the_deals(make_ctx):
         assert d.created_at <= a.at <= (d.closed_at or now)
         assert (a.account_id, a.contact_id, a.user_id) == (d.account_id, d.contact_id, d.owner_id)
     open_deals = [d for d in deals.values() if d.closed_at is None]
-    assert any(d.expected_close < today for d in open_deals)  # overdue deals
+    assert any(not_none(d.expected_close) < today for d in open_deals)  # overdue deals
     assert report.deals > 0 and report.slips >= report.deals  # slipped deals, from history
 
 
-def test_refused_on_a_database_with_records_unless_forced(make_ctx):
+def test_refused_on_a_database_with_records_unless_forced(make_ctx: MakeCtx) -> None:
     with make_ctx() as ctx:
         ctx.session.add(Lead(name="Li Wei", currency="USD", created_at=ctx.now,
                              updated_at=ctx.now))  # fmt: skip
@@ -157,7 +166,7 @@ def test_refused_on_a_database_with_records_unless_forced(make_ctx):
     assert row.won + row.lost == sum(1 for d in deals if d.closed_at)
 
 
-def test_history_agrees_with_the_deals_table(make_ctx):
+def test_history_agrees_with_the_deals_table(make_ctx: MakeCtx) -> None:
     with make_ctx() as ctx:
         demo.create(ctx, 300, seed=3)
     with make_ctx() as ctx:
@@ -173,7 +182,7 @@ def test_history_agrees_with_the_deals_table(make_ctx):
             )
         ).all()
         deals = ctx.session.exec(sm_select(Deal)).all()
-        history = ctx.session.exec(sm_select(StageChange).order_by(StageChange.id)).all()
+        history = ctx.session.exec(sm_select(StageChange).order_by(col(StageChange.id))).all()
         now = ctx.now
     table = {
         d.id: (d.stage_id, d.stage_entered_at, d.amount_minor, d.expected_close, d.probability)
@@ -184,7 +193,7 @@ def test_history_agrees_with_the_deals_table(make_ctx):
     for h in history:
         by_deal.setdefault(h.deal_id, []).append(h)
     for d in deals:
-        steps = by_deal[d.id]
+        steps = by_deal[id_of(d)]
         assert steps[0].change == "create" and steps[0].at == d.created_at
         assert [s.at for s in steps] == sorted(s.at for s in steps)  # ids follow time
         assert all(d.created_at <= s.at <= (d.closed_at or now) for s in steps)
@@ -195,18 +204,18 @@ def test_history_agrees_with_the_deals_table(make_ctx):
     assert {"create", "move", "win", "lose", "close_date"} <= set(kinds)
 
 
-def test_account_names_are_unique_and_history_is_by_the_deal_owner(make_ctx):
+def test_account_names_are_unique_and_history_is_by_the_deal_owner(make_ctx: MakeCtx) -> None:
     with make_ctx() as ctx:
         demo.create(ctx, 3000, seed=3)  # about 1,000 accounts: brand names repeat
         names = [a.name.lower() for a in ctx.session.exec(sm_select(Account)).all()]
         assert len(names) > 900 and len(set(names)) == len(names)
         rows = ctx.session.execute(
-            select(StageChange.user_id, Deal.owner_id).join(Deal, Deal.id == StageChange.deal_id)  # type: ignore[arg-type]
+            select(StageChange.user_id, Deal.owner_id).join(Deal, Deal.id == StageChange.deal_id)  # type: ignore[call-overload]
         ).all()
         assert rows and all(by == owner for by, owner in rows)
 
 
-def test_forced_demo_data_keeps_names_and_emails_unique(make_ctx):
+def test_forced_demo_data_keeps_names_and_emails_unique(make_ctx: MakeCtx) -> None:
     with make_ctx() as ctx:
         demo.create(ctx, 600, seed=1)
         demo.create(ctx, 600, seed=1, force=True)  # the same draws again, on top

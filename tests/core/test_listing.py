@@ -6,6 +6,8 @@ NOW is Monday 2026-11-23 10:00 UTC; the acting user is Ann.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from pipecli.core.errors import Conflict, Invalid, NotFound
@@ -13,12 +15,13 @@ from pipecli.core.models import Pipeline
 from pipecli.core.services import deals, leads, listing, pipelines, records
 from pipecli.core.services.leads import LeadInput
 from pipecli.core.services.listing import Filter
+from tests.conftest import MakeCtx, not_none
 
 # --- deals: --stage without --pipeline -------------------------------------------------------
 
 
 @pytest.fixture
-def two_pipelines(make_ctx):
+def two_pipelines(make_ctx: MakeCtx) -> None:
     """Default and Renewals (standard stages; Renewals adds Legal review), plus Old, archived.
 
     Deals: 1 Default/Proposal, 2 Renewals/Proposal, 3 Default/Prospecting,
@@ -43,12 +46,14 @@ def two_pipelines(make_ctx):
         ctx.session.add(old)
 
 
-def _titles(make_ctx, **flt) -> list[str]:
+def _titles(make_ctx: MakeCtx, **flt: Any) -> list[str]:
     with make_ctx() as ctx:
         return [r["title"] for r in listing.list_deals(ctx, Filter(**flt)).rows]
 
 
-def test_stage_without_pipeline_matches_every_live_pipeline(make_ctx, two_pipelines):
+def test_stage_without_pipeline_matches_every_live_pipeline(
+    make_ctx: MakeCtx, two_pipelines: None
+) -> None:
     assert _titles(make_ctx, stage="proposal") == ["D proposal", "R proposal"]
     assert _titles(make_ctx, stage="PROPOSAL") == ["D proposal", "R proposal"]
     assert _titles(make_ctx, stage="propo") == ["D proposal", "R proposal"]  # unique prefix
@@ -58,12 +63,14 @@ def test_stage_without_pipeline_matches_every_live_pipeline(make_ctx, two_pipeli
     ]  # fmt: skip
 
 
-def test_a_stage_only_one_pipeline_has_is_found_there(make_ctx, two_pipelines):
+def test_a_stage_only_one_pipeline_has_is_found_there(
+    make_ctx: MakeCtx, two_pipelines: None
+) -> None:
     assert _titles(make_ctx, stage="legal") == ["R legal"]
     assert _titles(make_ctx, stage="Legal Review") == ["R legal"]
 
 
-def test_pipeline_still_restricts_the_stage(make_ctx, two_pipelines):
+def test_pipeline_still_restricts_the_stage(make_ctx: MakeCtx, two_pipelines: None) -> None:
     assert _titles(make_ctx, stage="proposal", pipeline="renewals") == ["R proposal"]
     assert _titles(make_ctx, stage="proposal", pipeline="Default") == ["D proposal"]
     assert _titles(make_ctx, stage="legal", pipeline="Renewals") == ["R legal"]
@@ -74,7 +81,9 @@ def test_pipeline_still_restricts_the_stage(make_ctx, two_pipelines):
         listing.list_deals(ctx, Filter(stage="proposal", pipeline="Old"))  # archived
 
 
-def test_unknown_stage_is_invalid_and_names_the_field(make_ctx, two_pipelines):
+def test_unknown_stage_is_invalid_and_names_the_field(
+    make_ctx: MakeCtx, two_pipelines: None
+) -> None:
     with make_ctx() as ctx, pytest.raises(Invalid) as err:
         listing.list_deals(ctx, Filter(stage="signed"))
     assert err.value.field == "stage" and err.value.value == "signed"
@@ -82,7 +91,7 @@ def test_unknown_stage_is_invalid_and_names_the_field(make_ctx, two_pipelines):
     assert "Legal review" in str(err.value)
 
 
-def test_ambiguous_in_one_pipeline_is_a_conflict(make_ctx, two_pipelines):
+def test_ambiguous_in_one_pipeline_is_a_conflict(make_ctx: MakeCtx, two_pipelines: None) -> None:
     with make_ctx() as ctx, pytest.raises(Conflict, match="Prospecting, Proposal"):
         listing.list_deals(ctx, Filter(stage="pro"))
     with make_ctx() as ctx:  # ambiguous in Renewals only, even though Default has no match
@@ -93,7 +102,9 @@ def test_ambiguous_in_one_pipeline_is_a_conflict(make_ctx, two_pipelines):
     assert _titles(make_ctx, stage="legal review") == ["R legal"]  # exact names still work
 
 
-def test_an_exact_name_wins_over_other_pipelines_prefixes(make_ctx, two_pipelines):
+def test_an_exact_name_wins_over_other_pipelines_prefixes(
+    make_ctx: MakeCtx, two_pipelines: None
+) -> None:
     """Default gets "Demo"; Renewals has "Demo booked" and "Demo done": `--stage demo` means
     Default's Demo only (neither a conflict in Renewals nor its prefix matches)."""
     with make_ctx() as ctx:
@@ -106,14 +117,14 @@ def test_an_exact_name_wins_over_other_pipelines_prefixes(make_ctx, two_pipeline
     assert _titles(make_ctx, stage="demo b") == ["R booked"]
 
 
-def test_one_pipeline_keeps_its_own_message(make_ctx):
+def test_one_pipeline_keeps_its_own_message(make_ctx: MakeCtx) -> None:
     with make_ctx() as ctx, pytest.raises(Invalid, match="not a stage of pipeline 'Default'"):
         listing.list_deals(ctx, Filter(stage="signed"))
 
 
-def test_archived_pipelines_are_left_out(make_ctx, two_pipelines):
+def test_archived_pipelines_are_left_out(make_ctx: MakeCtx, two_pipelines: None) -> None:
     with make_ctx() as ctx:
-        assert ctx.session.get(Pipeline, 3).archived_at is not None
+        assert not_none(ctx.session.get(Pipeline, 3)).archived_at is not None
     assert "Old proposal" not in _titles(make_ctx, stage="proposal")
     assert "Old proposal" in _titles(make_ctx, status="all")  # the deal itself is still listed
 
@@ -122,7 +133,7 @@ def test_archived_pipelines_are_left_out(make_ctx, two_pipelines):
 
 
 @pytest.fixture
-def converted(make_ctx):
+def converted(make_ctx: MakeCtx) -> None:
     """Leads: 1 Ann open, 2 Bo converted, 3 Cy converted, 4 Di disqualified, 5 Ed converted and
     archived; 6 Flo open."""
     with make_ctx() as ctx:
@@ -134,20 +145,22 @@ def converted(make_ctx):
         records.archive(ctx, "lead", 5)
 
 
-def _leads(make_ctx, **flt) -> tuple[list[str], int]:
+def _leads(make_ctx: MakeCtx, **flt: Any) -> tuple[list[str], int]:
     with make_ctx() as ctx:
         page = listing.list_leads(ctx, Filter(**flt))
     return [r["name"] for r in page.rows], page.hidden
 
 
-def test_open_leads_count_the_converted_and_disqualified_ones_left_out(make_ctx, converted):
+def test_open_leads_count_the_converted_and_disqualified_ones_left_out(
+    make_ctx: MakeCtx, converted: None
+) -> None:
     assert _leads(make_ctx) == (["Ann", "Flo"], 3)  # Bo, Cy, Di; Ed is archived
     assert _leads(make_ctx, status="open") == (["Ann", "Flo"], 3)
     assert _leads(make_ctx, status=" Open ") == (["Ann", "Flo"], 3)
     assert _leads(make_ctx, limit=1) == (["Ann"], 3)  # the limit is not what hides them
 
 
-def test_hidden_follows_the_other_filters(make_ctx, converted):
+def test_hidden_follows_the_other_filters(make_ctx: MakeCtx, converted: None) -> None:
     assert _leads(make_ctx, search="bo ltd") == ([], 1)
     assert _leads(make_ctx, search="ann") == (["Ann"], 0)
     assert _leads(make_ctx, archived=True) == ([], 1)  # Ed
@@ -155,13 +168,13 @@ def test_hidden_follows_the_other_filters(make_ctx, converted):
     assert _leads(make_ctx, date_from="2026-11-24") == ([], 0)
 
 
-def test_chosen_statuses_hide_nothing(make_ctx, converted):
+def test_chosen_statuses_hide_nothing(make_ctx: MakeCtx, converted: None) -> None:
     assert _leads(make_ctx, status="converted") == (["Bo", "Cy"], 0)
     assert _leads(make_ctx, status="all") == (["Ann", "Bo", "Cy", "Di", "Flo"], 0)
     assert _leads(make_ctx, status="disqualified") == (["Di"], 0)
 
 
-def test_no_converted_leads_hides_nothing(make_ctx):
+def test_no_converted_leads_hides_nothing(make_ctx: MakeCtx) -> None:
     with make_ctx() as ctx:
         leads.create(ctx, LeadInput(name="Solo"))
     assert _leads(make_ctx) == (["Solo"], 0)

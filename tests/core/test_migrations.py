@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import create_engine
 
 
@@ -26,7 +28,7 @@ def test_migrated_schema_matches_models(db_url: str) -> None:
     assert diff == []
 
 
-def test_first_use_creates_and_seeds(tmp_path) -> None:
+def test_first_use_creates_and_seeds(tmp_path: Path) -> None:
     from pipecli.core.db import current_revision, make_engine, open_store
     from pipecli.core.migrations import HEAD
 
@@ -45,7 +47,7 @@ def test_first_use_creates_and_seeds(tmp_path) -> None:
     assert mode == "wal" and fks == 1
 
 
-def test_second_open_does_not_seed_again(tmp_path) -> None:
+def test_second_open_does_not_seed_again(tmp_path: Path) -> None:
     from pipecli.core.db import open_store
 
     url = f"sqlite:///{tmp_path / 'pipe.db'}"
@@ -73,7 +75,7 @@ def test_downgrade_to_base_and_up_again(db_url: str) -> None:
     engine.dispose()
 
 
-def test_upgrade_from_first_schema_keeps_data(tmp_path) -> None:
+def test_upgrade_from_first_schema_keeps_data(tmp_path: Path) -> None:
     from sqlmodel import Session, select
 
     from pipecli.core.db import make_engine, upgrade

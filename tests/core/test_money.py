@@ -179,7 +179,8 @@ def test_parse_money_accepts(text: str, amount: Decimal, currency: str | None) -
     parsed, named = parse_money(text)
     assert isinstance(parsed, Decimal)
     assert parsed == amount
-    assert parsed.as_tuple().exponent <= 0  # never an exponent form like 1.5E+6
+    exponent = parsed.as_tuple().exponent
+    assert isinstance(exponent, int) and exponent <= 0  # never an exponent form like 1.5E+6
     assert not parsed.is_signed()
     assert named == currency
 

@@ -8,18 +8,22 @@ import pytest
 
 from pipecli.core.errors import Invalid
 from pipecli.core.services import deals, listing, tasks
+from pipecli.core.services.common import id_of
 from pipecli.core.services.listing import Filter
+from tests.conftest import MakeCtx
 
 
 @pytest.fixture
-def seven(make_ctx):
+def seven(make_ctx: MakeCtx) -> list[int]:
     with make_ctx() as ctx:
-        ids = [deals.create(ctx, deals.DealInput(f"D{i}")).id for i in range(7)]
+        ids = [id_of(deals.create(ctx, deals.DealInput(f"D{i}"))) for i in range(7)]
         deals.win(ctx, ids[3])
     return ids
 
 
-def test_filters_are_immutable_and_never_changed_by_a_service(make_ctx, seven):
+def test_filters_are_immutable_and_never_changed_by_a_service(
+    make_ctx: MakeCtx, seven: list[int]
+) -> None:
     flt = Filter(stage="won", limit=None)
     with pytest.raises(dataclasses.FrozenInstanceError):
         flt.status = "all"  # type: ignore[misc]
@@ -28,7 +32,7 @@ def test_filters_are_immutable_and_never_changed_by_a_service(make_ctx, seven):
     assert flt == Filter(stage="won", limit=None)  # the stage implied every status, in a copy
 
 
-def test_offset_pages_cover_the_list_once(make_ctx, seven):
+def test_offset_pages_cover_the_list_once(make_ctx: MakeCtx, seven: list[int]) -> None:
     open_ids = [i for i in seven if i != seven[3]]
     seen, mores = [], []
     with make_ctx() as ctx:
@@ -41,7 +45,7 @@ def test_offset_pages_cover_the_list_once(make_ctx, seven):
     assert seen == open_ids and mores == [(6, 0, 2), (6, 4, 0)]
 
 
-def test_after_id_pages_follow_the_last_id_seen(make_ctx, seven):
+def test_after_id_pages_follow_the_last_id_seen(make_ctx: MakeCtx, seven: list[int]) -> None:
     with make_ctx() as ctx:
         first = listing.list_deals(ctx, Filter(status="all", limit=3))
         after = listing.list_deals(ctx, Filter(status="all", limit=3, after_id=first.rows[-1].id))
@@ -50,7 +54,7 @@ def test_after_id_pages_follow_the_last_id_seen(make_ctx, seven):
     assert (after.skipped, after.more, last.skipped, last.more) == (3, 1, 6, 0)
 
 
-def test_paging_refusals(make_ctx, seven):
+def test_paging_refusals(make_ctx: MakeCtx, seven: list[int]) -> None:
     with make_ctx() as ctx:
         tasks.create(ctx, tasks.TaskInput("Call"))
         with pytest.raises(Invalid, match="offset"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal as D
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -10,10 +11,10 @@ from hypothesis import strategies as st
 
 from pipecli.core import money
 from pipecli.core.errors import Invalid
-from pipecli.core.quotes.totals import Discount, LineIn, compute, spread
+from pipecli.core.quotes.totals import Discount, LineIn, Totals, compute, spread
 
 
-def _taxes(t):
+def _taxes(t: Totals) -> list[tuple[str, str, str]]:
     return [(str(r.rate), str(r.base), str(r.tax)) for r in t.taxes]
 
 
@@ -133,7 +134,7 @@ def test_spread_by_largest_remainder() -> None:
         ([LineIn(D(1), D(10))], {"shipping": D(-1)}, "shipping"),
     ],
 )
-def test_refusals_name_the_field(lines: list[LineIn], kw: dict, field: str) -> None:
+def test_refusals_name_the_field(lines: list[LineIn], kw: dict[str, Any], field: str) -> None:
     with pytest.raises(Invalid) as err:
         compute(lines, "USD", **kw)
     assert err.value.field == field
@@ -174,7 +175,9 @@ def quotes(draw: st.DrawFn) -> tuple[str, list[LineIn], Discount | None, D, str]
 
 @settings(max_examples=300, deadline=None)
 @given(quotes())
-def test_bases_add_up_and_grand_total_is_the_sum_of_its_parts(q) -> None:
+def test_bases_add_up_and_grand_total_is_the_sum_of_its_parts(
+    q: tuple[str, list[LineIn], Discount | None, D, str],
+) -> None:
     currency, lines, disc, shipping, mode = q
     t = compute(lines, currency, discount=disc, shipping=shipping, tax_mode=mode)
     assert sum((r.base for r in t.taxes), D(0)) == t.subtotal - t.discount

@@ -18,8 +18,10 @@ History scenario (2026, all USD, owner Ann unless said; each step at 10:00 UTC):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import Any, TypeVar
 
 import pytest
 
@@ -39,38 +41,46 @@ from pipecli.core.reports import (
 from pipecli.core.reports.scope import Filters, document
 from pipecli.core.services import deals
 from pipecli.core.services.deals import DealChanges, DealInput
+from tests.conftest import MakeCtx
 
 D = Decimal
+R = TypeVar("R")
 
 
 def at(month: int, day: int, year: int = 2026) -> datetime:
     return datetime(year, month, day, 10, tzinfo=UTC)
 
 
-def create(make_ctx, when: datetime, title: str, **fields) -> int:
+def create(make_ctx: MakeCtx, when: datetime, title: str, **fields: Any) -> int:
     with make_ctx(now=when) as ctx:
         deal_id = deals.create(ctx, DealInput(title, create_owner=True, **fields)).id
     assert deal_id is not None
     return deal_id
 
 
-def act(make_ctx, when: datetime, fn, *args) -> None:
+def act(make_ctx: MakeCtx, when: datetime, fn: Callable[..., object], *args: Any) -> None:
     with make_ctx(now=when) as ctx:
         fn(ctx, *args)
 
 
-def edit(make_ctx, when: datetime, deal_id: int, **changes) -> None:
+def edit(make_ctx: MakeCtx, when: datetime, deal_id: int, **changes: Any) -> None:
     with make_ctx(now=when) as ctx:
         deals.edit(ctx, deal_id, DealChanges(**changes))
 
 
-def report(make_ctx, build, *args, now: datetime | None = None, **filters):
+def report(
+    make_ctx: MakeCtx,
+    build: Callable[..., R],
+    *args: Any,
+    now: datetime | None = None,
+    **filters: Any,
+) -> R:
     with make_ctx(**({"now": now} if now else {})) as ctx:
         return build(ctx, Filters(**filters), *args)
 
 
 @pytest.fixture
-def history(make_ctx) -> dict[str, int]:
+def history(make_ctx: MakeCtx) -> dict[str, int]:
     usd = {"currency": "USD"}
     d1 = create(make_ctx, at(1, 5), "Alpha", amount="1000", close="2026-03-31", source="web", **usd)
     d2 = create(make_ctx, at(1, 6), "Beta", amount="2000", close="2026-04-30", source="web", **usd)
@@ -98,14 +108,16 @@ def history(make_ctx) -> dict[str, int]:
     return {"d1": d1, "d2": d2, "d3": d3, "d4": d4, "d5": d5}
 
 
-def steps(result) -> list[tuple[str, int, Decimal | None, Decimal | None]]:
+def steps(result: funnel.Funnel) -> list[tuple[str, int, Decimal | None, Decimal | None]]:
     return [(r.stage, r.deals, r.conversion_pct, r.from_first_pct) for r in result.rows]
 
 
 # --- funnel ------------------------------------------------------------------------------
 
 
-def test_funnel_reached_counts_later_stages_and_keeps_lost_deals(make_ctx, history):
+def test_funnel_reached_counts_later_stages_and_keeps_lost_deals(
+    make_ctx: MakeCtx, history: dict[str, int]
+) -> None:
     result = report(make_ctx, funnel.build, "reached", currency="USD")
     assert (result.cohort, result.lost) == (5, 1)
     assert steps(result) == [
@@ -117,7 +129,9 @@ def test_funnel_reached_counts_later_stages_and_keeps_lost_deals(make_ctx, histo
     ]
 
 
-def test_funnel_sequential_drops_deals_that_skipped_a_stage(make_ctx, history):
+def test_funnel_sequential_drops_deals_that_skipped_a_stage(
+    make_ctx: MakeCtx, history: dict[str, int]
+) -> None:
     result = report(make_ctx, funnel.build, "sequential")
     assert steps(result) == [
         ("Prospecting", 5, None, None),
@@ -128,14 +142,16 @@ def test_funnel_sequential_drops_deals_that_skipped_a_stage(make_ctx, history):
     ]
 
 
-def test_funnel_as_of_rebuilds_the_past(make_ctx, history):
+def test_funnel_as_of_rebuilds_the_past(make_ctx: MakeCtx, history: dict[str, int]) -> None:
     # Feb 16: D5 not created; D2 still open in Proposal; D3 open in Qualification; D4 won
     result = report(make_ctx, funnel.build, "reached", as_of="2026-02-16")
     assert [r.deals for r in result.rows] == [4, 4, 4, 3, 2]
     assert (result.cohort, result.lost) == (4, 0)
 
 
-def test_funnel_cohort_by_creation_date_and_by_owner(make_ctx, history):
+def test_funnel_cohort_by_creation_date_and_by_owner(
+    make_ctx: MakeCtx, history: dict[str, int]
+) -> None:
     feb = report(make_ctx, funnel.build, date_from="2026-02-01", date_to="2026-02-28")
     assert [r.deals for r in feb.rows] == [2, 2, 2, 2, 2]  # D3 (won) and D4 (won, reopened)
     by_owner = report(make_ctx, funnel.build, "reached", "owner")
@@ -144,7 +160,7 @@ def test_funnel_cohort_by_creation_date_and_by_owner(make_ctx, history):
     ]  # fmt: skip
 
 
-def test_funnel_refuses_a_bad_mode(make_ctx, history):
+def test_funnel_refuses_a_bad_mode(make_ctx: MakeCtx, history: dict[str, int]) -> None:
     with pytest.raises(Invalid, match="mode: 'all'"):
         report(make_ctx, funnel.build, "all")
 
@@ -152,7 +168,7 @@ def test_funnel_refuses_a_bad_mode(make_ctx, history):
 # --- win rate, cycle, velocity -------------------------------------------------------------
 
 
-def test_winrate_by_count_and_by_value(make_ctx, history):
+def test_winrate_by_count_and_by_value(make_ctx: MakeCtx, history: dict[str, int]) -> None:
     (row,) = report(make_ctx, winrate.build, currency="USD").rows
     # won D1 1000 + D3 500, lost D2 2000; D4 reopened is open
     assert (row.won, row.lost, row.win_rate_pct) == (2, 1, D("66.7"))
@@ -161,7 +177,7 @@ def test_winrate_by_count_and_by_value(make_ctx, history):
     )  # fmt: skip
 
 
-def test_winrate_range_as_of_and_groups(make_ctx, history):
+def test_winrate_range_as_of_and_groups(make_ctx: MakeCtx, history: dict[str, int]) -> None:
     (feb,) = report(make_ctx, winrate.build, date_from="2026-02-01", date_to="2026-02-28").rows
     assert (feb.won, feb.lost, feb.win_rate_pct, feb.value_win_rate_pct) == (
         1, 1, D("50.0"), D("33.3"),
@@ -176,7 +192,7 @@ def test_winrate_range_as_of_and_groups(make_ctx, history):
         report(make_ctx, winrate.build, "region")
 
 
-def test_winrate_by_product(make_ctx, history):
+def test_winrate_by_product(make_ctx: MakeCtx, history: dict[str, int]) -> None:
     for key, product in (("d1", "CRM"), ("d2", "CRM"), ("d3", "Analytics")):
         edit(make_ctx, at(3, 2), history[key], product=product)
     rows = report(make_ctx, winrate.build, "product").rows
@@ -186,10 +202,10 @@ def test_winrate_by_product(make_ctx, history):
     ]  # fmt: skip
 
 
-def test_cycle_times_and_time_in_stage(make_ctx, history):
+def test_cycle_times_and_time_in_stage(make_ctx: MakeCtx, history: dict[str, int]) -> None:
     rows = {(r.section, r.name): r for r in report(make_ctx, cycle.build).rows}
 
-    def stats(key: tuple[str, str]):
+    def stats(key: tuple[str, str]) -> tuple[object, ...]:
         r = rows[key]
         return (r.count, r.mean_days, r.median_days, r.p90_days)
 
@@ -205,13 +221,13 @@ def test_cycle_times_and_time_in_stage(make_ctx, history):
     ]  # fmt: skip
 
 
-def test_cycle_stats_on_a_histogram():
+def test_cycle_stats_on_a_histogram() -> None:
     assert cycle.stats([(10, 1), (20, 1), (30, 1), (40, 1)]) == (4, D("25.0"), D("25.0"), 40)
     assert cycle.stats([(1, 9), (100, 1)]) == (10, D("10.9"), D("1.0"), 1)
     assert cycle.stats([]) == (0, None, None, None)
 
 
-def test_velocity(make_ctx, history):
+def test_velocity(make_ctx: MakeCtx, history: dict[str, int]) -> None:
     v = report(make_ctx, velocity.build)
     # qualified open: D5 (Negotiation); D4 sits in Prospecting. 1 × 2/3 × 750 / 34.5
     assert (v.qualified_deals, v.won, v.lost, v.win_rate_pct) == (1, 2, 1, D("66.7"))
@@ -222,7 +238,7 @@ def test_velocity(make_ctx, history):
 # --- stale, slipped, calibrate -------------------------------------------------------------
 
 
-def test_stale_rotting_and_overdue(make_ctx, history):
+def test_stale_rotting_and_overdue(make_ctx: MakeCtx, history: dict[str, int]) -> None:
     (row,) = report(make_ctx, stale.build).rows
     # D4: in Prospecting since Mar 5 (263 days > 14), close Jun 10 (166 days ago)
     assert (row.deal_id, row.stage, row.days_in_stage, row.rot_days) == (
@@ -234,7 +250,7 @@ def test_stale_rotting_and_overdue(make_ctx, history):
     assert (row.amount, row.currency) == (D("800.00"), "USD")
 
 
-def test_stale_as_of(make_ctx, history):
+def test_stale_as_of(make_ctx: MakeCtx, history: dict[str, int]) -> None:
     assert report(make_ctx, stale.build, as_of="2026-03-12").rows == ()
     rows = report(make_ctx, stale.build, as_of="2026-03-25").rows
     # D5 in Qualification since Mar 2 (23 days), D4 in Prospecting since Mar 5 (20 days)
@@ -243,7 +259,7 @@ def test_stale_as_of(make_ctx, history):
     ]  # fmt: skip
 
 
-def test_slipped(make_ctx, history):
+def test_slipped(make_ctx: MakeCtx, history: dict[str, int]) -> None:
     result = report(make_ctx, slipped.build)
     assert (result.deals, result.slips, result.average_days_per_slip) == (1, 2, D("41.0"))
     (row,) = result.rows
@@ -254,7 +270,7 @@ def test_slipped(make_ctx, history):
     assert [(r.slips, r.days_pushed) for r in april.rows] == [(1, 31)]
 
 
-def test_calibrate(make_ctx, history):
+def test_calibrate(make_ctx: MakeCtx, history: dict[str, int]) -> None:
     rows = report(make_ctx, calibrate.build).rows
     # closed: D1 won (P Q Pr N), D2 lost (P Pr), D3 won (P N Q)
     assert [(r.stage, r.configured_pct, r.closed, r.won, r.observed_pct, r.difference_pts)
@@ -266,7 +282,7 @@ def test_calibrate(make_ctx, history):
     ]  # fmt: skip
 
 
-def test_owner_filter(make_ctx, history):
+def test_owner_filter(make_ctx: MakeCtx, history: dict[str, int]) -> None:
     result = report(make_ctx, funnel.build, owner="Bob")
     assert result.cohort == 1
     assert report(make_ctx, winrate.build, owner="Bob").rows == ()
@@ -276,7 +292,7 @@ def test_owner_filter(make_ctx, history):
 
 
 @pytest.fixture
-def pipeline(make_ctx) -> dict[str, int]:
+def pipeline(make_ctx: MakeCtx) -> dict[str, int]:
     """Forecast scenario, all created Sep 1 2026, USD:
     F1 10000 close Nov 30, Negotiation (commit 80) Sep 5; amount 12000 on Oct 10
     F2  5000 close Dec 20, Proposal (best case 50) Sep 5; probability 60 by hand on Oct 5
@@ -306,11 +322,11 @@ def pipeline(make_ctx) -> dict[str, int]:
     return ids
 
 
-def money_cols(row) -> tuple[Decimal, ...]:
+def money_cols(row: forecast.ForecastRow) -> tuple[Decimal, ...]:
     return (row.closed_won, row.commit, row.best_case, row.pipeline, row.open_total, row.weighted)
 
 
-def test_forecast_by_quarter_with_quota(make_ctx, pipeline):
+def test_forecast_by_quarter_with_quota(make_ctx: MakeCtx, pipeline: dict[str, int]) -> None:
     result = report(make_ctx, forecast.build, "quarter", 2, False, "20000", currency="USD")
     overdue, q4, q1 = result.rows
     assert (overdue.period, overdue.pipeline, overdue.weighted, overdue.open_deals) == (
@@ -326,7 +342,9 @@ def test_forecast_by_quarter_with_quota(make_ctx, pipeline):
     assert (q1.attainment_pct, q1.coverage) == (D("0.0"), D("0.10"))
 
 
-def test_forecast_shows_unscheduled_deals_and_keeps_overdue_inside_the_range(make_ctx, pipeline):
+def test_forecast_shows_unscheduled_deals_and_keeps_overdue_inside_the_range(
+    make_ctx: MakeCtx, pipeline: dict[str, int]
+) -> None:
     # F8 4000 in Proposal (best case, 50 %) without an expected close: its own row, not lost
     f8 = create(make_ctx, at(9, 1), "F8", amount="4000", currency="USD")
     act(make_ctx, at(9, 5), deals.move, f8, "proposal")
@@ -341,14 +359,14 @@ def test_forecast_shows_unscheduled_deals_and_keeps_overdue_inside_the_range(mak
     assert [r.period for r in rows] == ["unscheduled", "2026-11", "2026-12"]
 
 
-def test_forecast_as_of_uses_the_history(make_ctx, pipeline):
+def test_forecast_as_of_uses_the_history(make_ctx: MakeCtx, pipeline: dict[str, int]) -> None:
     (q4,) = report(make_ctx, forecast.build, "quarter", 1, as_of="2026-10-01").rows
     # Oct 1: F1 still 10000; F2 at the stage's 50%; F4, F5, F6 open in Prospecting (10%)
     assert money_cols(q4) == (D(0), D("10000.00"), D("5000.00"), D("11000.00"), D("26000.00"),
                               D("11600.00"))  # fmt: skip
 
 
-def test_forecast_by_month_and_by_owner(make_ctx, pipeline):
+def test_forecast_by_month_and_by_owner(make_ctx: MakeCtx, pipeline: dict[str, int]) -> None:
     months = report(make_ctx, forecast.build, "month", 2).rows
     assert [(r.period, r.closed_won, r.open_total) for r in months] == [
         ("overdue", D(0), D("1000.00")),
@@ -362,7 +380,7 @@ def test_forecast_by_month_and_by_owner(make_ctx, pipeline):
     ]  # fmt: skip
 
 
-def test_forecast_quarters_follow_the_fiscal_year(make_ctx):
+def test_forecast_quarters_follow_the_fiscal_year(make_ctx: MakeCtx) -> None:
     spans = forecast.periods(date(2026, 11, 23), "quarter", 2, fiscal_year_start=4)
     assert [(p.label, p.start, p.end) for p in spans] == [
         ("FY2026-Q3", date(2026, 10, 1), date(2026, 12, 31)),
@@ -370,7 +388,7 @@ def test_forecast_quarters_follow_the_fiscal_year(make_ctx):
     ]
 
 
-def test_forecast_accuracy(make_ctx, pipeline):
+def test_forecast_accuracy(make_ctx: MakeCtx, pipeline: dict[str, int]) -> None:
     result = report(make_ctx, accuracy.build, 1, now=at(1, 5, 2027))
     (row,) = result.rows
     assert (row.period, row.forecast_commit, row.forecast_open, row.forecast_weighted) == (
@@ -380,7 +398,7 @@ def test_forecast_accuracy(make_ctx, pipeline):
 
 
 @pytest.fixture
-def quarters(make_ctx) -> None:
+def quarters(make_ctx: MakeCtx) -> None:
     """Forecast-accuracy scenario over 2026 (USD, owner Ann); the report runs on 2027-01-05.
     G1 4000 created Mar 1, close May 15, Negotiation (commit 80) Mar 20, won May 10
     G2 6000 created Mar 2 in Proposal (best case 50), close Jun 30, lost Jun 20
@@ -418,7 +436,9 @@ QUARTERS = {
 }
 
 
-def accuracy_rows(make_ctx, count=None, **filters) -> list[tuple[object, ...]]:
+def accuracy_rows(
+    make_ctx: MakeCtx, count: int | None = None, **filters: Any
+) -> list[tuple[object, ...]]:
     result = report(make_ctx, accuracy.build, count, now=at(1, 5, 2027), **filters)
     return [
         (r.period, r.forecast_commit, r.forecast_open, r.forecast_weighted, r.actual_won,
@@ -431,13 +451,15 @@ def expect(*periods: str) -> list[tuple[object, ...]]:
     return [QUARTERS[p] for p in periods]
 
 
-def test_forecast_accuracy_over_the_last_quarters(make_ctx, quarters):
+def test_forecast_accuracy_over_the_last_quarters(make_ctx: MakeCtx, quarters: None) -> None:
     # 2027-Q1 holds the as-of day: not complete, never evaluated
     assert accuracy_rows(make_ctx) == expect("2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4")
     assert accuracy_rows(make_ctx, 2) == expect("2026-Q3", "2026-Q4")
 
 
-def test_forecast_accuracy_range_picks_quarters_by_their_first_day(make_ctx, quarters):
+def test_forecast_accuracy_range_picks_quarters_by_their_first_day(
+    make_ctx: MakeCtx, quarters: None
+) -> None:
     q2_q3 = accuracy_rows(make_ctx, date_from="2026-04-01", date_to="2026-09-30")
     assert q2_q3 == expect("2026-Q2", "2026-Q3")
     # Apr 1 is before --from; the range runs on to the last complete quarter
@@ -460,7 +482,7 @@ def test_forecast_accuracy_range_picks_quarters_by_their_first_day(make_ctx, qua
     assert (head.date_from, head.date_to) == (date(2026, 4, 1), None)
 
 
-def test_forecast_accuracy_refusals(make_ctx):
+def test_forecast_accuracy_refusals(make_ctx: MakeCtx) -> None:
     with pytest.raises(Invalid, match="periods: 2 cannot be combined with --from"):
         report(make_ctx, accuracy.build, 2, date_from="2026-01-01")
     with pytest.raises(Invalid, match=r"periods: 0 must be 1\.\.120"):
@@ -477,19 +499,21 @@ def test_forecast_accuracy_refusals(make_ctx):
 
 
 @pytest.fixture
-def two_currencies(make_ctx) -> None:
+def two_currencies(make_ctx: MakeCtx) -> None:
     for cur in ("USD", "EUR"):
         deal_id = create(make_ctx, at(9, 1), cur, amount="1000", currency=cur, close="2026-12-01")
         act(make_ctx, at(9, 1), deals.move, deal_id, "negotiation")
 
 
-def test_reports_refuse_to_add_currencies_without_a_rate(make_ctx, two_currencies):
+def test_reports_refuse_to_add_currencies_without_a_rate(
+    make_ctx: MakeCtx, two_currencies: None
+) -> None:
     with pytest.raises(fx.MissingRate, match="EUR/USD") as err:
         report(make_ctx, forecast.build, currency="USD")
     assert "2026-11-23" in str(err.value) and "\n" not in str(err.value)
 
 
-def test_rates_by_date_and_inverse(make_ctx, two_currencies):
+def test_rates_by_date_and_inverse(make_ctx: MakeCtx, two_currencies: None) -> None:
     with make_ctx() as ctx:
         fx.set_rate(ctx, "eur", "USD", "1.05", "2026-06-01")
         fx.set_rate(ctx, "EUR", "USD", "1.10", "2026-11-01")
@@ -503,7 +527,9 @@ def test_rates_by_date_and_inverse(make_ctx, two_currencies):
     assert eur.commit == D("1909.09")  # 1000 + 1000 / 1.10
 
 
-def test_won_deals_convert_at_their_close_day_and_open_ones_at_the_as_of_day(make_ctx):
+def test_won_deals_convert_at_their_close_day_and_open_ones_at_the_as_of_day(
+    make_ctx: MakeCtx,
+) -> None:
     """EUR/USD 1.05 from Jun 1, 1.10 from Nov 1. Won: USD 1000 (Feb 10), EUR 1000 on Mar 2
     (before the first rate: the first rate stands for earlier days, 1050), EUR 1000 on Jun 15
     (1050), EUR 1000 on Nov 20 (1100): won value 4200. Open EUR 2000 closing Dec 15 at the
@@ -537,7 +563,7 @@ def test_won_deals_convert_at_their_close_day_and_open_ones_at_the_as_of_day(mak
     assert won_value == D("4200.00") and quarters[3] == (D("1100.00"), D("2400.00"))
 
 
-def test_fx_set_replaces_the_same_day_and_validates(make_ctx):
+def test_fx_set_replaces_the_same_day_and_validates(make_ctx: MakeCtx) -> None:
     with make_ctx() as ctx:
         fx.set_rate(ctx, "USD", "CNY", "7.10")
         fx.set_rate(ctx, "USD", "CNY", "7.12")
@@ -559,7 +585,7 @@ def test_fx_set_replaces_the_same_day_and_validates(make_ctx):
     "build", [funnel.build, forecast.build, winrate.build, cycle.build, velocity.build,
               stale.build, slipped.build, calibrate.build, accuracy.build],
 )  # fmt: skip
-def test_reports_on_an_empty_database(make_ctx, build):
+def test_reports_on_an_empty_database(make_ctx: MakeCtx, build: Callable[..., Any]) -> None:
     result = report(make_ctx, build)
     doc = document(result)
     assert doc["as_of"] == date(2026, 11, 23)
@@ -567,7 +593,7 @@ def test_reports_on_an_empty_database(make_ctx, build):
         assert getattr(row, "deals", 0) == 0 and getattr(row, "closed_won", D(0)) == 0
 
 
-def test_filters_are_checked(make_ctx):
+def test_filters_are_checked(make_ctx: MakeCtx) -> None:
     with pytest.raises(Invalid, match="as-of: '2026-12-01' is in the future"):
         report(make_ctx, funnel.build, as_of="2026-12-01")
     with pytest.raises(Invalid, match="to: '2026-01-01' is before --from 2026-02-01"):
@@ -576,7 +602,9 @@ def test_filters_are_checked(make_ctx):
         report(make_ctx, calibrate.build, pipeline="nope")
 
 
-def test_snapshot_at_now_matches_the_deals_table(make_ctx, history):
+def test_snapshot_at_now_matches_the_deals_table(
+    make_ctx: MakeCtx, history: dict[str, int]
+) -> None:
     from sqlmodel import select
 
     from pipecli.core.models import Deal
@@ -585,7 +613,7 @@ def test_snapshot_at_now_matches_the_deals_table(make_ctx, history):
     with make_ctx() as ctx:
         snap = snapshot(resolve(ctx, Filters()), from_history=True)
         rows = ctx.session.execute(
-            select(
+            select(  # type: ignore[call-overload]  # sqlmodel's select is typed for up to 4 columns
                 snap.c.deal_id,
                 snap.c.stage_id,
                 snap.c.entered_at,
@@ -601,12 +629,17 @@ def test_snapshot_at_now_matches_the_deals_table(make_ctx, history):
     }
 
 
-def test_reports_as_of_today_read_history_and_agree_with_the_deals_table(make_ctx, history):
+def test_reports_as_of_today_read_history_and_agree_with_the_deals_table(
+    make_ctx: MakeCtx, history: dict[str, int]
+) -> None:
     """Without --as-of, win rate and forecast sum the deals table per stage (scope.deals_in);
     --as-of today rebuilds the same deals from history: both roads must give the same report."""
     edit(make_ctx, at(11, 21), history["d5"], product="CRM")
-    for build, args in ((winrate.build, ("owner",)), (winrate.build, ("product",)),
-                        (forecast.build, ("month", 12, True))):  # fmt: skip
+    runs: list[tuple[Callable[..., Any], tuple[object, ...]]] = [
+        (winrate.build, ("owner",)), (winrate.build, ("product",)),
+        (forecast.build, ("month", 12, True)),
+    ]  # fmt: skip
+    for build, args in runs:
         now = report(make_ctx, build, *args, date_from="2026-01-01")
         then = report(make_ctx, build, *args, date_from="2026-01-01", as_of="2026-11-23")
         assert now.rows == then.rows and now.rows
@@ -616,14 +649,16 @@ def test_reports_as_of_today_read_history_and_agree_with_the_deals_table(make_ct
     "build",
     [forecast.build, winrate.build, cycle.build, velocity.build, stale.build, slipped.build],
 )
-def test_as_of_today_from_history_equals_the_deals_table(make_ctx, history, build):
+def test_as_of_today_from_history_equals_the_deals_table(
+    make_ctx: MakeCtx, history: dict[str, int], build: Callable[..., Any]
+) -> None:
     """Without --as-of reports read the deals table; --as-of today rebuilds from history."""
     assert document(report(make_ctx, build)) == document(
         report(make_ctx, build, as_of="2026-11-23")
     )
 
 
-def test_forecast_period_limits(make_ctx):
+def test_forecast_period_limits(make_ctx: MakeCtx) -> None:
     with pytest.raises(Invalid, match=r"periods: 0 must be 1\.\.120"):
         report(make_ctx, forecast.build, "month", 0)
     with pytest.raises(Invalid, match="to: '2040-01-01' is more than 120 periods away"):
@@ -634,7 +669,9 @@ def test_forecast_period_limits(make_ctx):
 
 @pytest.mark.parametrize("mode", ["reached", "sequential"])
 @pytest.mark.parametrize("by", [None, "owner"])
-def test_funnel_now_equals_funnel_as_of_today(make_ctx, history, mode, by):
+def test_funnel_now_equals_funnel_as_of_today(
+    make_ctx: MakeCtx, history: dict[str, int], mode: str, by: str | None
+) -> None:
     """The current funnel reads visited stages with one GROUP BY; --as-of today rebuilds the
     state from history with window functions: the two must agree."""
     now = report(make_ctx, funnel.build, mode, by)
@@ -642,14 +679,18 @@ def test_funnel_now_equals_funnel_as_of_today(make_ctx, history, mode, by):
     assert (now.cohort, now.lost, now.rows) == (today.cohort, today.lost, today.rows)
 
 
-def test_funnel_counts_a_deal_created_straight_into_lost(make_ctx, history):
+def test_funnel_counts_a_deal_created_straight_into_lost(
+    make_ctx: MakeCtx, history: dict[str, int]
+) -> None:
     create(make_ctx, at(3, 3), "Zeta", stage="lost", currency="USD")
     result = report(make_ctx, funnel.build, "reached")
     assert (result.cohort, result.lost) == (6, 2)
     assert [r.deals for r in result.rows] == [6, 5, 5, 4, 3]
 
 
-def test_forecast_overdue_row_is_split_by_category(make_ctx, history):
+def test_forecast_overdue_row_is_split_by_category(
+    make_ctx: MakeCtx, history: dict[str, int]
+) -> None:
     """At Jul 1, D4 (reopened into Prospecting, pipeline, 800, expected Jun 10) is overdue; a
     deal in Negotiation (commit) expected Jun 20 is overdue too; an omitted stage's is left out."""
     create(make_ctx, at(6, 1), "Eta", amount="6000", close="2026-06-20", stage="negotiation",

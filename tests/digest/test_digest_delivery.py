@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine
 
+from tests.conftest import not_none
 from tests.digest.helpers import cron_env, run
 from tests.digest.servers import free_port, http_listener, smtp_server
 
@@ -152,7 +153,7 @@ def test_long_chat_digest_is_split_to_the_service_limit(
     assert r.returncode == 0, r.stderr
     import apprise
 
-    limit = apprise.Apprise.instantiate("json://127.0.0.1/").body_maxlen
+    limit = not_none(apprise.Apprise.instantiate("json://127.0.0.1/")).body_maxlen
     assert len(posts) >= 2 and all(len(p["message"]) <= limit for p in posts)
     assert [p["title"][-5:] for p in posts] == [
         f"({n}/{len(posts)})" for n in range(1, len(posts) + 1)

@@ -25,7 +25,7 @@ def test_add_task_during_an_import_succeeds(tmp_path: Path) -> None:
     subprocess.run([*run, "add", "task", "first"], env=env, check=True, capture_output=True)
     imp = subprocess.Popen([*run, "import", "deals", str(csv_path), "--create-owner"], env=env,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
-    adds = []
+    adds: list[tuple[bool, int, str]] = []
     deadline = time.monotonic() + 300  # a hung import fails the test instead of hanging it
     while (imp.poll() is None or not adds) and time.monotonic() < deadline:
         started_during = imp.poll() is None
