@@ -11,7 +11,9 @@ from pipecli.commands import options as o
 from pipecli.commands._run import session
 
 pipeline_app = typer.Typer(help="Pipelines: list, add, make default.", no_args_is_help=True)
-stage_app = typer.Typer(help="Stages of a pipeline: list, add, edit.", no_args_is_help=True)
+stage_app = typer.Typer(
+    help="Stages of a pipeline: list, add, edit, move, delete.", no_args_is_help=True
+)
 Pipeline = Annotated[str | None, typer.Option("--pipeline", "-p", help="Pipeline (default one).")]
 
 
@@ -101,3 +103,37 @@ def stage_edit(
         )  # fmt: skip
         sname = st.name
     render.line(f"updated stage {sname}")
+
+
+@stage_app.command("delete")
+def stage_delete(
+    stage: Annotated[str, typer.Argument(help="Stage name (an open stage).")],
+    pipeline: Pipeline = None,
+    move_to: Annotated[
+        str | None, typer.Option("--move-to", help="Open stage that takes the stage's deals.")
+    ] = None,
+) -> None:
+    """Delete an open stage; its deals move to `--move-to` first, each with a history row.
+    The deals' history still names the stage; `stage add` of the same name brings it back."""
+    from pipecli.core.services import stage_layout
+
+    with session() as ctx:
+        st, moved = stage_layout.delete_stage(ctx, pipeline, stage, move_to)
+        sname = st.name
+    render.line(f"deleted stage {sname}" + (f"; moved {moved} deals to {move_to}" if moved else ""))
+
+
+@stage_app.command("move")
+def stage_move(
+    stage: Annotated[str, typer.Argument(help="Stage name (an open stage).")],
+    pipeline: Pipeline = None,
+    after: Annotated[str | None, typer.Option("--after", help="Put it after this stage.")] = None,
+    first: Annotated[bool, typer.Option("--first", help="Make it the first stage.")] = False,
+) -> None:
+    """Reorder the open stages: put one after another, or first."""
+    from pipecli.core.services import stage_layout
+
+    with session() as ctx:
+        st = stage_layout.move_stage(ctx, pipeline, stage, after=after, first=first)
+        sname, pos = st.name, st.position
+    render.line(f"moved stage {sname} to position {pos}")

@@ -222,6 +222,12 @@ def move(ctx: Ctx, deal_id: int | str, stage_ref: str, note: str | None = None) 
         raise Conflict(f"deal {deal.id} is already in {stage.name!r}")
     if stage.outcome != "open":  # a move into Won or Lost is a win or a loss, with their rule
         _not_closed(deal, "win" if stage.outcome == "won" else "lose", False)
+    return move_to(ctx, deal, stage, note)
+
+
+def move_to(ctx: Ctx, deal: Deal, stage: Stage, note: str | None = None) -> Deal:
+    """Put `deal` in `stage` of its pipeline now, with the history row of the change (the
+    checks are the caller's: `move` above, `stage_layout.delete_stage`)."""
     from_id = deal.stage_id
     change = _enter(ctx, deal, stage, ctx.now)
     ctx.session.add(deal)

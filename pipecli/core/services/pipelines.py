@@ -180,14 +180,15 @@ def add_stage(ctx: Ctx, spec: NewStage) -> Stage:
         if s.position >= pos:
             s.position += 1
             ctx.session.add(s)
-    stage = Stage(
-        pipeline_id=id_of(pipe),
-        name=name,
-        position=pos,
-        probability=prob,
-        forecast_category=category(spec.category, prob),
-        rot_days=spec.rot_days,
-    )
+    # a deleted stage of that name comes back: history rows still name it (stage_layout)
+    gone = [s for s in stages_of(ctx, id_of(pipe), include_archived=True) if s.archived_at]
+    stage = next((s for s in gone if s.name.lower() == name.lower()), None) or Stage(
+        pipeline_id=id_of(pipe), name=name, position=pos, probability=prob,
+        forecast_category="", rot_days=spec.rot_days,
+    )  # fmt: skip
+    stage.name, stage.position, stage.probability = name, pos, prob
+    stage.forecast_category = category(spec.category, prob)
+    stage.rot_days, stage.archived_at = spec.rot_days, None
     ctx.session.add(stage)
     ctx.session.flush()
     return stage
