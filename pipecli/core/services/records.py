@@ -39,22 +39,12 @@ def model_for(kind: str) -> type[common.Archivable]:
 
 def archive(ctx: Ctx, kind: str, record_id: int | str) -> Any:
     obj = common.get(ctx, model_for(kind), record_id, kind)
-    if obj.archived_at is not None:
-        raise Conflict(f"{kind} {obj.id} is deleted already")
-    obj.archived_at = ctx.now
-    ctx.session.add(obj)
-    ctx.session.flush()
-    return obj
+    return common.set_archived(ctx, obj, f"{kind} {obj.id}", True)
 
 
 def unarchive(ctx: Ctx, kind: str, record_id: int | str) -> Any:
     obj = common.get(ctx, model_for(kind), record_id, kind)
-    if obj.archived_at is None:
-        raise Conflict(f"{kind} {obj.id} is not deleted")
-    obj.archived_at = None
-    ctx.session.add(obj)
-    ctx.session.flush()
-    return obj
+    return common.set_archived(ctx, obj, f"{kind} {obj.id}", False)
 
 
 def _references(ctx: Ctx, kind: str, rid: int) -> list[str]:
