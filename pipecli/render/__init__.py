@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from pipecli.core.io.writers import jsonable
+from pipecli.core.io.writers import as_text
 from pipecli.core.rows import ConversionView, Fields
 from pipecli.render.output import Fmt as Fmt
 from pipecli.render.output import console as console
@@ -29,17 +29,6 @@ from pipecli.render.output import safe as safe
 from pipecli.render.quotes import deal_quotes
 
 Row = Fields  # a typed row (pipecli.core.rows) or a record view, read by field name
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list | tuple):
-        return ";".join(_cell(v) for v in value)
-    out = jsonable(value)
-    return out if isinstance(out, str) else str(out)
 
 
 # --- human tables ----------------------------------------------------------------------------
@@ -164,7 +153,7 @@ COLUMNS: dict[str, list[tuple[str, Any]]] = {
 
 def _text(row: Row, getter: Any) -> str:
     value = getter(row) if callable(getter) else row.get(getter)
-    return safe(_cell(value) if not isinstance(value, str) else value)
+    return safe(as_text(value) if not isinstance(value, str) else value)
 
 
 # Columns printed whole, never wrapped or cut: ids, amounts, percentages, dates and times,

@@ -41,14 +41,24 @@ def _table(title: str | None, spec: Sequence[tuple[str, bool, bool]], cells: lis
     return FitTable(title, cols, drop)
 
 
-def products(rows: Sequence[ProductRow], fmt: Fmt) -> None:
+def _as_data(
+    rows: Sequence[ProductRow | QuoteRow], fmt: Fmt, columns: Sequence[str], what: str
+) -> bool:
+    """`rows` as JSON, CSV, or "no products|quotes" when there are none; False when a table is
+    to be drawn."""
     if fmt is Fmt.json:
         emit_json(list(rows))
     elif fmt is Fmt.csv:
-        emit_csv(rows, ProductRow.flat_names())
+        emit_csv(rows, columns)
     elif not rows:
-        message("no products")
+        message(f"no {what}")
     else:
+        return False
+    return True
+
+
+def products(rows: Sequence[ProductRow], fmt: Fmt) -> None:
+    if not _as_data(rows, fmt, ProductRow.flat_names(), "products"):
         spec = [("SKU", False, False), ("Name", True, False), ("Unit", True, False),
                 ("Price", False, True), ("Tax", False, True), ("Active", False, False)]  # fmt: skip
         cells = [[_safe(r.sku), _safe(r.name), _safe(r.unit),
@@ -85,13 +95,7 @@ QUOTE_SPEC = [
 
 
 def quotes(rows: Sequence[QuoteRow], fmt: Fmt) -> None:
-    if fmt is Fmt.json:
-        emit_json(list(rows))
-    elif fmt is Fmt.csv:
-        emit_csv(rows, QuoteRow.flat_names())
-    elif not rows:
-        message("no quotes")
-    else:
+    if not _as_data(rows, fmt, QuoteRow.flat_names(), "quotes"):
         console().print(_table(None, QUOTE_SPEC, _quote_cells(rows), ["Deal", "Valid until"]))
 
 
