@@ -20,10 +20,13 @@ USER = "sales@cloudsail.example"
 
 
 @pytest.fixture
-def smtp() -> Iterator[tuple[Inbox, int]]:
-    """The shared SMTP server (tests/servers.py): login USER with PASSWORD; nobody@ refused."""
+def smtp(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Inbox, int]]:
+    """The shared SMTP server (tests/servers.py), and pipe configured to send through it: login
+    USER with PASSWORD; nobody@acme.example refused."""
     with smtp_server(user=USER, password=PASSWORD) as (inbox, port):
         inbox.refuse.add("nobody@acme.example")
+        _config(port)
+        monkeypatch.setenv("PIPE_SMTP_PASSWORD", PASSWORD)
         yield inbox, port
 
 
@@ -44,11 +47,9 @@ from = "Sales <sales@cloudsail.example>"
 
 
 def test_send_delivers_the_pdf_and_logs_the_email(
-    pipe: Any, smtp: tuple[Inbox, int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    pipe: Any, smtp: tuple[Inbox, int], tmp_path: Path
 ) -> None:
-    inbox, port = smtp
-    _config(port)
-    monkeypatch.setenv("PIPE_SMTP_PASSWORD", PASSWORD)
+    inbox, _ = smtp
     q = make_quote(pipe)
     rendered = tmp_path / "q.pdf"
     ok(pipe("quote", "render", q["number"], "-o", str(rendered)))
@@ -72,12 +73,8 @@ def test_send_delivers_the_pdf_and_logs_the_email(
     assert [(a["type"], a["subject"]) for a in acts] == [("email", msg["Subject"])]
 
 
-def test_send_defaults_to_the_contacts_address(
-    pipe: Any, smtp: tuple[Inbox, int], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    inbox, port = smtp
-    _config(port)
-    monkeypatch.setenv("PIPE_SMTP_PASSWORD", PASSWORD)
+def test_send_defaults_to_the_contacts_address(pipe: Any, smtp: tuple[Inbox, int]) -> None:
+    inbox, _ = smtp
     q = make_quote(pipe)
     ok(pipe("quote", "send", q["number"]))
     assert inbox.mails[0].rcpt_tos == ["li.wei@acme.example"]
@@ -103,12 +100,8 @@ def test_failed_send_leaves_the_quote_unsent(
     assert data(pipe("show", "quote", q["number"], "--json"))["status"] == "draft"
 
 
-def test_header_injection_and_bad_addresses_are_refused(
-    pipe: Any, smtp: tuple[Inbox, int], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    inbox, port = smtp
-    _config(port)
-    monkeypatch.setenv("PIPE_SMTP_PASSWORD", PASSWORD)
+def test_header_injection_and_bad_addresses_are_refused(pipe: Any, smtp: tuple[Inbox, int]) -> None:
+    inbox, _ = smtp
     q = make_quote(pipe)
     refused(pipe("quote", "send", q["number"], "--to", "a@b.example\nBcc: x@evil.example"), 2,
             "to")  # fmt: skip
@@ -122,12 +115,8 @@ def test_sending_without_smtp_settings_is_refused(pipe: Any) -> None:
     refused(pipe("quote", "send", q["number"], "--to", "li.wei@acme.example"), 2, "smtp")
 
 
-def test_an_accepted_quote_is_not_sent_again(
-    pipe: Any, smtp: tuple[Inbox, int], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    inbox, port = smtp
-    _config(port)
-    monkeypatch.setenv("PIPE_SMTP_PASSWORD", PASSWORD)
+def test_an_accepted_quote_is_not_sent_again(pipe: Any, smtp: tuple[Inbox, int]) -> None:
+    inbox, _ = smtp
     q = make_quote(pipe)
     ok(pipe("quote", "send", q["number"]))
     ok(pipe("quote", "accept", q["number"]))
@@ -135,12 +124,7 @@ def test_an_accepted_quote_is_not_sent_again(
     assert len(inbox.mails) == 1
 
 
-def test_digest_lists_a_sent_quote_before_it_expires(
-    pipe: Any, smtp: tuple[Inbox, int], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    _, port = smtp
-    _config(port)
-    monkeypatch.setenv("PIPE_SMTP_PASSWORD", PASSWORD)
+def test_digest_lists_a_sent_quote_before_it_expires(pipe: Any, smtp: tuple[Inbox, int]) -> None:
     q = make_quote(pipe)  # valid for 30 days from 2026-11-23
     ok(pipe("quote", "send", q["number"]))
     soon = data(pipe("digest", "--days", "30", "--format", "json"))
