@@ -94,7 +94,7 @@ def purge(ctx: Ctx, kind: str, record_id: int | str) -> None:
 
 def detail(ctx: Ctx, kind: str, record_id: int | str) -> RecordView:
     """A record with what hangs off it: history, activities, tasks, deals, contacts."""
-    if kind == "deal":
+    if kind == "deal":  # the quote services load for a deal's view only (start-up, no cycle)
         from pipecli.core.services.quote_views import deal_quotes
 
         view = listing.deal_detail(ctx, record_id)
