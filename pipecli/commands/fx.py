@@ -9,6 +9,7 @@ import typer
 from pipecli import render
 from pipecli.commands._run import session
 from pipecli.commands.report import Csv, Json
+from pipecli.core.io.writers import as_text
 
 fx_app = typer.Typer(help="Exchange rates that reports convert amounts with.", no_args_is_help=True)
 
@@ -50,7 +51,7 @@ def fx_list(as_json: Json = False, as_csv: Csv = False) -> None:
         for r in rows:
             tbl.add_row(
                 *(
-                    render.plain(render.safe(render._cell(r[k])))
+                    render.plain(render.safe(as_text(r[k])))
                     for k in ("base", "quote", "rate", "valid_from")
                 )
             )

@@ -8,8 +8,9 @@ Rows are read as attributes (`row.title`); `row["title"]` and `row.get("title")`
 code that treats rows as records of any kind (writers, tables).
 
 Kinds with a common tail (notes, external_id, tags, timestamps, archived) inherit it from `Tail`;
-`columns` puts those fields after the kind's own. This module imports only the standard library:
-`pipe schema` and the front ends read it without loading the database layer.
+`columns` puts those fields after the kind's own. A field holding rows (a quote's lines and
+taxes) is marked nested: JSON shows it, CSV has no column for it. This module imports only the
+standard library: `pipe schema` and the front ends read it without loading the database layer.
 """
 
 from __future__ import annotations
@@ -72,6 +73,16 @@ class ActivityKind(StrEnum):
     note = "note"
 
 
+class QuoteStatus(StrEnum):
+    """A quote's status; `expired` is computed (sent, past its valid-until day), never stored."""
+
+    draft = "draft"
+    sent = "sent"
+    accepted = "accepted"
+    declined = "declined"
+    expired = "expired"
+
+
 class ForecastCategory(StrEnum):
     pipeline = "pipeline"
     best_case = "best_case"
@@ -90,9 +101,10 @@ class Fields(Protocol):
     def __contains__(self, key: object) -> bool: ...
 
 
-def doc(text: str) -> Any:
-    """A row field and its documentation (shown by `pipe schema`)."""
-    return field(metadata={"doc": text})
+def doc(text: str, nested: bool = False) -> Any:
+    """A row field and its documentation (shown by `pipe schema`); `nested`: it holds a list of
+    rows (a quote's lines), shown in JSON but not a CSV column."""
+    return field(metadata={"doc": text, "nested": nested})
 
 
 @dataclass(frozen=True, eq=False)
@@ -129,6 +141,11 @@ class Row:
     @classmethod
     def names(cls) -> tuple[str, ...]:
         return _names(cls)
+
+    @classmethod
+    def flat_names(cls) -> tuple[str, ...]:
+        """The fields CSV shows: all but the nested lists of rows."""
+        return tuple(f.name for f in columns(cls) if not f.metadata.get("nested"))
 
     def as_dict(self) -> dict[str, Any]:
         """The public fields in order, values as they are (nested rows stay rows)."""
@@ -395,6 +412,114 @@ class UserRow(Row):
     removed_at: datetime | None = doc("when the user was removed (null: active)")
 
 
+@dataclass(frozen=True, eq=False)
+class ProductRow(Row):
+    """A product of the catalogue, as `pipe list products`/`pipe show product` give it."""
+
+    KIND: ClassVar[str] = "product"
+
+    id: int = doc("product id")
+    uuid: str = doc("stable identity across export and import")
+    sku: str = doc("stock-keeping unit, unique ignoring case")
+    name: str = doc("product name")
+    unit: str | None = doc("unit sold: seat, hour, piece...")
+    price: Decimal = doc("list price")
+    currency: str = doc("ISO 4217 code of the price")
+    tax_rate: Decimal = doc("default tax rate, percent")
+    active: bool = doc("offered on new quotes")
+    notes: str | None = doc("free text")
+    created_at: datetime = doc("when it was added (UTC)")
+    updated_at: datetime = doc("when it last changed (UTC)")
+    archived: bool = doc("deleted (archived) products are kept but hidden")
+
+
+@dataclass(frozen=True, eq=False)
+class QuoteLineRow(Row):
+    """A line of a quote, with its share of the totals (`pipe show quote`)."""
+
+    KIND: ClassVar[str] = "quote_line"
+
+    n: int = doc("line number as shown")
+    sku: str | None = doc("product SKU, when from the catalogue")
+    name: str = doc("line text")
+    unit: str | None = doc("unit")
+    qty: Decimal = doc("quantity")
+    unit_price: Decimal = doc("price per unit")
+    tax_rate: Decimal = doc("tax rate, percent")
+    discount_percent: Decimal | None = doc("line discount in percent, when given as one")
+    gross: Decimal = doc("round(qty × unit price)")
+    discount: Decimal = doc("line discount amount")
+    net: Decimal = doc("gross − discount")
+    quote_discount: Decimal = doc("this line's share of the quote discount (largest remainder)")
+    taxable: Decimal = doc("net − quote_discount (0 for optional lines)")
+    optional: bool = doc("shown, not counted in any total")
+    product_id: int | None = doc("catalogue product id")
+
+
+@dataclass(frozen=True, eq=False)
+class QuoteTax(Row):
+    """The tax of one rate on a quote."""
+
+    rate: Decimal = doc("tax rate, percent")
+    base: Decimal = doc("what the rate is charged on")
+    tax: Decimal = doc("the tax")
+
+
+@dataclass(frozen=True, eq=False)
+class QuoteRow(Row):
+    """A quote with its totals, as `pipe list quotes`, `pipe export quotes` and a deal's view
+    give it (`QuoteView` adds the lines)."""
+
+    KIND: ClassVar[str] = "quote"
+
+    id: int = doc("quote id")
+    uuid: str = doc("stable identity across export and import")
+    number: str = doc("quote number: prefix, year, 4-digit sequence (-R2... for revisions)")
+    revision: int = doc("1 for the first version, 2 for -R2...")
+    revision_of: str | None = doc("number of the quote this revision was copied from")
+    status: QuoteStatus = doc("draft, sent, accepted, declined or expired (sent, past valid_until)")
+    deal_id: int = doc("the deal it prices")
+    deal: str = doc("deal title")
+    account_id: int | None = doc("bill-to account id")
+    account: str | None = doc("bill-to account name")
+    contact_id: int | None = doc("bill-to contact id")
+    contact: str | None = doc("bill-to contact name")
+    contact_email: str | None = doc("bill-to contact's e-mail")
+    owner: str | None = doc("who made it")
+    currency: str = doc("ISO 4217 code (the deal's)")
+    tax_mode: str = doc("exclusive (tax added) or inclusive (prices hold tax)")
+    valid_until: date | None = doc("last day the offer stands")
+    terms: str | None = doc("payment terms")
+    line_count: int = doc("lines, optional ones included")
+    subtotal: Decimal = doc("sum of the counted lines' nets")
+    discount_percent: Decimal | None = doc("quote discount in percent, when given as one")
+    discount: Decimal = doc("quote discount amount")
+    tax_total: Decimal = doc("sum of the taxes per rate")
+    shipping: Decimal = doc("shipping, untaxed")
+    grand_total: Decimal = doc("subtotal − discount + shipping (+ taxes when exclusive)")
+    decline_reason: str | None = doc("why it was declined")
+    sent_at: datetime | None = doc("when it was last sent (UTC)")
+    accepted_at: datetime | None = doc("when it was accepted (UTC)")
+    declined_at: datetime | None = doc("when it was declined (UTC)")
+    notes: str | None = doc("free text")
+    created_at: datetime = doc("when it was made (UTC)")
+    updated_at: datetime = doc("when it last changed (UTC)")
+    archived: bool = doc("deleted (archived) quotes are kept but hidden")
+
+
+@dataclass(frozen=True, eq=False)
+class QuoteView(QuoteRow):
+    """`pipe show quote`: the quote's row, its lines and its taxes per rate; the documents (PDF,
+    HTML, Markdown, e-mail) are drawn from it, so they show the same figures."""
+
+    lines: list[QuoteLineRow] = doc(
+        "`show quote` only: the lines (pipe schema quote_line)", nested=True
+    )
+    taxes: list[QuoteTax] = doc(
+        "`show quote` only: {rate, base, tax} per tax rate, rates ascending", nested=True
+    )
+
+
 @dataclass(frozen=True)
 class RecordView:
     """`pipe show KIND ID`: the record's row and the lists that hang off it; a section that does
@@ -406,7 +531,7 @@ class RecordView:
     deals: list[DealRow] | None = None
     contacts: list[ContactRow] | None = None
     tasks: list[TaskRow] | None = None
-    quotes: list[dict[str, Any]] | None = None  # a deal's quotes (pipe schema quote)
+    quotes: list[QuoteRow] | None = None  # a deal's
 
     SECTIONS: ClassVar[tuple[str, ...]] = (
         "history",
@@ -453,7 +578,8 @@ class ConversionView:
         return self.as_dict()[key]
 
 
-# kind -> its row class, where `pipe schema`, CSV headers and the front ends find its fields
+# kind -> its row class, where `pipe schema`, CSV headers and the front ends find its fields (a
+# quote's is its `show` view: the list rows are its fields but the nested lines and taxes)
 ROWS: dict[str, type[Row]] = {
     cls.KIND: cls
     for cls in (
@@ -467,9 +593,17 @@ ROWS: dict[str, type[Row]] = {
         PipelineRow,
         StageRow,
         UserRow,
+        ProductRow,
+        QuoteView,
+        QuoteLineRow,
     )
 }
 
 
 def field_names(kind: str) -> list[str]:
     return list(ROWS[kind].names())
+
+
+def csv_names(kind: str) -> list[str]:
+    """The columns of a kind's CSV: its fields but the nested lists (a quote's lines)."""
+    return list(ROWS[kind].flat_names())

@@ -1,5 +1,8 @@
 """CLI output only: rows from the core -> a Rich table for people, JSON or CSV for scripts.
 
+The primitives (format, JSON/CSV emitters, messages, console) are in pipecli.render.output and
+named here too; products and quotes are drawn by pipecli.render.quotes.
+
 JSON: stable field names (pipecli.core.schema), ISO dates, decimals as strings, nulls kept.
 CSV: the same fields as columns; lists joined with ';'. Data goes to stdout, messages to stderr.
 Rich decides on colour itself: none when stdout is not a terminal or NO_COLOR is set.
@@ -7,87 +10,25 @@ Rich decides on colour itself: none when stdout is not a terminal or NO_COLOR is
 
 from __future__ import annotations
 
-import json
-import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
-from pipecli.core.io.writers import jsonable, write
+from pipecli.core.io.writers import as_text
 from pipecli.core.rows import ConversionView, Fields
+from pipecli.render.output import Fmt as Fmt
+from pipecli.render.output import console as console
+from pipecli.render.output import emit_csv as emit_csv
+from pipecli.render.output import emit_json as emit_json
+from pipecli.render.output import error as error
+from pipecli.render.output import fmt_of as fmt_of
+from pipecli.render.output import line as line
+from pipecli.render.output import message as message
+from pipecli.render.output import plain as plain
+from pipecli.render.output import safe as safe
+from pipecli.render.quotes import deal_quotes
 
 Row = Fields  # a typed row (pipecli.core.rows) or a record view, read by field name
-
-
-class Fmt(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-
-
-def fmt_of(as_json: bool, as_csv: bool) -> Fmt:
-    return Fmt.json if as_json else Fmt.csv if as_csv else Fmt.table
-
-
-def emit_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(jsonable(data), ensure_ascii=False, indent=2) + "\n")
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list | tuple):
-        return ";".join(_cell(v) for v in value)
-    out = jsonable(value)
-    return out if isinstance(out, str) else str(out)
-
-
-def emit_csv(rows: Iterable[Row], fields: Sequence[str]) -> None:
-    """CSV as `pipe export` writes it: the same cells, formula-looking ones made inert."""
-    write("csv", rows, fields, sys.stdout)
-
-
-def message(text: str) -> None:
-    """A message for the person at the terminal (stderr, never mixed with data); stored text
-    in it is made inert (pipecli.core.text.printable)."""
-    sys.stderr.write(safe(text, keep_lines=True) + "\n")
-
-
-def error(text: str) -> None:
-    sys.stderr.write(f"pipe: {safe(text, keep_lines=True)}\n")
-
-
-def line(text: str) -> None:
-    """One line of output for a person on stdout, stored text in it made inert."""
-    sys.stdout.write(safe(text) + "\n")
-
-
-def safe(text: str, keep_lines: bool = False) -> str:
-    """`text` for a terminal: control characters and bidi overrides shown, not obeyed."""
-    from pipecli.core.text import printable
-
-    return printable(text, keep_lines=keep_lines)
-
-
-def plain(text: str) -> Any:
-    """`text` (already made inert) as a Rich Text: printed as is, never read as markup."""
-    from rich.text import Text
-
-    return Text(text)
-
-
-def console() -> Any:
-    """Rich console for tables: the terminal's width, or unlimited when output is piped, so
-    that `| cat`, `| less -S` or a log file get whole lines rather than cells wrapped at 80."""
-    import os
-
-    from rich.console import Console
-
-    piped = not sys.stdout.isatty() and "COLUMNS" not in os.environ
-    return Console(highlight=False, soft_wrap=False, width=10_000 if piped else None)
 
 
 # --- human tables ----------------------------------------------------------------------------
@@ -222,7 +163,7 @@ COLUMNS: dict[str, list[tuple[str, Any]]] = {
 
 def _text(row: Row, getter: Any) -> str:
     value = getter(row) if callable(getter) else row.get(getter)
-    return safe(_cell(value) if not isinstance(value, str) else value)
+    return safe(as_text(value) if not isinstance(value, str) else value)
 
 
 # Columns printed whole, never wrapped or cut: ids, amounts, percentages, dates and times,
@@ -318,8 +259,6 @@ def record(kind: str, row: Row, fmt: Fmt) -> None:
             con.print()
             con.print(table(sub, row[key], title=title))
     if row.get("quotes"):
-        from pipecli.render.quotes import deal_quotes
-
         con.print()
         con.print(deal_quotes(row["quotes"]))
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pipecli import render
+from pipecli.core.io.writers import as_text
 from pipecli.render import Fmt
 
 MONEY = {
@@ -81,7 +82,7 @@ def _cell(name: str, value: Any, row: Any, currency: str) -> str:
         return format_amount(value, currency)
     if name == "amount":
         return f"{format_amount(value, row.currency)} {row.currency}"
-    return render._cell(value)
+    return as_text(value)
 
 
 def table(report: Any, row_type: type | None) -> Any:

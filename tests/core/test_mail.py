@@ -11,7 +11,7 @@ import pytest
 from pipecli.core.config import load_settings
 from pipecli.core.errors import Invalid
 from pipecli.core.mail import DeliveryFailed, SmtpSettings, check_addresses, send, smtp_settings
-from tests.digest.servers import free_port, self_signed, smtp_server
+from tests.servers import free_port, self_signed, smtp_server
 
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 SECRET = "s3cret-Pa55"
@@ -36,7 +36,8 @@ def _msg(to: str = "li@example.com") -> EmailMessage:
 def test_sends_both_parts_with_from_date_and_message_id() -> None:
     with smtp_server() as (inbox, port):
         send(_smtp(port), _msg())
-    [(rcpts, got)] = inbox.mails
+    [mail] = inbox.mails
+    rcpts, got = mail.rcpt_tos, mail.message
     assert rcpts == ["li@example.com"]
     assert got["From"] == "Sales <sales@example.com>" and got["Subject"] == "Hello"
     assert got["Date"] and got["Message-ID"]

@@ -16,7 +16,7 @@ from sqlalchemy import create_engine
 
 from tests.conftest import not_none
 from tests.digest.helpers import cron_env, run
-from tests.digest.servers import free_port, http_listener, smtp_server
+from tests.servers import free_port, http_listener, smtp_server
 
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 
@@ -70,7 +70,7 @@ def test_email_has_recipient_subject_and_both_parts_once_a_day(
         forced = _digest(db_url, cfg, "--email", "ann@example.com", "--force", "-q", **env)
         assert (forced.returncode, forced.stdout, forced.stderr) == (0, "", "")
         assert len(inbox.mails) == 2
-    rcpts, msg = inbox.mails[0]
+    rcpts, msg = inbox.mails[0].rcpt_tos, inbox.mails[0].message
     assert rcpts == ["ann@example.com"] and msg["To"] == "ann@example.com"
     assert msg["Subject"] == "Digest for Ann, Mon 2026-11-23: 2 to look at"
     plain, html = msg.get_body(("plain",)), msg.get_body(("html",))
@@ -199,7 +199,7 @@ def test_cron_prints_a_crontab_line_whose_command_runs_as_printed(
         # cron hands the command to /bin/sh with almost no environment
         done = subprocess.run(["/bin/sh", "-c", command], env={}, capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
-        assert len(inbox.mails) == 1 and inbox.mails[0][0] == ["ann@example.com"]
+        assert len(inbox.mails) == 1 and inbox.mails[0].rcpt_tos == ["ann@example.com"]
 
 
 @pytest.mark.parametrize(

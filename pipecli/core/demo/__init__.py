@@ -50,7 +50,7 @@ from pipecli.core import money
 from pipecli.core.demo import names
 from pipecli.core.errors import Conflict, Invalid
 from pipecli.core.models import Account, Activity, Contact, Deal, Lead, Task, new_uuid
-from pipecli.core.services import bulk, common, pipelines
+from pipecli.core.services import bulk, common, inserts, pipelines
 from pipecli.core.services.context import Ctx, ensure_user
 
 OWNERS = ("Ann Lee", "Bo Chen", "Carla Diaz", "Dev Patel", "王芳")
@@ -171,8 +171,8 @@ def generate(
         for deal_id, (rec, who) in zip(ids, chunk, strict=True):
             tasks.extend(_tasks(extra, s, deal_id, rec, who))
             acts.extend(_activities(extra, s, deal_id, rec, who))
-        bulk.executemany(ctx, Task.__table__, tasks)  # type: ignore[attr-defined]
-        bulk.executemany(ctx, Activity.__table__, acts)  # type: ignore[attr-defined]
+        inserts.executemany(ctx, Task.__table__, tasks)  # type: ignore[attr-defined]
+        inserts.executemany(ctx, Activity.__table__, acts)  # type: ignore[attr-defined]
         counts.deals += len(ids)
         counts.tasks += len(tasks)
         counts.activities += len(acts)
@@ -202,7 +202,7 @@ def _write_accounts(ctx: Ctx, s: _Setup, rng: random.Random, deals: int, counts:
             row["name"] = _unique(row["name"], chinese, taken)
             rows.append(row)
             people.append((chinese, short, [_contact(rng, row, chinese) for _ in _n_contacts(rng)]))
-        ids = bulk.insert_returning_ids(ctx, Account.__table__, rows)  # type: ignore[attr-defined]
+        ids = inserts.insert_returning_ids(ctx, Account.__table__, rows)  # type: ignore[attr-defined]
         contact_rows = []
         for acc_id, row, (chinese, short, contacts) in zip(ids, rows, people, strict=True):
             first = len(book.contact_names)
@@ -219,7 +219,7 @@ def _write_accounts(ctx: Ctx, s: _Setup, rng: random.Random, deals: int, counts:
                 contact_rows.append(c)
                 book.contact_names.append(first_name)
         book.contact_ids.extend(
-            bulk.insert_returning_ids(ctx, Contact.__table__, contact_rows)  # type: ignore[attr-defined]
+            inserts.insert_returning_ids(ctx, Contact.__table__, contact_rows)  # type: ignore[attr-defined]
         )
         made += size
         counts.contacts += len(contact_rows)

@@ -66,20 +66,22 @@ def _keep_quote(text: str) -> str:
     return "'" + text if quoted else text
 
 
-def _text(value: Any) -> str:
+def as_text(value: Any) -> str:
+    """`value` as one line of text, as a cell shows it: the `--json` text; null empty, booleans
+    `true`/`false`, lists joined with ';' (CSV cells and the CLI's tables)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list | tuple):
-        return ";".join(_text(v) for v in value)
+        return ";".join(as_text(v) for v in value)
     out = jsonable(value)
     return out if isinstance(out, str) else str(out)
 
 
 def cell(value: Any) -> str:
     """`value` as a CSV cell: the `--json` text, made inert."""
-    return inert(_text(value))
+    return inert(as_text(value))
 
 
 def write(fmt: str, rows: Iterable[Fields], fields: Sequence[str], out: Any) -> int:
@@ -146,6 +148,6 @@ def _xlsx_value(sheet: Any, value: Any) -> Any:
         return value
     from openpyxl.cell import WriteOnlyCell
 
-    out = WriteOnlyCell(sheet, value=_keep_quote(_text(value)))
+    out = WriteOnlyCell(sheet, value=_keep_quote(as_text(value)))
     out.data_type = "s"
     return out

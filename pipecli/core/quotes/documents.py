@@ -19,11 +19,12 @@ from pipecli.core import money
 from pipecli.core.config import Settings
 from pipecli.core.errors import Invalid
 from pipecli.core.quotes import fonts
+from pipecli.core.rows import Fields
 
 FORMATS = ("pdf", "html", "md")
 HERE = Path(__file__).resolve().parent / "templates"
 SYMBOLS = {"CNY": "¥", "JPY": "¥", "USD": "$", "EUR": "€", "GBP": "£", "KRW": "₩", "INR": "₹"}
-Row = dict[str, Any]
+Row = Fields  # the `show quote` view (core.rows.QuoteView), its lines, or a dict of the same
 
 
 COMPANY_KEYS = ("name", "address", "tax_id", "email", "phone", "logo", "font", "font_index")

@@ -25,11 +25,13 @@ from datetime import date, datetime
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from pipecli.core.models import Deal, Stage, StageChange, new_uuid
 from pipecli.core.services.context import Ctx
 from pipecli.core.services.deals import change_kind, stage_probability
+from pipecli.core.services.inserts import executemany as executemany  # named here for imports
+from pipecli.core.services.inserts import insert_returning_ids as insert_returning_ids
 
 BATCH = 2000
 
@@ -131,53 +133,6 @@ def write_deals(
         if progress is not None:
             progress(len(chunk))
     return ids
-
-
-def executemany(ctx: Ctx, table: Any, rows: list[dict[str, Any]]) -> None:
-    """`insert(table)` for many rows (all with the same keys), run as the driver's executemany.
-
-    SQLAlchemy's generic per-row parameter handling costs more than the insert itself at this
-    volume, so the Core statement is compiled once and each row goes through only the bind
-    processors its columns need (UTC times, dates, booleans), in the dialect's parameter style.
-    """
-    if not rows:
-        return
-    conn = ctx.session.connection()
-    keys = list(rows[0])
-    compiled = insert(table).compile(dialect=conn.dialect, column_keys=keys)
-    procs = {
-        k: p
-        for k in keys
-        if (p := table.c[k].type._cached_bind_processor(conn.dialect)) is not None
-    }
-    order = compiled.positiontup
-    if order is not None:  # positional (SQLite's qmark)
-        params: list[Any] = [
-            tuple(procs[k](v) if (v := r[k]) is not None and k in procs else v for k in order)
-            for r in rows
-        ]
-    else:  # named (psycopg's pyformat)
-        params = [
-            {k: procs[k](v) if v is not None and k in procs else v for k, v in r.items()}
-            for r in rows
-        ]
-    conn.exec_driver_sql(compiled.string, params)
-
-
-def insert_returning_ids(ctx: Ctx, table: Any, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert `rows` (each with a fresh `uuid`) by executemany; their new ids, in order.
-
-    The ids are read back by UUID in one query: executemany without RETURNING is the drivers'
-    fast path on both backends (with RETURNING, SQLite's falls back to a statement per row).
-    """
-    if not rows:
-        return []
-    conn = ctx.session.connection()
-    executemany(ctx, table, rows)
-    uuids = [r["uuid"] for r in rows]
-    query = select(table.c.uuid, table.c.id).where(table.c.uuid.in_(uuids))
-    ids = {str(u): int(i) for u, i in conn.execute(query)}
-    return [int(ids[u]) for u in uuids]
 
 
 @dataclass

@@ -44,6 +44,7 @@ class Archivable(Record, Protocol):
 
 
 M = TypeVar("M", bound=Record)
+A = TypeVar("A", bound=Archivable)
 
 KIND_MODELS: dict[str, type[Archivable]] = {
     "lead": Lead,
@@ -239,6 +240,17 @@ def get_live(ctx: Ctx, model: type[M], record_id: int | str, kind: str) -> M:
     obj = get(ctx, model, record_id, kind)
     if getattr(obj, "archived_at", None) is not None:
         raise Conflict(f"{kind} {obj.id} is archived (deleted); `pipe undelete {kind} {obj.id}`")
+    return obj
+
+
+def set_archived(ctx: Ctx, obj: A, label: str, archived: bool) -> A:
+    """Delete (archive) `obj`, or bring it back: the one archive rule of every kind. Conflict when
+    it already is so; `label` names it in that message ("deal 12", "quote Q-2026-0001")."""
+    if (obj.archived_at is not None) == archived:
+        raise Conflict(f"{label} is {'deleted already' if archived else 'not deleted'}")
+    obj.archived_at = ctx.now if archived else None
+    ctx.session.add(obj)
+    ctx.session.flush()
     return obj
 
 

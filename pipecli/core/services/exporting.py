@@ -15,8 +15,8 @@ from sqlmodel import col
 
 from pipecli.core.errors import Invalid
 from pipecli.core.models import Account, Contact, Deal, Lead, Task
-from pipecli.core.rows import Fields
-from pipecli.core.schema import field_names, kind_name
+from pipecli.core.rows import Fields, csv_names
+from pipecli.core.schema import kind_name
 from pipecli.core.services import common, listing
 from pipecli.core.services.context import Ctx
 
@@ -40,7 +40,7 @@ def kind_of(text: str) -> str:
 
 
 def fields(kind: str) -> list[str]:
-    return [f for f in field_names(kind) if f not in ("lines", "taxes")]
+    return csv_names(kind)
 
 
 def rows(ctx: Ctx, kind: str) -> Iterator[Fields]:
@@ -64,7 +64,7 @@ def rows(ctx: Ctx, kind: str) -> Iterator[Fields]:
         ctx.session.expunge_all()
 
 
-def _catalogue_rows(ctx: Ctx, kind: str) -> Iterator[dict[str, Any]]:
+def _catalogue_rows(ctx: Ctx, kind: str) -> Iterator[Fields]:
     """Quotes (with their totals) and products, as `list quotes|products --json` shows them."""
     if kind == "quote":
         from pipecli.core.services import quote_views

@@ -9,11 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import func, update
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from pipecli.core.errors import Conflict, Invalid, NotFound
-from pipecli.core.models import Deal, Pipeline, Stage
+from pipecli.core.models import Deal, Pipeline, Stage, StageChange, new_uuid
+from pipecli.core.services import inserts
 from pipecli.core.services.common import clean, id_of, required
 from pipecli.core.services.context import Ctx
 
@@ -266,12 +268,6 @@ def follow_stage_probability(ctx: Ctx, stage: Stage) -> int:
     """Open deals in `stage` that follow it (no hand-set probability) take its new probability;
     each changed deal gets a history row (change `probability`), as a hand edit would, so that
     reports from history (`--as-of`) agree with today's. Batched: a stage may hold many deals."""
-    from sqlalchemy import select as core_select
-    from sqlalchemy import update
-
-    from pipecli.core.models import StageChange, new_uuid
-    from pipecli.core.services import bulk
-
     d = Deal.__table__.c  # type: ignore[attr-defined]
     which = (
         d.stage_id == stage.id,
@@ -293,7 +289,7 @@ def follow_stage_probability(ctx: Ctx, stage: Stage) -> int:
              "expected_close": r.expected_close, "probability": stage.probability, "note": note}
             for r in batch
         ]  # fmt: skip
-        bulk.executemany(ctx, StageChange.__table__, rows)  # type: ignore[attr-defined]
+        inserts.executemany(ctx, StageChange.__table__, rows)  # type: ignore[attr-defined]
         changed += len(rows)
     ctx.session.exec(
         update(Deal).where(*which).values(probability=stage.probability, updated_at=ctx.now)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from sqlalchemy import func, or_
 from sqlmodel import col, select
@@ -18,6 +17,7 @@ from pipecli.core import money, text
 from pipecli.core.errors import Conflict, Invalid, NotFound
 from pipecli.core.models import Product, QuoteLine
 from pipecli.core.quotes.totals import check_rate
+from pipecli.core.rows import ProductRow
 from pipecli.core.services import common
 from pipecli.core.services.context import Ctx
 
@@ -134,39 +134,29 @@ def delete(ctx: Ctx, ref: str | int, purge: bool = False) -> Product:
                 f"product {p.sku} is on {used} quote line(s); delete (archive) it instead"
             )
         ctx.session.delete(p)
-    else:
-        if p.archived_at is not None:
-            raise Conflict(f"product {p.sku} is deleted already")
-        p.archived_at = ctx.now
-        ctx.session.add(p)
-    ctx.session.flush()
-    return p
+        ctx.session.flush()
+        return p
+    return common.set_archived(ctx, p, f"product {p.sku}", True)
 
 
 def undelete(ctx: Ctx, ref: str | int) -> Product:
     p = get(ctx, ref)
-    if p.archived_at is None:
-        raise Conflict(f"product {p.sku} is not deleted")
-    p.archived_at = None
-    ctx.session.add(p)
-    ctx.session.flush()
-    return p
+    return common.set_archived(ctx, p, f"product {p.sku}", False)
 
 
-def row(p: Product) -> dict[str, Any]:
-    """A product with the field names of `pipe schema product`."""
-    return {
-        "id": p.id, "uuid": p.uuid, "sku": p.sku, "name": p.name, "unit": p.unit,
-        "price": money.from_minor(p.price_minor, p.currency), "currency": p.currency,
-        "tax_rate": Decimal(p.tax_rate), "active": p.active, "notes": p.notes,
-        "created_at": p.created_at, "updated_at": p.updated_at,
-        "archived": p.archived_at is not None,
-    }  # fmt: skip
+def row(p: Product) -> ProductRow:
+    """A product as `pipe list products`/`pipe show product` give it."""
+    return ProductRow(
+        id=common.id_of(p), uuid=p.uuid, sku=p.sku, name=p.name, unit=p.unit,
+        price=money.from_minor(p.price_minor, p.currency), currency=p.currency,
+        tax_rate=Decimal(p.tax_rate), active=p.active, notes=p.notes,
+        created_at=p.created_at, updated_at=p.updated_at, archived=p.archived_at is not None,
+    )  # fmt: skip
 
 
 def list_products(
     ctx: Ctx, *, search: str | None = None, inactive: bool = False, archived: bool = False
-) -> list[dict[str, Any]]:
+) -> list[ProductRow]:
     """Live products by SKU; inactive ones with `inactive`, deleted ones with `archived`."""
     query = select(Product).order_by(col(Product.sku_key))
     if not archived:

@@ -9,22 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from email.message import EmailMessage
-from typing import Any
 
 from pipecli.core import mail, text
 from pipecli.core.errors import Invalid
 from pipecli.core.quotes import documents
+from pipecli.core.rows import QuoteView
 from pipecli.core.services import quote_views, quotes
 from pipecli.core.services.context import Ctx
 
 
 def build(
-    ctx: Ctx, view: dict[str, Any], to: list[str], cc: list[str], message: str | None
+    ctx: Ctx, view: QuoteView, to: list[str], cc: list[str], message: str | None
 ) -> tuple[EmailMessage, bytes]:
     """The e-mail for the quote in `view` and the PDF it carries."""
     pdf = documents.render_pdf(view, ctx.settings, ctx.now)
     seller = documents.company(ctx.settings).get("name")
-    subject = f"Quote {view['number']}" + (f" from {seller}" if seller else "")
+    subject = f"Quote {view.number}" + (f" from {seller}" if seller else "")
     msg = EmailMessage()
     msg["To"] = ", ".join(to)
     if cc:
@@ -32,13 +32,13 @@ def build(
     msg["Subject"] = mail.check_header("subject", subject)
     msg.set_content(documents.email_text(view, ctx.settings, message))
     msg.add_attachment(pdf, maintype="application", subtype="pdf",
-                       filename=f"{view['number']}.pdf")  # fmt: skip
+                       filename=f"{view.number}.pdf")  # fmt: skip
     return msg, pdf
 
 
 def send(
     ctx: Ctx, ref: str | int, to: Sequence[str], cc: Sequence[str] = (), message: str | None = None
-) -> dict[str, Any]:
+) -> QuoteView:
     """Send the quote; returns its view after it was marked sent."""
     q = quotes.find(ctx, ref)
     quotes.check_sendable(ctx, q)
@@ -47,9 +47,11 @@ def send(
         text.check_text("message", message, max_len=text.NOTE_MAX, multiline=True)
     view = quote_views.view(ctx, q.number)
     given = [t for t in to if t.strip()]
-    if not given and not view["contact_email"]:
-        raise Invalid("to", None, "is required: the quote's contact has no e-mail address")
-    rcpt = mail.check_addresses("to", given or [view["contact_email"]])
+    if not given:
+        if not view.contact_email:
+            raise Invalid("to", None, "is required: the quote's contact has no e-mail address")
+        given = [view.contact_email]
+    rcpt = mail.check_addresses("to", given)
     copies = mail.check_addresses("cc", list(cc)) if cc else []
     msg, _ = build(ctx, view, rcpt, copies, message)
     mail.send(smtp, msg)

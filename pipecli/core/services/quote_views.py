@@ -1,6 +1,7 @@
-"""Quotes as rows: the `show quote` view (lines, totals per rate), list rows, export rows and
-the quotes shown on a deal. Field names are those of `pipe schema quote` / `quote_line`; the
-documents (PDF, HTML, Markdown) are drawn from the same view, so they show the same figures.
+"""Quotes as typed rows: the `show quote` view (`QuoteView`: lines, totals per rate), list rows,
+export rows and the quotes shown on a deal (`QuoteRow`). The fields are those of the rows
+(pipecli.core.rows, `pipe schema quote|quote_line`); the documents (PDF, HTML, Markdown) are
+drawn from the same view, so they show the same figures.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select as sa_select  # any number of entities (sqlmodel's stops at 4)
 from sqlalchemy.orm import aliased
@@ -18,11 +19,12 @@ from pipecli.core import dates, money
 from pipecli.core.errors import Invalid
 from pipecli.core.models import Account, Contact, Deal, Quote, QuoteLine, User
 from pipecli.core.quotes.totals import Totals
+from pipecli.core.rows import QuoteLineRow, QuoteRow, QuoteTax, QuoteView
 from pipecli.core.services import common
 from pipecli.core.services.context import Ctx
 from pipecli.core.services.quotes import STATUSES, find, status_of, totals
 
-Row = dict[str, Any]
+Q = TypeVar("Q", bound=QuoteRow)
 
 
 def _query() -> Any:
@@ -47,55 +49,56 @@ def _lines(ctx: Ctx, ids: list[int]) -> dict[int, list[QuoteLine]]:
     return out
 
 
-def _flat(ctx: Ctx, r: Any, t: Totals, n_lines: int) -> Row:
+def _flat(ctx: Ctx, cls: type[Q], r: Any, t: Totals, n_lines: int, **more: Any) -> Q:
+    """The quote in `r` (a `_query()` result) as a `cls` row; `more`: a view's own fields."""
     q: Quote = r[0]
-    return {
-        "id": q.id, "uuid": q.uuid, "number": q.number, "revision": q.revision,
-        "revision_of": r[6], "status": status_of(q, ctx.today), "deal_id": q.deal_id,
-        "deal": r[1], "account_id": q.account_id, "account": r[2], "contact_id": q.contact_id,
-        "contact": r[3], "contact_email": r[4], "owner": r[5], "currency": q.currency,
-        "tax_mode": q.tax_mode, "valid_until": q.valid_until, "terms": q.terms,
-        "line_count": n_lines, "subtotal": t.subtotal,
-        "discount_percent": Decimal(q.discount_percent) if q.discount_percent else None,
-        "discount": t.discount, "tax_total": t.tax_total, "shipping": t.shipping,
-        "grand_total": t.grand_total, "decline_reason": q.decline_reason,
-        "sent_at": q.sent_at, "accepted_at": q.accepted_at, "declined_at": q.declined_at,
-        "notes": q.notes, "created_at": q.created_at, "updated_at": q.updated_at,
-        "archived": q.archived_at is not None,
-    }  # fmt: skip
+    return cls(
+        id=common.id_of(q), uuid=q.uuid, number=q.number, revision=q.revision,
+        revision_of=r[6], status=status_of(q, ctx.today), deal_id=q.deal_id,
+        deal=r[1], account_id=q.account_id, account=r[2], contact_id=q.contact_id,
+        contact=r[3], contact_email=r[4], owner=r[5], currency=q.currency,
+        tax_mode=q.tax_mode, valid_until=q.valid_until, terms=q.terms,
+        line_count=n_lines, subtotal=t.subtotal,
+        discount_percent=Decimal(q.discount_percent) if q.discount_percent else None,
+        discount=t.discount, tax_total=t.tax_total, shipping=t.shipping,
+        grand_total=t.grand_total, decline_reason=q.decline_reason,
+        sent_at=q.sent_at, accepted_at=q.accepted_at, declined_at=q.declined_at,
+        notes=q.notes, created_at=q.created_at, updated_at=q.updated_at,
+        archived=q.archived_at is not None, **more,
+    )  # fmt: skip
 
 
-def _line_rows(q: Quote, lines: list[QuoteLine], t: Totals) -> list[Row]:
+def _line_rows(q: Quote, lines: list[QuoteLine], t: Totals) -> list[QuoteLineRow]:
     cur = q.currency
     return [
-        {
-            "n": ln.position, "sku": ln.sku, "name": ln.name, "unit": ln.unit,
-            "qty": Decimal(ln.qty), "unit_price": money.from_minor(ln.unit_price_minor, cur),
-            "tax_rate": Decimal(ln.tax_rate),
-            "discount_percent": Decimal(ln.discount_percent) if ln.discount_percent else None,
-            "gross": o.gross, "discount": o.discount, "net": o.net, "quote_discount": o.share,
-            "taxable": o.taxable, "optional": ln.optional, "product_id": ln.product_id,
-        }
+        QuoteLineRow(
+            n=ln.position, sku=ln.sku, name=ln.name, unit=ln.unit,
+            qty=Decimal(ln.qty), unit_price=money.from_minor(ln.unit_price_minor, cur),
+            tax_rate=Decimal(ln.tax_rate),
+            discount_percent=Decimal(ln.discount_percent) if ln.discount_percent else None,
+            gross=o.gross, discount=o.discount, net=o.net, quote_discount=o.share,
+            taxable=o.taxable, optional=ln.optional, product_id=ln.product_id,
+        )
         for ln, o in zip(lines, t.lines, strict=True)
     ]  # fmt: skip
 
 
-def view(ctx: Ctx, ref: str | int) -> Row:
+def view(ctx: Ctx, ref: str | int) -> QuoteView:
     """One quote with its lines and totals per tax rate (`pipe show quote`, the documents)."""
     q = find(ctx, ref)
     r = ctx.session.exec(_query().where(Quote.id == q.id)).one()
     lines = _lines(ctx, [common.id_of(q)])[common.id_of(q)]
     t = totals(q, lines)
-    row = _flat(ctx, r, t, len(lines))
-    row["lines"] = _line_rows(q, lines, t)
-    row["taxes"] = [{"rate": x.rate, "base": x.base, "tax": x.tax} for x in t.taxes]
-    return row
+    taxes = [QuoteTax(rate=x.rate, base=x.base, tax=x.tax) for x in t.taxes]
+    return _flat(ctx, QuoteView, r, t, len(lines), lines=_line_rows(q, lines, t), taxes=taxes)
 
 
-def _rows(ctx: Ctx, query: Any) -> list[Row]:
+def _rows(ctx: Ctx, query: Any) -> list[QuoteRow]:
     found = ctx.session.exec(query.order_by(col(Quote.id))).all()
     lines = _lines(ctx, [r[0].id for r in found])
-    return [_flat(ctx, r, totals(r[0], lines[r[0].id]), len(lines[r[0].id])) for r in found]
+    return [
+        _flat(ctx, QuoteRow, r, totals(r[0], lines[r[0].id]), len(lines[r[0].id])) for r in found
+    ]
 
 
 def list_quotes(
@@ -105,7 +108,7 @@ def list_quotes(
     expiring: str | None = None,
     deal: str | None = None,
     archived: bool = False,
-) -> list[Row]:
+) -> list[QuoteRow]:
     """Quotes by id; `status` (draft, sent, accepted, declined, expired, all), `expiring`
     (sent quotes whose valid-until falls between today and that day), a deal's."""
     query = _query()
@@ -129,15 +132,15 @@ def list_quotes(
         query = query.where(col(Quote.valid_until) >= ctx.today, col(Quote.valid_until) <= until)
     rows = _rows(ctx, query)
     if key in ("sent", "expired"):
-        rows = [r for r in rows if r["status"] == key]
+        rows = [r for r in rows if r.status == key]
     return rows
 
 
-def deal_quotes(ctx: Ctx, deal_id: int) -> list[Row]:
+def deal_quotes(ctx: Ctx, deal_id: int) -> list[QuoteRow]:
     return _rows(ctx, _query().where(Quote.deal_id == deal_id))
 
 
-def export_rows(ctx: Ctx, batch: int = 500) -> Iterator[Row]:
+def export_rows(ctx: Ctx, batch: int = 500) -> Iterator[QuoteRow]:
     """Every quote, archived ones too, in id order, fetched `batch` at a time."""
     last = 0
     while True:
@@ -145,4 +148,4 @@ def export_rows(ctx: Ctx, batch: int = 500) -> Iterator[Row]:
         if not rows:
             return
         yield from rows
-        last = rows[-1]["id"]
+        last = rows[-1].id

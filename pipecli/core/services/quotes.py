@@ -29,11 +29,12 @@ from pipecli.core.errors import Conflict, Invalid, NotFound
 from pipecli.core.models import Activity, Contact, Deal, Quote, QuoteLine
 from pipecli.core.quotes import parse
 from pipecli.core.quotes.totals import Discount, LineIn, Totals, compute
+from pipecli.core.rows import QuoteStatus
 from pipecli.core.services import common, deals, products
 from pipecli.core.services.accounts import account_for
 from pipecli.core.services.context import Ctx
 
-STATUSES = ("draft", "sent", "accepted", "declined", "expired")
+STATUSES = tuple(QuoteStatus)
 DEFAULT_PREFIX = "Q-"
 
 
@@ -77,11 +78,11 @@ def find(ctx: Ctx, ref: str | int) -> Quote:
     return found
 
 
-def status_of(q: Quote, today: date) -> str:
+def status_of(q: Quote, today: date) -> QuoteStatus:
     """The status a user sees: `expired` for a sent quote past its valid-until day."""
     if q.status == "sent" and q.valid_until is not None and q.valid_until < today:
-        return "expired"
-    return q.status
+        return QuoteStatus.expired
+    return QuoteStatus(q.status)
 
 
 def lines_of(ctx: Ctx, quote_id: int) -> list[QuoteLine]:
@@ -383,20 +384,11 @@ def delete(ctx: Ctx, ref: str | int, purge: bool = False) -> Quote:
             ctx.session.delete(ln)
         ctx.session.flush()
         ctx.session.delete(q)
-    elif q.archived_at is not None:
-        raise Conflict(f"quote {q.number} is deleted already")
-    else:
-        q.archived_at = ctx.now
-        ctx.session.add(q)
-    ctx.session.flush()
-    return q
+        ctx.session.flush()
+        return q
+    return common.set_archived(ctx, q, f"quote {q.number}", True)
 
 
 def undelete(ctx: Ctx, ref: str | int) -> Quote:
     q = find(ctx, ref)
-    if q.archived_at is None:
-        raise Conflict(f"quote {q.number} is not deleted")
-    q.archived_at = None
-    ctx.session.add(q)
-    ctx.session.flush()
-    return q
+    return common.set_archived(ctx, q, f"quote {q.number}", False)

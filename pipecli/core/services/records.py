@@ -39,22 +39,12 @@ def model_for(kind: str) -> type[common.Archivable]:
 
 def archive(ctx: Ctx, kind: str, record_id: int | str) -> Any:
     obj = common.get(ctx, model_for(kind), record_id, kind)
-    if obj.archived_at is not None:
-        raise Conflict(f"{kind} {obj.id} is deleted already")
-    obj.archived_at = ctx.now
-    ctx.session.add(obj)
-    ctx.session.flush()
-    return obj
+    return common.set_archived(ctx, obj, f"{kind} {obj.id}", True)
 
 
 def unarchive(ctx: Ctx, kind: str, record_id: int | str) -> Any:
     obj = common.get(ctx, model_for(kind), record_id, kind)
-    if obj.archived_at is None:
-        raise Conflict(f"{kind} {obj.id} is not deleted")
-    obj.archived_at = None
-    ctx.session.add(obj)
-    ctx.session.flush()
-    return obj
+    return common.set_archived(ctx, obj, f"{kind} {obj.id}", False)
 
 
 def _references(ctx: Ctx, kind: str, rid: int) -> list[str]:
@@ -104,7 +94,7 @@ def purge(ctx: Ctx, kind: str, record_id: int | str) -> None:
 
 def detail(ctx: Ctx, kind: str, record_id: int | str) -> RecordView:
     """A record with what hangs off it: history, activities, tasks, deals, contacts."""
-    if kind == "deal":
+    if kind == "deal":  # the quote services load for a deal's view only (start-up, no cycle)
         from pipecli.core.services.quote_views import deal_quotes
 
         view = listing.deal_detail(ctx, record_id)

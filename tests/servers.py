@@ -1,4 +1,5 @@
-"""Real servers on loopback for delivery tests: aiosmtpd for SMTP, http.server for webhooks."""
+"""Real servers on loopback for delivery tests (quote send, the digest, core.mail): aiosmtpd for
+SMTP, http.server for webhooks; one harness, so every sender is tested against the same server."""
 
 from __future__ import annotations
 
@@ -20,11 +21,21 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
+@dataclass(frozen=True)
+class Mail:
+    """One mail as the server took it: the envelope and the message, raw and parsed."""
+
+    mail_from: str
+    rcpt_tos: list[str]
+    message: EmailMessage
+    raw: bytes
+
+
 @dataclass
 class Inbox:
-    """What the SMTP server received: (envelope recipients, parsed message) per mail."""
+    """What the SMTP server received, a `Mail` each; addresses in `refuse` get a 550."""
 
-    mails: list[tuple[list[str], EmailMessage]] = field(default_factory=list)
+    mails: list[Mail] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)
 
     async def handle_RCPT(
@@ -36,9 +47,10 @@ class Inbox:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        msg = message_from_bytes(envelope.content, policy=policy.default)
+        raw = bytes(envelope.original_content)
+        msg = message_from_bytes(raw, policy=policy.default)
         assert isinstance(msg, EmailMessage)
-        self.mails.append((list(envelope.rcpt_tos), msg))
+        self.mails.append(Mail(str(envelope.mail_from), list(envelope.rcpt_tos), msg, raw))
         return "250 Message accepted"
 
 
