@@ -113,6 +113,8 @@ def test_remove_reassigns_open_work_and_keeps_closed_deals(pipe: Pipe, snapshot:
     assert "Li Na" in str(wins)
     refused(pipe("add", "task", "New", "--owner", "Li"), 3, "Li Na was removed on")
     refused(pipe("add", "task", "New", "--owner", "Li Na"), 4, "was removed on")
+    refused(pipe("add", "task", "Mine", env={"PIPE_USER": "Li Na"}), 4, "Li Na was removed on")
+    refused(pipe("add", "task", "New", "--owner", "Li Na", "--create-owner"), 4, "was removed")
 
 
 def test_whoami_says_who_and_where_from(pipe: Pipe, tmp_path: Any) -> None:

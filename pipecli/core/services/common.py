@@ -304,12 +304,12 @@ def resolve_owner(ctx: Ctx, owner: str | None, create: bool = False) -> User:
     every record has an owner (`--owner ""` does not clear it)."""
     if owner is not None and not owner.strip():
         raise Invalid("owner", owner, "must not be empty: every record has an owner (or `me`)")
+    found: User | None
     if owner is None or owner.strip().lower() == "me":
-        return ctx.user()
-    name = required(owner, "owner")
-    if create:
-        return ensure_user(ctx, name)
-    found = acting_or_found(ctx, name)
+        found = ctx.user()
+    else:
+        name = required(owner, "owner")
+        found = ensure_user(ctx, name) if create else acting_or_found(ctx, name)
     if found is None:
         raise unknown_owner(ctx.session, name)
     if found.removed_at is not None:
