@@ -98,8 +98,9 @@ STAGED = "title,amount,stage\nFirst,100,Discovery\nSecond,200,Proposal\nThird,30
 
 @pytest.fixture
 def writes(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[bool, str]]]:
-    """Every INSERT, UPDATE or DELETE any engine runs, each with whether the import had taken
-    its write lock (`db.begin_write`) by then."""
+    """Every INSERT, UPDATE or DELETE of the database that any engine runs, each with whether
+    the import had taken its write lock (`db.begin_write`) by then. (The rows an import prepares
+    in its own temporary tables are not the database.)"""
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
 
@@ -114,8 +115,9 @@ def writes(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[bool, str]]]:
         real_begin(session)
 
     def watch(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if statement.lstrip().split(" ", 1)[0].upper() in ("INSERT", "UPDATE", "DELETE"):
-            seen.append((locked[0], statement.split("(", 1)[0].strip()))
+        head = statement.split("(", 1)[0].strip()
+        if head.split(" ", 1)[0].upper() in ("INSERT", "UPDATE", "DELETE") and " temp." not in head:
+            seen.append((locked[0], head))
 
     monkeypatch.setattr(db, "begin_write", begin_write)
     event.listen(Engine, "before_cursor_execute", watch)

@@ -189,7 +189,7 @@ class Refs:
             self.ids.made("user", pid, user.id)
         for kind in ("account", "contact"):
             rows = self.new.get(kind)
-            if rows is None or not rows.rows:
+            if rows is None:
                 continue
             self._found_meanwhile(kind, rows)
             rows.write(self.ctx)
@@ -210,10 +210,12 @@ class Refs:
             return
         by_name = {name: int(rid) for rid, name, _ in reversed(added)}
         by_ext = {ext: int(rid) for rid, _, ext in reversed(added) if ext}
+        found = set()
         for pid, (k, kkey, text) in self.new_keys.items():
             if k == kind and (hit := by_ext.get(text, by_name.get(kkey))) is not None:
                 self.ids.made(kind, pid, hit)
-        rows.drop_known()
+                found.add(pid)
+        rows.drop(found)
 
 
 class Stages:

@@ -214,10 +214,13 @@ class Ids:
 
 
 class Prepared:
-    """Rows of one table made before the write lock is taken: plain tuples of driver-ready
-    values (bind processors applied) in the insert statement's order, so writing them is one
-    executemany per batch. Columns that refer to other records (`REF_TABLES`, and the row's own
-    `id` when given by `ids`) are rewritten when written only if `ids` moved some of them.
+    """Rows of one table made before the write lock is taken, so that writing them is all the
+    write transaction does. Values are driver-ready (bind processors applied), in the insert
+    statement's column order. On SQLite they go, a batch at a time, into a temporary table of
+    the import's connection (the temp database: no lock on the main one, no Python objects kept),
+    and the write is one `INSERT INTO table SELECT ... FROM temp`; elsewhere they are kept as
+    tuples and written by executemany. Columns that refer to other records (`REF_TABLES`, and the
+    row's own `id` when given by `ids`) are rewritten as written only if `ids` moved some.
 
     UUIDs come from `uuid()`: one random 64-bit prefix per table and import, then a counter,
     in UUID version 4 layout. They are unique like uuid4's, far cheaper to make, and each import's
@@ -239,16 +242,30 @@ class Prepared:
         self.id_at = self.order.index("id") if "id" in self.order else None
         self.rows: list[tuple[Any, ...]] = []
         self.written = 0
+        self.first_id: int | None = None
         self._prefix = (uuid_mod.uuid4().int >> 64) << 64
         self._count = 0
         self._uuid = uuid_mod.UUID
+        self.staged: str | None = None  # the temporary table holding the rows (SQLite)
+        if conn.dialect.name == "sqlite" and not self.named:
+            self.staged = f"pipe_import_{table.name}_{uuid_mod.uuid4().hex[:8]}"
+            self._raw: Any = conn.connection.driver_connection
+            cols = ", ".join(self.order)
+            conn.exec_driver_sql(
+                f"CREATE TEMP TABLE {self.staged} AS SELECT {cols} FROM main.{table.name} WHERE 0"
+            )
+            marks = ", ".join("?" * len(self.order))
+            self._stage_sql = f"INSERT INTO temp.{self.staged} ({cols}) VALUES ({marks})"
 
     def uuid(self) -> str:
         self._count += 1
         return str(self._uuid(int=self._prefix | self._count, version=4))
 
     def new_id(self) -> int:
-        return self.ids.new(self.ctx, self.table)
+        given = self.ids.new(self.ctx, self.table)
+        if self.first_id is None:
+            self.first_id = given
+        return given
 
     def add(self, row: dict[str, Any]) -> None:
         procs = self.procs
@@ -258,25 +275,35 @@ class Prepared:
                 for i, k in enumerate(self.order)
             )
         )
+        if self.staged is not None and len(self.rows) >= BATCH:
+            self._stage()
 
-    def __len__(self) -> int:
-        return len(self.rows)
+    def _stage(self) -> None:
+        """Move the rows kept so far into the temporary table. Those writes touch only the temp
+        database, so `db.begin_write` is told not to count them as the unit having written."""
+        if not self.rows:
+            return
+        conn = self.ctx.session.connection()
+        conn.exec_driver_sql(self._stage_sql, self.rows)
+        if "pipe_changes_at_begin" in conn.info:
+            conn.info["pipe_changes_at_begin"] += len(self.rows)
+        self.rows = []
 
     def write(self, ctx: Ctx, batch_size: int = BATCH * 10) -> None:
         """Insert the rows (the write lock held): with the ids given, or, when this table got
         rows meanwhile, with new ones (`reserve_ids`); references moved are rewritten."""
-        if not self.rows:
-            return
-        ids, name = self.ids, self.table.name
-        if self.id_at is not None:
-            at = self.id_at
-            given = [r[at] for r in self.rows]
-            fresh = reserve_ids(ctx, self.table, len(given), min(given))
-            if fresh is not None:
-                for g, f in zip(given, fresh, strict=True):
-                    ids.made(name, g, f)
-        moved = [(i, m) for i, t in self.refs.items() if (m := ids.moved.get(t))]
         conn = ctx.session.connection()
+        self._here()
+        if self.staged is not None:
+            self._stage()
+        if self.staged is None and not self.rows:
+            return
+        if self.id_at is not None and self.first_id is not None:
+            self._reserve(ctx)
+        moved = [(i, m) for i, t in self.refs.items() if (m := self.ids.moved.get(t))]
+        if self.staged is not None:
+            self.written += self._insert_staged(conn, moved)
+            return
         for start in range(0, len(self.rows), batch_size):
             chunk: list[Any] = self.rows[start : start + batch_size]
             if moved:
@@ -287,11 +314,75 @@ class Prepared:
         self.written += len(self.rows)
         self.rows = []
 
-    def drop_known(self) -> None:
-        """Leave out the rows whose given id already stands for a record (found meanwhile)."""
-        at, moved = self.id_at, self.ids.moved.get(self.table.name)
-        if at is not None and moved:
-            self.rows = [r for r in self.rows if r[at] not in moved]
+    def _here(self) -> None:
+        """The write pass runs on another connection than the check did (a pool may hand out
+        another one after `db.begin_write`'s commit): take the staged rows back from that one."""
+        conn = self.ctx.session.connection()
+        if self.staged is not None and conn.connection.driver_connection is not self._raw:
+            staged = self._raw.execute(f"SELECT * FROM temp.{self.staged}").fetchall()
+            self.rows = [*staged, *self.rows]
+            self._raw.execute(f"DROP TABLE temp.{self.staged}")
+            self.staged = None
+
+    def _given(self) -> list[int]:
+        at = self.id_at
+        assert at is not None
+        if self.staged is not None:
+            conn = self.ctx.session.connection()
+            query = f"SELECT {self.order[at]} FROM temp.{self.staged}"
+            return [int(i) for (i,) in conn.exec_driver_sql(query)]
+        return [r[at] for r in self.rows]
+
+    def _reserve(self, ctx: Ctx) -> None:
+        assert self.first_id is not None
+        conn = ctx.session.connection()
+        if conn.dialect.name != "postgresql":
+            top = int(conn.execute(select(func.max(self.table.c.id))).scalar() or 0)
+            if top < self.first_id:
+                return  # the ids given are free: the common case, nothing to rewrite
+        given = self._given()
+        fresh = reserve_ids(ctx, self.table, len(given), self.first_id)
+        for g, f in zip(given, fresh or given, strict=True):
+            self.ids.made(self.table.name, g, f)
+
+    def _insert_staged(self, conn: Any, moved: list[tuple[int, dict[int, int]]]) -> int:
+        """INSERT .. SELECT from the temporary table; moved references through a mapping table
+        each (rare: only when another writer added rows of that kind meanwhile)."""
+        assert self.staged is not None
+        exprs = [f"s.{c}" for c in self.order]
+        maps = []
+        for i, m in moved:
+            tname = f"{self.staged}_map{i}"
+            conn.exec_driver_sql(
+                f"CREATE TEMP TABLE {tname} (given INTEGER PRIMARY KEY, real INTEGER)"
+            )
+            conn.exec_driver_sql(f"INSERT INTO temp.{tname} VALUES (?, ?)", list(m.items()))
+            col = self.order[i]
+            exprs[i] = f"coalesce((SELECT real FROM temp.{tname} WHERE given = s.{col}), s.{col})"
+            maps.append(tname)
+        cols = ", ".join(self.order)
+        result = conn.exec_driver_sql(
+            f"INSERT INTO main.{self.table.name} ({cols}) "
+            f"SELECT {', '.join(exprs)} FROM temp.{self.staged} AS s ORDER BY s.rowid"
+        )
+        for tname in [*maps, self.staged]:
+            conn.exec_driver_sql(f"DROP TABLE temp.{tname}")
+        self.staged = None
+        return int(result.rowcount)
+
+    def drop(self, given: set[int]) -> None:
+        """Leave out the rows given these ids (they stand for records found meanwhile)."""
+        at = self.id_at
+        if at is None or not given:
+            return
+        self._here()
+        self.rows = [r for r in self.rows if r[at] not in given]
+        if self.staged is not None:
+            conn = self.ctx.session.connection()
+            col = self.order[at]
+            conn.exec_driver_sql(
+                f"DELETE FROM temp.{self.staged} WHERE {col} = ?", [(g,) for g in given]
+            )
 
 
 def _rewrite(row: tuple[Any, ...], moved: list[tuple[int, dict[int, int]]]) -> tuple[Any, ...]:
