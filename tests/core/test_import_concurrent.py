@@ -100,7 +100,7 @@ def test_records_added_meanwhile_are_used_not_duplicated(
         q = ctx.session.connection().execute
         accounts = q(text("SELECT name, id FROM account ORDER BY id")).all()
         assert [a[0] for a in accounts] == ["ACME", "Beta"]
-        users = q(text("SELECT id FROM user WHERE lower(name) = 'rep new'")).all()
+        users = q(text("SELECT id FROM \"user\" WHERE lower(name) = 'rep new'")).all()
         assert len(users) == 1
         deals = {
             r.title: r
