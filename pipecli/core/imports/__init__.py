@@ -8,12 +8,13 @@ Why this shape:
   into the column values it will be written as (`writer.Writer.prepare`: nothing written, so the
   database is not locked while the file is read and other users' commands go on; stages, owners
   and accounts still to be made are given ids, `bulk.Ids`). Only then does the writing pass take the
-  write lock (`db.begin_write`) and write everything inside the caller's single transaction by
-  executemany of the prepared tuples (`Writer.write`), which holds the lock briefly (about a
-  second per 100,000 deals). Once a row is refused, nothing is written; checking goes on to the
-  end so every bad row is reported, and the refusal rolls the transaction back. A quick first
-  read only settles day/month order when the file has date columns. Memory grows with the new
-  rows (a tuple of column values each, a few hundred bytes), not with the file.
+  write lock (`db.begin_write`) and write everything inside the caller's single transaction
+  (`Writer.write`: on SQLite one INSERT .. SELECT per table from the temporary tables the rows
+  were prepared in, elsewhere executemany of the prepared tuples), which holds the lock for a
+  few seconds per 100,000 deals. Once a row is refused, nothing is written; checking goes on to
+  the end so every bad row is reported, and the refusal rolls the transaction back. A quick first
+  read only settles day/month order when the file has date columns. Memory holds the match keys
+  of the new rows (and, off SQLite, their prepared values), not the file.
 - `PIPE_IMPORT_TIMINGS=1` prints to stderr how long the check took and how long the write
   transaction held the lock (from taking it to the commit or rollback).
 - Deals go through `services.bulk`, which applies the probability and history rules of

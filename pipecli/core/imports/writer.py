@@ -7,7 +7,7 @@ driver-ready column values (`bulk.Prepared`): new deals with their history rows 
 `services.bulk` (those of `pipe add deal`), other kinds with their defaults. `write` (the write
 lock held) adds the stages, owners, accounts and contacts the file needs, checks with one query
 per table that nobody added a matching record meanwhile, applies the updates, and inserts the
-prepared rows by executemany in large batches.
+prepared rows in bulk (`bulk.Prepared.write`).
 
 A matched deal is changed through `deals.edit` / `deals.move`, so its history records the change
 like a hand edit; other matched records get only the fields that differ.

@@ -189,19 +189,15 @@ class Ids:
 
     def __init__(self) -> None:
         self.last: dict[str, int] = {}
-        self.first: dict[str, int] = {}
         self.moved: dict[str, dict[int, int]] = {}
 
     def new(self, ctx: Ctx, table: Any) -> int:
         name = table.name
         if name not in self.last:
             top = ctx.session.connection().execute(select(func.max(table.c.id))).scalar()
-            self.last[name] = self.first[name] = int(top or 0)
+            self.last[name] = int(top or 0)
         self.last[name] += 1
         return self.last[name]
-
-    def given(self, table: str, value: Any) -> bool:
-        return type(value) is int and self.first.get(table, value) < value
 
     def made(self, table: str, given: int, real: int) -> None:
         """Record `real` as the id of the record given `given` (when they differ)."""
