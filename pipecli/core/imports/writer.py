@@ -130,10 +130,9 @@ class Writer:
         )
         for row in added:
             email = getattr(row, "email", None)
-            keys = {
-                ("external_id", str(row.external_id)),
-                (self.name_col, key(getattr(row, self.name_col))),
-            }
+            keys = {(self.name_col, key(getattr(row, self.name_col)))}
+            if row.external_id is not None:
+                keys.add(("external_id", str(row.external_id)))
             if email:
                 keys.add(("email", email.lower()))
             mkey = next(iter(keys & self.seen), None)
