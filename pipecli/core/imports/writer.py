@@ -45,13 +45,18 @@ _REFS = ("account", "contact", "owner", "deal", "lead")
 Batch = list[tuple[int, dict[str, Any]]]
 
 
+def _seen(mkey: tuple[str, str]) -> str:
+    """A match key as one string (a million of them take half the memory of tuples)."""
+    return f"{mkey[0]}\x00{mkey[1]}"
+
+
 class Writer:
     def __init__(self, ctx: Ctx, opts: Options, refs: Refs, stages: Stages, result: Result):
         self.ctx, self.opts, self.refs, self.stages, self.result = ctx, opts, refs, stages, result
         self.kind = opts.kind
         self.model = MODELS[opts.kind]
         self.name_col = "title" if opts.kind in ("deal", "task") else "name"
-        self.seen: set[tuple[str, str]] = set()  # match keys of the new rows
+        self.seen: set[str] = set()  # match keys of the new rows (`_seen`: one string each)
         self.updates: list[tuple[int, int, dict[str, Any], dict[str, str]]] = []
         self.top = int(
             ctx.session.connection().execute(select(func.max(self.model.__table__.c.id))).scalar()
@@ -77,10 +82,10 @@ class Writer:
             if isinstance(vals.get("stage"), str):
                 continue  # an unknown stage: the import is refused at the end, naming them all
             try:
-                if rid is None and (mkey is None or mkey not in self.seen):
+                if rid is None and (mkey is None or _seen(mkey) not in self.seen):
                     self._add(self._resolve(vals))
                     if mkey:
-                        self.seen.add(mkey)
+                        self.seen.add(_seen(mkey))
                 elif rid is None or self.opts.on_conflict == "skip":
                     counts.skipped += 1
                 elif self.opts.on_conflict == "fail":
@@ -135,7 +140,7 @@ class Writer:
                 keys.add(("external_id", str(row.external_id)))
             if email:
                 keys.add(("email", email.lower()))
-            mkey = next(iter(keys & self.seen), None)
+            mkey = next((k for k in keys if _seen(k) in self.seen), None)
             if mkey is not None:
                 raise Conflict(
                     f"{self.kind} {row.id} ({mkey[1]!r}) was added by someone else while this "
