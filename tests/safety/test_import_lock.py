@@ -9,7 +9,11 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 ROWS = 6000
 
@@ -87,3 +91,72 @@ def test_a_refused_import_stuck_on_its_stderr_holds_no_lock(tmp_path: Path) -> N
     _, err = imp.communicate(timeout=60)
     assert r.returncode == 0, r.stderr
     assert imp.returncode == 3 and err.count("not found") > 2000
+
+
+STAGED = "title,amount,stage\nFirst,100,Discovery\nSecond,200,Proposal\nThird,300,Discovery\n"
+
+
+@pytest.fixture
+def writes(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[bool, str]]]:
+    """Every INSERT, UPDATE or DELETE of the database that any engine runs, each with whether
+    the import had taken its write lock (`db.begin_write`) by then. (The rows an import prepares
+    in its own temporary tables are not the database.)"""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    from pipecli.core import db
+
+    seen: list[tuple[bool, str]] = []
+    locked = [False]
+    real_begin = db.begin_write
+
+    def begin_write(session: Any) -> None:
+        locked[0] = True
+        real_begin(session)
+
+    def watch(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        head = statement.split("(", 1)[0].strip()
+        if head.split(" ", 1)[0].upper() in ("INSERT", "UPDATE", "DELETE") and " temp." not in head:
+            seen.append((locked[0], head))
+
+    monkeypatch.setattr(db, "begin_write", begin_write)
+    event.listen(Engine, "before_cursor_execute", watch)
+    yield seen
+    event.remove(Engine, "before_cursor_execute", watch)
+
+
+def test_create_stages_checks_without_writing(
+    pipe: Any, snapshot: Any, writes: list[tuple[bool, str]], tmp_path: Path
+) -> None:
+    """With --create-stages, a file with a bad row writes nothing at all (not even its new
+    stages, not even for a while): the database's rows are unchanged and no statement wrote."""
+    assert pipe("add", "task", "first").exit_code == 0
+    path = tmp_path / "deals.csv"
+    path.write_text(STAGED + "Fourth,not money,Discovery\n", encoding="utf-8")
+    before = snapshot()
+    writes.clear()
+    r = pipe("import", "deals", str(path), "--create-stages")
+    assert r.exit_code == 2 and "line 5" in r.stderr, r.stderr
+    assert writes == []
+    assert snapshot() == before
+
+
+def test_create_stages_adds_them_in_the_write(
+    pipe: Any, writes: list[tuple[bool, str]], tmp_path: Path
+) -> None:
+    """The same file without its bad row: the stage is added, once, inside the write unit
+    (after every check passed), and the deals are in it."""
+    path = tmp_path / "deals.csv"
+    path.write_text(STAGED, encoding="utf-8")
+    assert pipe("add", "task", "first").exit_code == 0
+    writes.clear()
+    r = pipe("import", "deals", str(path), "--create-stages", "--json")
+    assert r.exit_code == 0, r.stderr
+    assert writes and all(locked for locked, _ in writes), writes
+    stages = pipe("stage", "list", "--json").json
+    names = [s["name"] for s in stages]
+    assert names.count("Discovery") == 1
+    deals = pipe("list", "deals", "--json").json
+    assert sorted((d["title"], d["stage"]) for d in deals) == [
+        ("First", "Discovery"), ("Second", "Proposal"), ("Third", "Discovery"),
+    ]  # fmt: skip

@@ -4,14 +4,19 @@ Why this shape:
 - Nothing is kept unless every row is valid (or `skip_invalid`: valid rows are written and the
   others saved beside the input as `<input>.rejects.csv`); each bad row is reported with its file
   line, column and reason, references that do not resolve included.
-- Check first, then write: every row is parsed and validated (nothing written, so the database
-  is not locked while the file is read and other users' commands go on), the checked values are
-  kept in memory, and only then does the writing pass take the write lock (`db.begin_write`) and
-  write them in batches inside the caller's single transaction, which holds the lock briefly.
-  Once a row is refused, nothing is written; checking goes on to the end so every bad row is
-  reported, and the refusal rolls the transaction back. A quick first read only settles
-  day/month order when the file has date columns. Memory grows with the checked rows (about a
-  kilobyte each), not with the file.
+- Check first, then write: every row is parsed, validated, matched to stored records and turned
+  into the column values it will be written as (`writer.Writer.prepare`: nothing written, so the
+  database is not locked while the file is read and other users' commands go on; stages, owners
+  and accounts still to be made are given ids, `bulk.Ids`). Only then does the writing pass take the
+  write lock (`db.begin_write`) and write everything inside the caller's single transaction
+  (`Writer.write`: on SQLite one INSERT .. SELECT per table from the temporary tables the rows
+  were prepared in, elsewhere executemany of the prepared tuples), which holds the lock for a
+  few seconds per 100,000 deals. Once a row is refused, nothing is written; checking goes on to
+  the end so every bad row is reported, and the refusal rolls the transaction back. A quick first
+  read only settles day/month order when the file has date columns. Memory holds the match keys
+  of the new rows (and, off SQLite, their prepared values), not the file.
+- `PIPE_IMPORT_TIMINGS=1` prints to stderr how long the check took and how long the write
+  transaction held the lock (from taking it to the commit or rollback).
 - Deals go through `services.bulk`, which applies the probability and history rules of
   `pipe add deal`.
 - Re-running an import changes nothing: rows match existing records on their external id (the
@@ -23,6 +28,9 @@ Why this shape:
 from __future__ import annotations
 
 import csv
+import os
+import sys
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,11 +41,13 @@ from pipecli.core.errors import EXIT_INVALID, Invalid, PipeError
 from pipecli.core.imports import fields
 from pipecli.core.imports import writer as import_write
 from pipecli.core.imports.refs import Refs, Stages
+from pipecli.core.services.bulk import Ids
 from pipecli.core.services.context import Ctx
 
 MATCHES = ("email", "name", "id")
 ON_CONFLICT = ("update", "skip", "fail")
 BATCH = 2000
+CACHE_KIB = 131072  # SQLite page cache of the writing pass (pages are kept as they are read)
 Progress = Callable[[str, int, int | None], None]  # (phase, rows done in this call, total)
 
 
@@ -145,26 +155,24 @@ def import_source(
     """Import every row of `source` as records of `opts.kind` (see the module docstring)."""
     check_options(opts)
     mapping = opts.mapping or fields.parse_map(opts.map, opts.kind, source.headers)
-    stages = Stages(ctx, opts.pipeline, parse_stage_map(opts.stage_map), opts.create_stages)
+    ids = Ids()  # ids given to what is made only once the write lock is held
+    stages = Stages(ctx, opts.pipeline, parse_stage_map(opts.stage_map), opts.create_stages, ids)
     parser = fields.Parser(
         opts.kind, ctx.today, ctx.settings.currency, _dayfirst(source, mapping, opts), stages
     )
     result = Result(source.path.name, opts.kind, dry_run=opts.dry_run)
-    run = _Run(
-        opts,
-        mapping,
-        result,
-        import_write.Writer(ctx, opts, Refs(ctx, opts.create_owners), stages, result),
-    )
+    refs = Refs(ctx, opts.create_owners, ids)
+    run = _Run(opts, mapping, result, import_write.Writer(ctx, opts, refs, stages, result))
     rejects = _Rejects(source) if opts.skip_invalid and not opts.dry_run else None
     if rejects is not None:  # written for the user: never onto the database or the config
         from pipecli.core.outfiles import check_target
 
         check_target(rejects.path, ctx.settings, "rejects file")
-    # Checking pass: every row parsed and validated, nothing written, so the database's write
-    # lock is not held while the file is read (other users' commands go on meanwhile). Then the
-    # writing pass takes the lock (db.begin_write) and writes the checked rows in batches.
-    batches: list[list[tuple[int, dict[str, Any], dict[str, str]]]] = [[]]
+    # Checking pass: every row parsed, validated, matched and prepared, nothing written, so the
+    # database's write lock is not held while the file is read (other users' commands go on
+    # meanwhile). Then the writing pass takes the lock (db.begin_write) and writes it all.
+    started = time.perf_counter()
+    batch: list[tuple[int, dict[str, Any], dict[str, str]]] = []
     keep_raw = rejects is not None
     for line, row in source.rows():
         result.rows += 1
@@ -175,16 +183,23 @@ def import_source(
             continue
         if result.errors and not opts.skip_invalid:
             continue  # nothing will be written: keep checking, keep nothing
-        batches[-1].append((line, parsed, row if keep_raw else {}))
-        if len(batches[-1]) >= BATCH:
-            batches.append([])
+        batch.append((line, parsed, row if keep_raw else {}))
+        if len(batch) >= BATCH:
+            run.prepare(batch, rejects, progress)
+            batch = []
+    run.prepare(batch, rejects, progress)
+    del batch
     if not (result.errors and not opts.skip_invalid) and not stages.unknown:
         from pipecli.core.db import begin_write
 
+        checked = time.perf_counter() - started
         begin_write(ctx.session)
-        for batch in batches:
-            run.write(batch, rejects, progress)
-    del batches
+        if os.environ.get("PIPE_IMPORT_TIMINGS"):
+            _report_lock_hold(ctx, opts.kind, checked)
+        conn = ctx.session.connection()
+        if conn.dialect.name == "sqlite":  # index pages stay in memory while the rows go in
+            conn.exec_driver_sql(f"PRAGMA cache_size=-{CACHE_KIB}")
+        run.write(rejects)
     if rejects:
         result.rejects = rejects.close()
     if stages.unknown:
@@ -220,19 +235,42 @@ class _Run:
         if rejects:
             rejects.add(line, row, str(self.result.errors[-1]))
 
-    def write(
+    def prepare(
         self,
         batch: list[tuple[int, dict[str, Any], dict[str, str]]],
         rejects: Any,
         progress: Progress | None,
     ) -> None:
-        if self.result.errors and not self.opts.skip_invalid:
+        if not batch or (self.result.errors and not self.opts.skip_invalid):
             return
         rows = {line: row for line, _, row in batch}
-        for line, err in self.writer.write([(line, vals) for line, vals, _ in batch]):
+        for line, err in self.writer.prepare([(line, vals) for line, vals, _ in batch], rows):
             self.reject(line, rows[line], err, rejects)
         if progress:
             progress("import", len(batch), None)
+
+    def write(self, rejects: Any) -> None:
+        for line, row, err in self.writer.write():
+            self.reject(line, row, err, rejects)
+
+
+def _report_lock_hold(ctx: Ctx, kind: str, checked: float) -> None:
+    """On stderr once the unit ends: the check's time and how long the lock was held."""
+    from sqlalchemy import event
+
+    taken = time.perf_counter()
+    done = False
+
+    def report(_session: Any) -> None:
+        nonlocal done
+        if not done:
+            done = True
+            held = time.perf_counter() - taken
+            print(f"import {kind}s: check {checked:.2f} s, write lock held {held:.2f} s",
+                  file=sys.stderr)  # fmt: skip
+
+    event.listen(ctx.session, "after_commit", report)
+    event.listen(ctx.session, "after_rollback", report)
 
 
 def _fields_of(row: dict[str, str], mapping: dict[str, str]) -> dict[str, str]:

@@ -6,6 +6,13 @@ Accounts and contacts that are not found are created once and counted; owners on
 `create_owners` (`--create-owner`: otherwise an unknown owner is refused, naming the closest
 users, so a typo does not become a teammate); deals and leads must exist. Answers are cached,
 so a name repeated on a million rows costs one query.
+
+Looking up writes nothing: a record still to be made (an account, a contact, an owner, a stage
+added by `--create-stages`, the acting user on first use) is given an id (`bulk.Ids`) that the
+importer's rows carry; `Refs.write` and `Stages.write`, run once the write lock is held, make
+them (with that id, or another one recorded in `Ids.moved`). Accounts and contacts that
+another writer added meanwhile under the same name are found again then (one query per kind for
+the rows added since the check began) and used instead of a duplicate.
 """
 
 from __future__ import annotations
@@ -14,13 +21,14 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from pipecli.core.errors import Invalid, NotFound
 from pipecli.core.imports.fields import LOST_WORDS, WON_WORDS, norm
-from pipecli.core.models import Account, Contact, Deal, Lead, Stage, new_uuid
+from pipecli.core.models import Account, Contact, Deal, Lead, Stage, User
 from pipecli.core.services import pipelines
-from pipecli.core.services.context import Ctx, acting_or_found, ensure_user, unknown_owner
+from pipecli.core.services.bulk import Ids, Prepared
+from pipecli.core.services.context import Ctx, ensure_user, find_user, unknown_owner
 
 MODELS: dict[str, Any] = {"account": Account, "contact": Contact, "deal": Deal, "lead": Lead}
 
@@ -32,11 +40,16 @@ def key(text: str) -> str:
 class Refs:
     """Cached lookups of referenced records; `created` counts records made along the way."""
 
-    def __init__(self, ctx: Ctx, create_owners: bool = False) -> None:
+    def __init__(self, ctx: Ctx, create_owners: bool = False, ids: Ids | None = None) -> None:
         self.ctx = ctx
         self.create_owners = create_owners
+        self.ids = ids or Ids()
         self.cache: dict[tuple[str, str], int | None] = {}
         self.created: Counter[str] = Counter()
+        self.new: dict[str, Prepared] = {}  # kind -> the records to make
+        self.new_keys: dict[int, tuple[str, str, str]] = {}  # id given -> kind, key, text
+        self.new_owners: dict[int, str | None] = {}  # id given -> name (None: you)
+        self.top: dict[str, int] = {}  # kind -> the largest id when first looked at
 
     def find(self, kind: str, text: str) -> int | None:
         k = (kind, key(text))
@@ -44,7 +57,14 @@ class Refs:
             self.cache[k] = self._lookup(kind, text.strip())
         return self.cache[k]
 
+    def _mark(self, kind: str) -> None:
+        if kind not in self.top:
+            t = MODELS[kind].__table__
+            top = self.ctx.session.connection().execute(select(func.max(t.c.id))).scalar()
+            self.top[kind] = int(top or 0)
+
     def _lookup(self, kind: str, text: str) -> int | None:
+        self._mark(kind)
         model = MODELS[kind]
         conn = self.ctx.session.connection()
         t = model.__table__
@@ -65,10 +85,11 @@ class Refs:
 
     def prefetch(self, kind: str, texts: Iterable[str], *, create: bool = False) -> None:
         """Look up many references at once (a few queries per batch instead of per row);
-        with `create`, accounts not found are made in one executemany."""
+        with `create`, accounts not found are to be made (by `write`)."""
         todo = {key(t): t.strip() for t in texts if (kind, key(t)) not in self.cache}
         if not todo:
             return
+        self._mark(kind)
         t = MODELS[kind].__table__
         live = t.c.archived_at.is_(None)
         conn = self.ctx.session.connection()
@@ -86,27 +107,13 @@ class Refs:
             )
             for name, rid in conn.execute(query.order_by(t.c.id.desc())):
                 names[name] = rid  # the oldest wins, as in `_lookup`
-        missing = []
         for k, text in todo.items():
             if text in by_ext:
                 self.cache[(kind, k)] = int(by_ext[text])
             elif k in names and not (kind in ("contact", "lead") and "@" in text):
                 self.cache[(kind, k)] = int(names[k])
-            elif kind == "account":
-                missing.append(text)
-        if create and missing:
-            self._create_many(Account, "account", missing)
-
-    def _create_many(self, model: Any, kind: str, names: list[str]) -> None:
-        now = self.ctx.now
-        table = model.__table__
-        rows = [{"uuid": new_uuid(), "name": " ".join(n.split()), "created_at": now,
-                 "updated_at": now} for n in names]  # fmt: skip
-        from pipecli.core.services.bulk import insert_returning_ids
-
-        for name, new_id in zip(names, insert_returning_ids(self.ctx, table, rows), strict=True):
-            self.cache[(kind, key(name))] = int(new_id)
-        self.created[kind] += len(names)
+            elif kind == "account" and create:
+                self._create("account", text)
 
     def need(self, kind: str, text: str) -> int:
         """An existing deal or lead, or NotFound (these are never created from a reference)."""
@@ -118,57 +125,125 @@ class Refs:
     def account(self, text: str, *, create: bool = True) -> int | None:
         found = self.find("account", text)
         if found is None and create:
-            found = self._create(Account, "account", text)
+            found = self._create("account", text)
         return found
 
     def contact(self, text: str, account_id: int | None, *, create: bool = True) -> int | None:
         found = self.find("contact", text)
         if found is None and create and "@" not in text:
-            found = self._create(Contact, "contact", text, account_id=account_id)
+            found = self._create("contact", text, account_id=account_id)
         return found
 
     def owner(self, text: str) -> int:
         k = ("user", key(text))
         if k not in self.cache:
-            if self.create_owners:
-                self.cache[k] = ensure_user(self.ctx, text).id
+            user = find_user(self.ctx.session, text)
+            if user is not None:
+                self.cache[k] = user.id
+            elif k[1] == key(self.ctx.settings.user_name):
+                self.cache[k] = self.me()
+            elif self.create_owners:
+                pid = self.cache[k] = self.ids.new(self.ctx, User.__table__)  # type: ignore[attr-defined]
+                self.new_owners[pid] = " ".join(text.split())
             else:
-                user = acting_or_found(self.ctx, text)
-                self.cache[k] = user.id if user else None
+                self.cache[k] = None
         found = self.cache[k]
         if found is None:
             raise unknown_owner(self.ctx.session, text)
         return found
 
-    def _create(self, model: Any, kind: str, name: str, **extra: Any) -> int:
+    def me(self) -> int:
+        """The acting user's id (given now when they are not stored yet)."""
+        k = ("user", key(self.ctx.settings.user_name))
+        found = self.cache.get(k)
+        if found is None:
+            user = self.ctx._user or find_user(self.ctx.session, self.ctx.settings.user_name)
+            if user is not None and user.id is not None:
+                found = user.id
+            else:
+                found = self.ids.new(self.ctx, User.__table__)  # type: ignore[attr-defined]
+                self.new_owners[found] = None
+            self.cache[k] = found
+        return found
+
+    def _create(self, kind: str, name: str, **extra: Any) -> int:
+        rows = self.new.get(kind)
+        if rows is None:
+            table = MODELS[kind].__table__
+            keys = ["id", "uuid", "name", "created_at", "updated_at", *extra]
+            rows = self.new[kind] = Prepared(self.ctx, table, keys, self.ids)
         now = self.ctx.now
-        row = {"uuid": new_uuid(), "name": " ".join(name.split()), "created_at": now,
-               "updated_at": now, **extra}  # fmt: skip
-        result = self.ctx.session.connection().execute(
-            insert(model.__table__).returning(model.__table__.c.id), [row]
-        )
-        new_id = int(result.scalar_one())
+        new_id = rows.new_id()
+        rows.add({"id": new_id, "uuid": rows.uuid(), "name": " ".join(name.split()),
+                  "created_at": now, "updated_at": now, **extra})  # fmt: skip
         self.cache[(kind, key(name))] = new_id
-        self.created[kind] += 1
+        self.new_keys[new_id] = (kind, key(name), name.strip())
         return new_id
+
+    def write(self) -> None:
+        """Make what the lookups left to make (the write lock held): owners, then accounts, then
+        contacts; a record another writer added meanwhile under the same name is used instead."""
+        for pid, name in self.new_owners.items():
+            user = self.ctx.user() if name is None else ensure_user(self.ctx, name)
+            assert user.id is not None
+            self.ids.made("user", pid, user.id)
+        for kind in ("account", "contact"):
+            rows = self.new.get(kind)
+            if rows is None:
+                continue
+            self._found_meanwhile(kind, rows)
+            rows.write(self.ctx)
+            self.created[kind] += rows.written
+
+    def _found_meanwhile(self, kind: str, rows: Prepared) -> None:
+        t = MODELS[kind].__table__
+        added = (
+            self.ctx.session.connection()
+            .execute(
+                select(t.c.id, func.lower(t.c.name), t.c.external_id)
+                .where(t.c.id > self.top.get(kind, 0), t.c.archived_at.is_(None))
+                .order_by(t.c.id)
+            )
+            .all()
+        )
+        if not added:
+            return
+        by_name = {name: int(rid) for rid, name, _ in reversed(added)}
+        by_ext = {ext: int(rid) for rid, _, ext in reversed(added) if ext}
+        found = set()
+        for pid, (k, kkey, text) in self.new_keys.items():
+            if k == kind and (hit := by_ext.get(text, by_name.get(kkey))) is not None:
+                self.ids.made(kind, pid, hit)
+                found.add(pid)
+        rows.drop(found)
 
 
 class Stages:
     """Stage text from a file -> a stage of the pipeline, through `--stage-map` and won/lost words.
 
-    An unknown name is added as an open stage before won/lost when `create` (probability 10;
-    `pipe stage edit` changes it), else counted in `unknown` and returned as text.
+    An unknown name is to be added as an open stage before won/lost when `create` (probability
+    10; `pipe stage edit` changes it): given an id now (`bulk.Ids`), added by `write` under the
+    write lock. Otherwise it is counted in `unknown` and returned as text.
     """
 
+    NEW_PROBABILITY = 10
+
     def __init__(
-        self, ctx: Ctx, pipeline: str | None, stage_map: dict[str, str], create: bool = False
+        self,
+        ctx: Ctx,
+        pipeline: str | None,
+        stage_map: dict[str, str],
+        create: bool = False,
+        ids: Ids | None = None,
     ) -> None:
         self.ctx = ctx
         self.pipe = pipelines.get_pipeline(ctx, pipeline)
         self.map = {key(k): v for k, v in stage_map.items()}
         self.create = create
+        self.ids = ids or Ids()
         self.unknown: Counter[str] = Counter()
         self.created: list[str] = []
+        self.new: dict[str, int] = {}  # name of a stage to add -> the id given it
         self._seen: dict[str, int | str] = {}  # stage text -> its stage id (or unknown name)
         self._load()
 
@@ -190,18 +265,37 @@ class Stages:
         n = norm(target)
         word = "won" if n in WON_WORDS else "lost" if n in LOST_WORDS else key(target)
         stage = self.by_name.get(word)
-        if stage is None and self.create:
-            spec = pipelines.NewStage(name=target, pipeline=str(self.pipe.id), probability=10)
-            stage = pipelines.add_stage(self.ctx, spec)
-            self.created.append(target)
-            self._load()
         if stage is not None:
             assert stage.id is not None
             return stage.id
+        if self.create:
+            new = next((p for name, p in self.new.items() if key(name) == word), None)
+            if new is None:
+                new = self.new[target] = self.ids.new(self.ctx, Stage.__table__)  # type: ignore[attr-defined]
+            return new
         self.unknown[target] += 1
         return target
 
+    def extra(self) -> dict[int, tuple[str, int]]:
+        """Outcome and probability of the stages still to add, by the id given them."""
+        return dict.fromkeys(self.new.values(), ("open", self.NEW_PROBABILITY))
+
+    def write(self) -> None:
+        """Add the stages the file named (the write lock held), in the order first seen."""
+        for name, pid in self.new.items():
+            spec = pipelines.NewStage(
+                name=name, pipeline=str(self.pipe.id), probability=self.NEW_PROBABILITY
+            )
+            stage = pipelines.add_stage(self.ctx, spec)
+            assert stage.id is not None
+            self.ids.made("stage", pid, stage.id)
+            self.created.append(name)
+        if self.new:
+            self._load()
+
     def outcome(self, stage_id: int) -> str:
+        if stage_id in self.new.values():
+            return "open"
         return next(s.outcome for s in self.stages if s.id == stage_id)
 
     def refusal(self) -> Invalid:

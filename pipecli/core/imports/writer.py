@@ -1,9 +1,16 @@
 """Writing validated import rows: match each to a stored record, then insert or update in batches.
 
-New deals go through `services.bulk` (the probability and history rules of `pipe add deal`);
-new leads, accounts, contacts and tasks through one Core executemany per batch. A matched deal is
-changed through `deals.edit` / `deals.move`, so its history records the change like a hand edit;
-other matched records get only the fields that differ.
+Two steps, so the write lock is held only while writing. `prepare` (the checking pass, nothing
+written) matches each batch of rows to stored records, resolves references (records still to be
+made are given ids, see `refs`), and turns each new row into a compact tuple of
+driver-ready column values (`bulk.Prepared`): new deals with their history rows by the rules of
+`services.bulk` (those of `pipe add deal`), other kinds with their defaults. `write` (the write
+lock held) adds the stages, owners, accounts and contacts the file needs, checks with one query
+per table that nobody added a matching record meanwhile, applies the updates, and inserts the
+prepared rows in bulk (`bulk.Prepared.write`).
+
+A matched deal is changed through `deals.edit` / `deals.move`, so its history records the change
+like a hand edit; other matched records get only the fields that differ.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ from sqlalchemy import func, select
 from pipecli.core.errors import Conflict, PipeError
 from pipecli.core.imports.fields import REQUIRED
 from pipecli.core.imports.refs import Refs, Stages, key
-from pipecli.core.models import Account, Contact, Deal, Lead, StageChange, Task, new_uuid
+from pipecli.core.models import Account, Contact, Deal, Lead, StageChange, Task
 from pipecli.core.services import bulk, common, deals, pipelines
 from pipecli.core.services.context import Ctx
 
@@ -38,45 +45,107 @@ _REFS = ("account", "contact", "owner", "deal", "lead")
 Batch = list[tuple[int, dict[str, Any]]]
 
 
+def _seen(mkey: tuple[str, str]) -> str:
+    """A match key as one string (a million of them take half the memory of tuples)."""
+    return f"{mkey[0]}\x00{mkey[1]}"
+
+
 class Writer:
     def __init__(self, ctx: Ctx, opts: Options, refs: Refs, stages: Stages, result: Result):
         self.ctx, self.opts, self.refs, self.stages, self.result = ctx, opts, refs, stages, result
         self.kind = opts.kind
         self.model = MODELS[opts.kind]
         self.name_col = "title" if opts.kind in ("deal", "task") else "name"
+        self.seen: set[str] = set()  # match keys of the new rows (`_seen`: one string each)
+        self.updates: list[tuple[int, int, dict[str, Any], dict[str, str]]] = []
+        self.top = int(
+            ctx.session.connection().execute(select(func.max(self.model.__table__.c.id))).scalar()
+            or 0
+        )  # rows above it were added after the check began
+        self._first_open: int | None = None
+        self.rows: bulk.Prepared | None = None
+        self.history: bulk.Prepared | None = None
+        self._stage_info: dict[int, Any] | None = None
 
-    def write(self, batch: Batch) -> list[tuple[int, PipeError]]:
-        """Insert or update the rows of `batch`; the rows refused (with why) are returned."""
+    def prepare(
+        self, batch: Batch, raw: dict[int, dict[str, str]] | None = None
+    ) -> list[tuple[int, PipeError]]:
+        """Match and resolve the rows of `batch` and keep what `write` will do with them;
+        nothing is written. The rows refused (with why) are returned."""
         found = self._match(batch)
         create = self.opts.create_refs and self.kind != "task"
         names = [v["account"] for _, v in batch if "account" in v]
         self.refs.prefetch("account", names, create=create)
-        new: list[dict[str, Any]] = []
         refused: list[tuple[int, PipeError]] = []
-        seen: set[tuple[str, str]] = set()
         counts = self.result.count(self.kind)
         for (line, vals), (mkey, rid) in zip(batch, found, strict=True):
             if isinstance(vals.get("stage"), str):
                 continue  # an unknown stage: the import is refused at the end, naming them all
             try:
-                if rid is None and (mkey is None or mkey not in seen):
-                    new.append(self._resolve(vals))
+                if rid is None and (mkey is None or _seen(mkey) not in self.seen):
+                    self._add(self._resolve(vals))
                     if mkey:
-                        seen.add(mkey)
+                        self.seen.add(_seen(mkey))
                 elif rid is None or self.opts.on_conflict == "skip":
                     counts.skipped += 1
                 elif self.opts.on_conflict == "fail":
                     how = mkey[0] if mkey else "id"
                     raise Conflict(f"{self.kind} {rid} exists already (matched by {how})")
-                elif self._update(rid, self._resolve(vals)):
+                else:
+                    self.updates.append((line, rid, self._resolve(vals), (raw or {}).get(line, {})))
+            except PipeError as err:
+                refused.append((line, err))
+        return refused
+
+    def write(self) -> list[tuple[int, dict[str, str], PipeError]]:
+        """Write what `prepare` kept (the write lock held); the updates refused are returned."""
+        self.stages.write()
+        self.refs.write()
+        self._added_meanwhile()
+        counts = self.result.count(self.kind)
+        refused = []
+        real = self.refs.ids.real
+        for line, rid, vals, raw in self.updates:
+            vals = {k: real(bulk.REF_TABLES[k], v) if k in bulk.REF_TABLES else v
+                    for k, v in vals.items()}  # fmt: skip
+            try:
+                if self._update(rid, vals):
                     counts.updated += 1
                 else:
                     counts.skipped += 1
             except PipeError as err:
-                refused.append((line, err))
-        self._insert(new)
-        counts.created += len(new)
+                refused.append((line, raw, err))
+        self.updates = []
+        for rows in (self.rows, self.history):
+            if rows is not None:
+                rows.write(self.ctx)
+        counts.created += self.rows.written if self.rows is not None else 0
         return refused
+
+    def _added_meanwhile(self) -> None:
+        """Refuse the import when another writer added, since the check began, a record one of
+        the new rows matches (it would be a duplicate): one query, the rows added since."""
+        if not self.seen:
+            return
+        t = self.model.__table__
+        added = (
+            self.ctx.session.connection()
+            .execute(select(t).where(t.c.id > self.top, t.c.archived_at.is_(None)))
+            .all()
+        )
+        for row in added:
+            email = getattr(row, "email", None)
+            keys = {(self.name_col, key(getattr(row, self.name_col)))}
+            if row.external_id is not None:
+                keys.add(("external_id", str(row.external_id)))
+            if email:
+                keys.add(("email", email.lower()))
+            mkey = next((k for k in keys if _seen(k) in self.seen), None)
+            if mkey is not None:
+                raise Conflict(
+                    f"{self.kind} {row.id} ({mkey[1]!r}) was added by someone else while this "
+                    "file was being checked; nothing imported: run the import again"
+                )
 
     # --- matching ------------------------------------------------------------------------
 
@@ -126,12 +195,16 @@ class Writer:
         for kind in ("deal", "lead"):
             if kind in vals:
                 out[f"{kind}_id"] = self.refs.need(kind, vals[kind])
-        out["owner_id"] = self.refs.owner(vals["owner"]) if "owner" in vals else self.ctx.user().id
+        out["owner_id"] = self.refs.owner(vals["owner"]) if "owner" in vals else self.refs.me()
         if self.kind == "deal":
             stage = vals.get("stage")
             if isinstance(stage, str):
                 stage = self.stages(stage)
-            out["stage"] = stage or pipelines.first_open_stage(self.ctx, self.stages.pipe).id
+            if stage is None:
+                if self._first_open is None:
+                    self._first_open = pipelines.first_open_stage(self.ctx, self.stages.pipe).id
+                stage = self._first_open
+            out["stage"] = stage
         return out
 
     def _columns(self, vals: dict[str, Any]) -> dict[str, Any]:
@@ -143,22 +216,34 @@ class Writer:
 
     # --- writing -------------------------------------------------------------------------
 
-    def _insert(self, rows: list[dict[str, Any]]) -> None:
-        if not rows:
-            return
+    def _add(self, v: dict[str, Any]) -> None:
+        """Keep a new row, ready for the driver (and a new deal's history rows)."""
+        ids = self.refs.ids
         if self.kind == "deal":
-            bulk.write_deals(self.ctx, (self._deal(v) for v in rows))
+            if self.rows is None or self.history is None:
+                deal_keys = ["id", *bulk.deal_columns()]
+                deal_table, history_table = Deal.__table__, StageChange.__table__  # type: ignore[attr-defined]
+                self.rows = bulk.Prepared(self.ctx, deal_table, deal_keys, ids)
+                self.history = bulk.Prepared(self.ctx, history_table, bulk.history_columns(), ids)
+                self._stage_info = bulk.stage_info(self.ctx, self.stages.extra())
+            assert self._stage_info is not None
+            rec = self._deal(v)
+            rec.uuid = self.rows.uuid()
+            bulk.prepare_deals(
+                self.ctx, [rec], self.rows, self.history, self.refs.me(), self._stage_info
+            )
             return
+        table = self.model.__table__
+        if self.rows is None:
+            keys = [c.name for c in table.columns if c.name != "id"]
+            self.rows = bulk.Prepared(self.ctx, table, keys, ids)
+            self._blank = dict.fromkeys(keys)  # executemany: every row has every column
         now = self.ctx.now
         defaults = {"lead": {"status": "new"}, "task": {"kind": "todo", "priority": "normal"}}
-        table = self.model.__table__
-        blank = {c.name: None for c in table.columns if c.name != "id"}  # executemany: same keys
-        data = [
-            {**blank, **defaults.get(self.kind, {}), "uuid": new_uuid(),
+        self.rows.add(
+            {**self._blank, **defaults.get(self.kind, {}), "uuid": self.rows.uuid(),
              "created_at": v.get("created", now), "updated_at": now, **self._columns(v)}
-            for v in rows
-        ]  # fmt: skip
-        bulk.executemany(self.ctx, table, data)
+        )  # fmt: skip
 
     def _deal(self, v: dict[str, Any]) -> bulk.DealRecord:
         stage_id = v["stage"]
@@ -191,6 +276,8 @@ class Writer:
         if self.kind == "deal":
             return self._update_deal(rid, vals)
         obj = self.ctx.session.get(self.model, rid)
+        if obj is None:
+            raise Conflict(f"{self.kind} {rid} was removed while this file was being checked")
         changed = False
         for column, value in self._columns(vals).items():
             if column in ("currency",) and "amount_minor" not in self._columns(vals):
@@ -206,7 +293,8 @@ class Writer:
 
     def _update_deal(self, rid: int, v: dict[str, Any]) -> bool:
         deal = self.ctx.session.get(Deal, rid)
-        assert deal is not None
+        if deal is None:
+            raise Conflict(f"deal {rid} was removed while this file was being checked")
         ch = deals.DealChanges()
         if v["title"] != deal.title:
             ch.title = v["title"]

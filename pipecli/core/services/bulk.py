@@ -25,13 +25,12 @@ from datetime import date, datetime
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, insert, select, text
 
 from pipecli.core.models import Deal, Stage, StageChange, new_uuid
 from pipecli.core.services.context import Ctx
 from pipecli.core.services.deals import change_kind, stage_probability
-from pipecli.core.services.inserts import executemany as executemany  # named here for imports
-from pipecli.core.services.inserts import insert_returning_ids as insert_returning_ids
+from pipecli.core.services.inserts import executemany, insert_returning_ids
 
 BATCH = 2000
 
@@ -133,6 +132,279 @@ def write_deals(
         if progress is not None:
             progress(len(chunk))
     return ids
+
+
+def prepare_deals(
+    ctx: Ctx,
+    records: Iterable[DealRecord],
+    deals: Prepared,
+    history: Prepared,
+    uid: int,
+    stages: dict[int, _StageInfo],
+) -> None:
+    """Add `records` and their history rows to `deals` and `history`, ready for the driver.
+
+    Nothing is written: the importer does this before it takes the write lock. Each record's
+    `uuid` must be set; its id is given by `deals.new_id()`, and its history rows name it."""
+    for rec in records:
+        plan = _plan(rec, stages)
+        row = _deal_row(ctx, rec, plan)
+        row["id"] = deal_id = deals.new_id()
+        deals.add(row)
+        for step in plan.steps:
+            history.add(_history_row(deal_id, rec, step, uid, history.uuid()))
+
+
+def deal_columns() -> list[str]:
+    """The columns `prepare_deals` fills for a deal (without its id)."""
+    return list(_DEAL_KEYS)
+
+
+def history_columns() -> list[str]:
+    """The columns `prepare_deals` fills for a history row."""
+    return list(_HISTORY_KEYS)
+
+
+def stage_info(ctx: Ctx, extra: dict[int, tuple[str, int]] | None = None) -> dict[int, Any]:
+    """Outcome and probability of every stage (for `prepare_deals`), with `extra` ones (stages
+    the import adds once it writes, by the id given them)."""
+    info = _stages(ctx)
+    for sid, (outcome, prob) in (extra or {}).items():
+        info[sid] = _StageInfo(outcome, prob)
+    return info
+
+
+# column -> the table whose ids it holds
+REF_TABLES = {
+    "account_id": "account", "contact_id": "contact", "owner_id": "user", "user_id": "user",
+    "deal_id": "deal", "lead_id": "lead", "stage_id": "stage", "from_stage_id": "stage",
+    "to_stage_id": "stage", "stage": "stage",
+}  # fmt: skip
+
+
+class Ids:
+    """Ids for records not written yet, given out before the write lock is taken: per table, the
+    next after the largest stored when first asked. Written with those very ids when nobody added
+    rows to that table meanwhile (nothing to rewrite: the common case); otherwise `moved[table]`
+    maps each given id to the one it got, and `Prepared.write` rewrites the rows that hold it."""
+
+    def __init__(self) -> None:
+        self.last: dict[str, int] = {}
+        self.moved: dict[str, dict[int, int]] = {}
+
+    def new(self, ctx: Ctx, table: Any) -> int:
+        name = table.name
+        if name not in self.last:
+            top = ctx.session.connection().execute(select(func.max(table.c.id))).scalar()
+            self.last[name] = int(top or 0)
+        self.last[name] += 1
+        return self.last[name]
+
+    def made(self, table: str, given: int, real: int) -> None:
+        """Record `real` as the id of the record given `given` (when they differ)."""
+        if given != real:
+            self.moved.setdefault(table, {})[given] = real
+
+    def real(self, table: str, value: Any) -> Any:
+        moved = self.moved.get(table)
+        return moved.get(value, value) if moved else value
+
+
+class Prepared:
+    """Rows of one table made before the write lock is taken, so that writing them is all the
+    write transaction does. Values are driver-ready (bind processors applied), in the insert
+    statement's column order. On SQLite they go, a batch at a time, into a temporary table of
+    the import's connection (the temp database: no lock on the main one, no Python objects kept),
+    and the write is one `INSERT INTO table SELECT ... FROM temp`; elsewhere they are kept as
+    tuples and written by executemany. Columns that refer to other records (`REF_TABLES`, and the
+    row's own `id` when given by `ids`) are rewritten as written only if `ids` moved some.
+
+    UUIDs come from `uuid()`: one random 64-bit prefix per table and import, then a counter,
+    in UUID version 4 layout. They are unique like uuid4's, far cheaper to make, and each import's
+    rows follow one another in the uuid index, which keeps the write transaction short."""
+
+    def __init__(self, ctx: Ctx, table: Any, keys: list[str], ids: Ids):
+        import uuid as uuid_mod
+
+        conn = ctx.session.connection()
+        self.ctx, self.table, self.ids, self.keys = ctx, table, ids, keys
+        compiled = insert(table).compile(dialect=conn.dialect, column_keys=keys)
+        self.sql = compiled.string
+        self.named = compiled.positiontup is None
+        self.order: list[str] = list(keys if self.named else compiled.positiontup or [])
+        dialect = conn.dialect
+        self.procs = [table.c[k].type._cached_bind_processor(dialect) for k in self.order]
+        self.refs = {i: REF_TABLES.get(k, table.name) for i, k in enumerate(self.order)
+                     if k in REF_TABLES or k == "id"}  # fmt: skip
+        self.id_at = self.order.index("id") if "id" in self.order else None
+        self.rows: list[tuple[Any, ...]] = []
+        self.written = 0
+        self.first_id: int | None = None
+        self._prefix = (uuid_mod.uuid4().int >> 64) << 64
+        self._count = 0
+        self._uuid = uuid_mod.UUID
+        self.staged: str | None = None  # the temporary table holding the rows (SQLite)
+        if conn.dialect.name == "sqlite" and not self.named:
+            self.staged = f"pipe_import_{table.name}_{uuid_mod.uuid4().hex[:8]}"
+            self._raw: Any = conn.connection.driver_connection
+            cols = ", ".join(self.order)
+            conn.exec_driver_sql(
+                f"CREATE TEMP TABLE {self.staged} AS SELECT {cols} FROM main.{table.name} WHERE 0"
+            )
+            marks = ", ".join("?" * len(self.order))
+            self._stage_sql = f"INSERT INTO temp.{self.staged} ({cols}) VALUES ({marks})"
+
+    def uuid(self) -> str:
+        self._count += 1
+        return str(self._uuid(int=self._prefix | self._count, version=4))
+
+    def new_id(self) -> int:
+        given = self.ids.new(self.ctx, self.table)
+        if self.first_id is None:
+            self.first_id = given
+        return given
+
+    def add(self, row: dict[str, Any]) -> None:
+        procs = self.procs
+        self.rows.append(
+            tuple(
+                procs[i](v) if (v := row[k]) is not None and procs[i] is not None else v
+                for i, k in enumerate(self.order)
+            )
+        )
+        if self.staged is not None and len(self.rows) >= BATCH:
+            self._stage()
+
+    def _stage(self) -> None:
+        """Move the rows kept so far into the temporary table. Those writes touch only the temp
+        database, so `db.begin_write` is told not to count them as the unit having written."""
+        if not self.rows:
+            return
+        conn = self.ctx.session.connection()
+        conn.exec_driver_sql(self._stage_sql, self.rows)
+        if "pipe_changes_at_begin" in conn.info:
+            conn.info["pipe_changes_at_begin"] += len(self.rows)
+        self.rows = []
+
+    def write(self, ctx: Ctx, batch_size: int = BATCH * 10) -> None:
+        """Insert the rows (the write lock held): with the ids given, or, when this table got
+        rows meanwhile, with new ones (`reserve_ids`); references moved are rewritten."""
+        conn = ctx.session.connection()
+        self._here()
+        if self.staged is not None:
+            self._stage()
+        if self.staged is None and not self.rows:
+            return
+        if self.id_at is not None and self.first_id is not None:
+            self._reserve(ctx)
+        moved = [(i, m) for i, t in self.refs.items() if (m := self.ids.moved.get(t))]
+        if self.staged is not None:
+            self.written += self._insert_staged(conn, moved)
+            return
+        for start in range(0, len(self.rows), batch_size):
+            chunk: list[Any] = self.rows[start : start + batch_size]
+            if moved:
+                chunk = [_rewrite(r, moved) for r in chunk]
+            if self.named:
+                chunk = [dict(zip(self.order, r, strict=True)) for r in chunk]
+            conn.exec_driver_sql(self.sql, chunk)
+        self.written += len(self.rows)
+        self.rows = []
+
+    def _here(self) -> None:
+        """The write pass runs on another connection than the check did (a pool may hand out
+        another one after `db.begin_write`'s commit): take the staged rows back from that one."""
+        conn = self.ctx.session.connection()
+        if self.staged is not None and conn.connection.driver_connection is not self._raw:
+            staged = self._raw.execute(f"SELECT * FROM temp.{self.staged}").fetchall()
+            self.rows = [*staged, *self.rows]
+            self._raw.execute(f"DROP TABLE temp.{self.staged}")
+            self.staged = None
+
+    def _given(self) -> list[int]:
+        at = self.id_at
+        assert at is not None
+        if self.staged is not None:
+            conn = self.ctx.session.connection()
+            query = f"SELECT {self.order[at]} FROM temp.{self.staged}"
+            return [int(i) for (i,) in conn.exec_driver_sql(query)]
+        return [r[at] for r in self.rows]
+
+    def _reserve(self, ctx: Ctx) -> None:
+        assert self.first_id is not None
+        conn = ctx.session.connection()
+        if conn.dialect.name != "postgresql":
+            top = int(conn.execute(select(func.max(self.table.c.id))).scalar() or 0)
+            if top < self.first_id:
+                return  # the ids given are free: the common case, nothing to rewrite
+        given = self._given()
+        fresh = reserve_ids(ctx, self.table, len(given), self.first_id)
+        for g, f in zip(given, fresh or given, strict=True):
+            self.ids.made(self.table.name, g, f)
+
+    def _insert_staged(self, conn: Any, moved: list[tuple[int, dict[int, int]]]) -> int:
+        """INSERT .. SELECT from the temporary table; moved references through a mapping table
+        each (rare: only when another writer added rows of that kind meanwhile)."""
+        assert self.staged is not None
+        exprs = [f"s.{c}" for c in self.order]
+        maps = []
+        for i, m in moved:
+            tname = f"{self.staged}_map{i}"
+            conn.exec_driver_sql(
+                f"CREATE TEMP TABLE {tname} (given INTEGER PRIMARY KEY, real INTEGER)"
+            )
+            conn.exec_driver_sql(f"INSERT INTO temp.{tname} VALUES (?, ?)", list(m.items()))
+            col = self.order[i]
+            exprs[i] = f"coalesce((SELECT real FROM temp.{tname} WHERE given = s.{col}), s.{col})"
+            maps.append(tname)
+        cols = ", ".join(self.order)
+        result = conn.exec_driver_sql(
+            f"INSERT INTO main.{self.table.name} ({cols}) "
+            f"SELECT {', '.join(exprs)} FROM temp.{self.staged} AS s ORDER BY s.rowid"
+        )
+        for tname in [*maps, self.staged]:
+            conn.exec_driver_sql(f"DROP TABLE temp.{tname}")
+        self.staged = None
+        return int(result.rowcount)
+
+    def drop(self, given: set[int]) -> None:
+        """Leave out the rows given these ids (they stand for records found meanwhile)."""
+        at = self.id_at
+        if at is None or not given:
+            return
+        self._here()
+        self.rows = [r for r in self.rows if r[at] not in given]
+        if self.staged is not None:
+            conn = self.ctx.session.connection()
+            col = self.order[at]
+            conn.exec_driver_sql(
+                f"DELETE FROM temp.{self.staged} WHERE {col} = ?", [(g,) for g in given]
+            )
+
+
+def _rewrite(row: tuple[Any, ...], moved: list[tuple[int, dict[int, int]]]) -> tuple[Any, ...]:
+    out = list(row)
+    for i, m in moved:
+        out[i] = m.get(out[i], out[i])
+    return tuple(out)
+
+
+def reserve_ids(ctx: Ctx, table: Any, n: int, first: int) -> list[int] | None:
+    """Ids for `n` new rows of `table` given ids from `first` on: None when those are free (on
+    SQLite, where the caller holds the write lock, nothing above `first` - 1 is stored), else `n`
+    new ones: above the largest on SQLite, drawn from the id sequence on PostgreSQL (safe with
+    other writers; the sequence never gives them out again)."""
+    conn = ctx.session.connection()
+    if conn.dialect.name == "postgresql":
+        query = text(
+            f"SELECT nextval(pg_get_serial_sequence('{table.name}', 'id')) "
+            "FROM generate_series(1, :n)"
+        )
+        return [int(i) for (i,) in conn.execute(query, {"n": n})]
+    top = int(conn.execute(select(func.max(table.c.id))).scalar() or 0)
+    if top < first:
+        return None
+    return list(range(top + 1, top + n + 1))
 
 
 @dataclass
@@ -270,9 +542,23 @@ def _deal_row(ctx: Ctx, rec: DealRecord, plan: _Plan) -> dict[str, Any]:
     }
 
 
-def _history_row(deal_id: int, rec: DealRecord, step: _Step, user_id: int | None) -> dict[str, Any]:
+_DEAL_KEYS = (
+    "uuid", "external_id", "title", "pipeline_id", "stage_id", "account_id", "contact_id",
+    "lead_id", "owner_id", "amount_minor", "currency", "probability", "probability_manual",
+    "expected_close", "source", "product", "lost_reason", "lost_note", "notes",
+    "stage_entered_at", "created_at", "updated_at", "closed_at", "archived_at",
+)  # fmt: skip
+_HISTORY_KEYS = (
+    "uuid", "deal_id", "at", "user_id", "change", "from_stage_id", "to_stage_id", "amount_minor",
+    "currency", "expected_close", "probability", "note",
+)  # fmt: skip
+
+
+def _history_row(
+    deal_id: int, rec: DealRecord, step: _Step, user_id: int | None, uuid: str | None = None
+) -> dict[str, Any]:
     return {
-        "uuid": new_uuid(),
+        "uuid": uuid or new_uuid(),
         "deal_id": deal_id,
         "at": step.at,
         "user_id": user_id,
