@@ -166,6 +166,11 @@ NARROW_DROP = {
 }  # fmt: skip
 
 
+def _none(report: Any) -> str:
+    """The label of a group without a value: no loss reason given, or none set."""
+    return BLANK[("lost-reasons", "reason")] if _by(report) == "reason" else "(none)"
+
+
 def _by(report: Any) -> str | None:
     by = getattr(report, "by", None)
     return by if isinstance(by, str) else None
@@ -271,7 +276,10 @@ def chart(report: Any) -> Any:
             note="forecast weighted, then actual won",
         ),
         "winrate": lambda: bars(
-            [(r.group or ("(none)" if report.by else "all"), r, ["win_rate_pct"]) for r in rows],
+            [
+                (r.group or (_none(report) if report.by else "all"), r, ["win_rate_pct"])
+                for r in rows
+            ],
             cur,
         ),
         "cycle": lambda: bars([(label(r, "section", "name"), r, ["mean_days"]) for r in rows], cur),
