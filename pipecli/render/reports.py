@@ -134,7 +134,7 @@ def table(report: Any, row_type: type | None) -> Any:
     head = report.head
     fields = TABLE_FIELDS.get(head.report) or _fields(report, row_type)
     rows = _table_rows(report)
-    grouped = any(getattr(r, "group", "") for r in rows)
+    grouped = any(getattr(r, "group", "") for r in rows) or _by(report) == "reason"
     fields = [f for f in fields if f != "group" or grouped]
     columns = []
     for name in fields:
