@@ -113,7 +113,9 @@ def funnel(
 def forecast(
     by: Annotated[str, typer.Option("--by", help="month or quarter.")] = "quarter",
     periods: Annotated[int | None, typer.Option(help="How many periods (default 4).")] = None,
-    by_owner: Annotated[bool, typer.Option("--by-owner", help="A forecast per owner.")] = False,
+    by_owner: Annotated[
+        bool, typer.Option("--by-owner", help="A forecast per owner, then the team's total.")
+    ] = False,
     quota: Annotated[str | None, typer.Option(help="Quota per period, report currency.")] = None,
     *,
     fields: dict[str, Any],
