@@ -40,22 +40,40 @@ Mkdir = Annotated[bool, typer.Option("--mkdir", help="Create the output file's m
 
 
 def backup(
-    output: Annotated[str, typer.Option("--output", "-o", help="File to write the copy to.")],
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="File to write the copy to (default: DB-TIME.db beside the database).",
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing OUTPUT.")] = False,
     mkdir: Mkdir = False,
 ) -> None:
     """Copy the SQLite database, safely while in use, and check the copy (PostgreSQL: pg_dump).
 
-    The copy is checked (integrity, row count of every table equal to the source's) before it
-    replaces OUTPUT; a copy that differs is an error and OUTPUT is left as it was."""
+    Without -o the copy is a new timestamped file beside the database (pipe-20261203T184512.db
+    for pipe.db); an existing OUTPUT is refused (exit 4) unless --force. The copy is checked
+    (integrity, row count of every table equal to the source's) before it replaces OUTPUT; a
+    copy that differs is an error and OUTPUT is left as it was."""
+    from pathlib import Path
+
+    from pipecli.commands._run import now
     from pipecli.core import outfiles
-    from pipecli.core.errors import PipeError
+    from pipecli.core.errors import Conflict, PipeError
     from pipecli.core.services import sqlite_backup
     from pipecli.core.text import printable
 
     conf = settings()
     try:
-        sqlite_backup.sqlite_path(conf.db_url)
-        target = outfiles.check_target(output, conf, "output", mkdir)
+        db = sqlite_backup.sqlite_path(conf.db_url)
+        if output is None:
+            target = outfiles.check_target(sqlite_backup.beside(db, now()), conf, "output")
+        else:
+            target = outfiles.check_target(output, conf, "output", mkdir)
+            if not force and (target.exists() or Path(target).is_symlink()):
+                raise Conflict(f"output: {printable(output)} exists; add --force to replace it")
         done = sqlite_backup.backup(conf.db_url, target)
     except PipeError as err:
         raise fail(str(err), err.exit_code) from None
@@ -71,8 +89,8 @@ def restore(
 ) -> None:
     """Replace the SQLite database with a backup (PostgreSQL: use pg_restore).
 
-    The backup is checked first; the database it replaces is kept beside it as
-    DB.replaced-TIME."""
+    The backup is checked first; the database it replaces is first saved beside it as
+    `pipe backup` would (DB-TIME.db), so a restore can be undone with another restore."""
     from pipecli.commands._run import now
     from pipecli.core.errors import PipeError
     from pipecli.core.services import sqlite_backup
@@ -88,7 +106,9 @@ def restore(
         done = sqlite_backup.restore(url, file, now())
     except PipeError as err:
         raise fail(str(err), err.exit_code) from None
-    kept = f"; the replaced database is kept as {printable(str(done.kept))}" if done.kept else ""
+    kept = ""
+    if done.kept:
+        kept = f"; the replaced database was saved first, kept as {printable(str(done.kept))}"
     render.message(
         f"restored {printable(file)} into {printable(str(done.path))} ({done.rows} rows, "
         f"integrity checked){kept}"

@@ -1,5 +1,5 @@
-"""`pipe report ...`: funnel, forecast, winrate, cycle, velocity, stale, slipped, calibrate,
-forecast-accuracy.
+"""`pipe report ...`: funnel, forecast, winrate, lost-reasons, cycle, velocity, stale, slipped,
+calibrate, forecast-accuracy.
 
 Every report takes the same filters (--from/--to, --pipeline, --owner, --as-of, --currency) and
 outputs (--json, --csv, --svg FILE, --html FILE); the core builds a frozen dataclass and
@@ -113,7 +113,9 @@ def funnel(
 def forecast(
     by: Annotated[str, typer.Option("--by", help="month or quarter.")] = "quarter",
     periods: Annotated[int | None, typer.Option(help="How many periods (default 4).")] = None,
-    by_owner: Annotated[bool, typer.Option("--by-owner", help="A forecast per owner.")] = False,
+    by_owner: Annotated[
+        bool, typer.Option("--by-owner", help="A forecast per owner, then the team's total.")
+    ] = False,
     quota: Annotated[str | None, typer.Option(help="Quota per period, report currency.")] = None,
     *,
     fields: dict[str, Any],
@@ -137,6 +139,9 @@ def forecast_accuracy(
 ) -> None:
     """Past quarters: the forecast on their first day against what actually closed.
 
+    "actual / forecast %" (JSON/CSV: accuracy_pct) = won in the quarter / the weighted forecast
+    on its first day: 100 % means the forecast came true, under 100 % that it promised more
+    than was won, over 100 % that more was won than forecast.
     Only complete quarters (before the one holding the as-of day) are evaluated. --from/--to
     pick the quarters whose first day lies in the range; without --from, --periods counts back
     from the last quarter starting on or before --to (default: the last complete one).
@@ -149,14 +154,44 @@ def forecast_accuracy(
 @report_app.command("winrate")
 @o.with_options(_scope)
 def winrate(
-    by: Annotated[str | None, typer.Option(help="owner, source, product or pipeline.")] = None,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            help="owner, source, product, pipeline, or reason (lost deals per loss reason, "
+            "beside the won ones)."
+        ),
+    ] = None,
     *,
     fields: dict[str, Any],
 ) -> None:
-    """Won / (won + lost) over deals closed in the range, by count and by value."""
+    """Won / (won + lost) over deals closed in the range, by count and by value.
+
+    With --by reason each row is a loss reason: the deals lost to it beside the range's won
+    deals (the same in every row), and the win rate against that reason.
+    """
     from pipecli.core.reports import winrate as rep
 
     _run(fields, lambda ctx, flt: rep.build(ctx, flt, by), rep.WinRateRow)
+
+
+@report_app.command("lost-reasons")
+@o.with_options(_scope)
+def lost_reasons(
+    by: Annotated[
+        str | None,
+        typer.Option(help="owner, stage (the stage they were lost from) or source."),
+    ] = None,
+    *,
+    fields: dict[str, Any],
+) -> None:
+    """Deals lost in the range by loss reason: how many, their value, their share.
+
+    Value is in the report currency, at each deal's close-day rate; share is of the lost
+    deals (by count) in the row's group.
+    """
+    from pipecli.core.reports import lost_reasons as rep
+
+    _run(fields, lambda ctx, flt: rep.build(ctx, flt, by), rep.LostReasonRow)
 
 
 def _simple(name: str, doc: str) -> None:

@@ -23,7 +23,7 @@ from pipecli.render import Fmt
 MONEY = {
     "closed_won", "commit", "best_case", "pipeline", "open_total", "weighted", "quota",
     "won_value", "lost_value", "average_won", "per_day", "per_month", "forecast_commit",
-    "forecast_open", "forecast_weighted", "actual_won",
+    "forecast_open", "forecast_weighted", "actual_won", "value",
 }  # fmt: skip
 BAR_WIDTH = 40
 TITLES = {
@@ -36,6 +36,24 @@ TITLES = {
     "stale": "Stale deals",
     "slipped": "Slipped deals",
     "calibrate": "Stage probability: configured vs observed",
+    "lost-reasons": "Lost deals by reason",
+}
+# Table headers that say more than the field name (JSON/CSV keep the field name).
+HEADERS = {("forecast-accuracy", "accuracy_pct"): "actual / forecast %"}
+# What an empty text cell means, where it means something (JSON/CSV keep "").
+BLANK = {("lost-reasons", "reason"): "(none given)"}
+# The line on stderr when a report found nothing to report (the output keeps its shape).
+EMPTY = {
+    "funnel": "no deals created in the period",
+    "forecast": "no deals to forecast",
+    "forecast-accuracy": "no forecast or won deals in the quarters evaluated",
+    "winrate": "no deals closed in the period",
+    "cycle": "no deals closed in the period",
+    "velocity": "no closed or qualified open deals",
+    "stale": "no stale deals",
+    "slipped": "no slipped deals",
+    "calibrate": "no closed deals to calibrate against",
+    "lost-reasons": "no lost deals in the period",
 }
 
 
@@ -46,7 +64,7 @@ TABLE_FIELDS = {
         "attainment_pct", "coverage",
     ],
     "stale": [
-        "deal_id", "title", "stage", "days_in_stage", "rot_days", "expected_close",
+        "deal_id", "title", "stage", "owner", "days_in_stage", "rot_days", "expected_close",
         "days_overdue", "reason", "amount",
     ],
     "forecast-accuracy": [
@@ -60,6 +78,31 @@ def _rows(report: Any) -> list[Any]:
     if hasattr(report, "rows"):
         return list(report.rows)
     return [report]
+
+
+def _table_rows(report: Any) -> list[Any]:
+    """The rows the table shows: the report's, then its total rows (forecast --by-owner's
+    team total), which JSON keeps apart and CSV leaves out."""
+    return _rows(report) + list(getattr(report, "team", ()))
+
+
+def empty(report: Any) -> bool:
+    """Whether the report found nothing: no row, or rows that count nothing."""
+    kind = report.head.report
+    rows = _rows(report)
+    if kind == "funnel":
+        return bool(report.cohort == 0)
+    if kind == "forecast":
+        return all(r.open_deals == 0 and r.won_deals == 0 for r in rows)
+    if kind == "forecast-accuracy":
+        return all(not r.forecast_open and not r.actual_won for r in rows)
+    if kind == "cycle":
+        return all(r.count == 0 for r in rows)
+    if kind == "velocity":
+        return bool(report.won + report.lost + report.qualified_deals == 0)
+    if kind == "calibrate":
+        return all(r.closed == 0 for r in rows)
+    return not rows
 
 
 def _fields(report: Any, row_type: type | None) -> list[str]:
@@ -91,29 +134,47 @@ def table(report: Any, row_type: type | None) -> Any:
 
     head = report.head
     fields = TABLE_FIELDS.get(head.report) or _fields(report, row_type)
-    grouped = any(getattr(r, "group", "") for r in _rows(report))
+    rows = _table_rows(report)
+    grouped = any(getattr(r, "group", "") for r in rows) or _by(report) == "reason"
     fields = [f for f in fields if f != "group" or grouped]
-    rows = _rows(report)
     columns = []
     for name in fields:
         numeric = name in MONEY or name.endswith(("_pct", "_days", "_pts")) or name == "amount"
-        header = name.replace("_pct", " %").replace("_", " ")
-        cells = [render.safe(_cell(name, getattr(row, name), row, head.currency)) for row in rows]
+        header = HEADERS.get((head.report, name)) or name.replace("_pct", " %").replace("_", " ")
+        blank = BLANK.get((head.report, name), "")
+        if name == "group" and _by(report) == "reason":  # winrate --by reason
+            blank = BLANK[("lost-reasons", "reason")]
+        cells = [
+            render.safe(_cell(name, getattr(row, name), row, head.currency) or blank)
+            for row in rows
+        ]
         columns.append(Column(name, header, cells, name in TEXT_FIELDS, numeric))
     return FitTable(_title(report), columns, NARROW_DROP.get(head.report, []))
 
 
 # Text columns (names, titles, reasons) wrap when the table is too wide; every other column
 # (amounts, counts, percentages, days, dates, ids, periods) is printed whole, on one line.
-TEXT_FIELDS = {"group", "title", "stage", "reason", "section", "name"}
+TEXT_FIELDS = {"group", "title", "stage", "reason", "section", "name", "owner"}
 # Columns given up, in this order, when even wrapped headers and text do not fit the width
 # (those empty in every row go first, unnamed; then these; then the others from the right,
 # never the first). pipecli.render.tables lays the table out.
 NARROW_DROP = {
     "forecast": ["quota", "coverage", "pipeline", "best_case", "attainment_pct", "commit"],
-    "stale": ["rot_days", "expected_close", "stage", "days_in_stage", "reason", "days_overdue"],
+    "stale": [
+        "rot_days", "expected_close", "owner", "stage", "days_in_stage", "reason", "days_overdue",
+    ],
     "forecast-accuracy": ["forecast_open", "forecast_commit"],
 }  # fmt: skip
+
+
+def _none(report: Any) -> str:
+    """The label of a group without a value: no loss reason given, or none set."""
+    return BLANK[("lost-reasons", "reason")] if _by(report) == "reason" else "(none)"
+
+
+def _by(report: Any) -> str | None:
+    by = getattr(report, "by", None)
+    return by if isinstance(by, str) else None
 
 
 def _title(report: Any) -> str:
@@ -125,7 +186,7 @@ def _title(report: Any) -> str:
         parts.append(f"pipeline {h.pipeline}")
     if h.owner:
         parts.append(f"owner {h.owner}")
-    if h.report in ("forecast", "forecast-accuracy", "winrate", "velocity"):
+    if h.report in ("forecast", "forecast-accuracy", "winrate", "velocity", "lost-reasons"):
         parts.append(f"in {h.currency}")
     return " · ".join(parts)
 
@@ -216,7 +277,10 @@ def chart(report: Any) -> Any:
             note="forecast weighted, then actual won",
         ),
         "winrate": lambda: bars(
-            [(r.group or ("(none)" if report.by else "all"), r, ["win_rate_pct"]) for r in rows],
+            [
+                (r.group or (_none(report) if report.by else "all"), r, ["win_rate_pct"])
+                for r in rows
+            ],
             cur,
         ),
         "cycle": lambda: bars([(label(r, "section", "name"), r, ["mean_days"]) for r in rows], cur),
@@ -230,6 +294,17 @@ def chart(report: Any) -> Any:
         ),
         "stale": lambda: bars([(f"#{r.deal_id}", r, ["days_in_stage"]) for r in rows], cur),
         "slipped": lambda: bars([(f"#{r.deal_id}", r, ["days_pushed"]) for r in rows], cur),
+        "lost-reasons": lambda: bars(
+            [
+                (
+                    label(r, "group") + (" · " if r.group else "") + (r.reason or "(none given)"),
+                    r,
+                    ["deals"],
+                )
+                for r in rows
+            ],
+            cur,
+        ),
         "calibrate": lambda: bars(
             [(f"{r.stage} configured", r, ["configured_pct"]) for r in rows]
             + [(f"{r.stage} observed", r, ["observed_pct"]) for r in rows],
@@ -246,7 +321,10 @@ def show(
     svg: str | None = None,
     html: str | None = None,
 ) -> None:
-    """Print `report` in `fmt`; save the table and chart as SVG / HTML when asked."""
+    """Print `report` in `fmt`; save the table and chart as SVG / HTML when asked. A report
+    that found nothing says so in one line on stderr (and keeps its shape on stdout)."""
+    if empty(report):
+        render.message(EMPTY.get(report.head.report, "nothing to report"))
     if fmt is Fmt.json:
         from pipecli.core.reports.scope import document
 

@@ -17,7 +17,7 @@ from tests.conftest import Pipe, Run, Snapshot
 
 REPORTS = [
     "funnel", "forecast", "forecast-accuracy", "winrate", "cycle", "velocity", "stale",
-    "slipped", "calibrate",
+    "slipped", "calibrate", "lost-reasons",
 ]  # fmt: skip
 
 
@@ -28,6 +28,7 @@ def row_fields(name: str) -> list[str]:
         cycle,
         forecast,
         funnel,
+        lost_reasons,
         slipped,
         stale,
         velocity,
@@ -39,6 +40,7 @@ def row_fields(name: str) -> list[str]:
         "forecast-accuracy": accuracy.AccuracyRow, "winrate": winrate.WinRateRow,
         "cycle": cycle.CycleRow, "stale": stale.StaleRow, "slipped": slipped.SlipRow,
         "calibrate": calibrate.CalibrateRow, "velocity": velocity.Velocity,
+        "lost-reasons": lost_reasons.LostReasonRow,
     }  # fmt: skip
     return [f.name for f in dataclasses.fields(types[name]) if f.name != "head"]
 

@@ -5,6 +5,7 @@ the backup's: each path names exactly that file (no stray file, nothing cut at `
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -46,7 +47,9 @@ def test_backup_and_restore_with_odd_paths(tmp_path: Path, name: str) -> None:
     r = _pipe(str(db), "restore", str(copy), "--yes")
     assert r.returncode == 0, r.stderr
     assert "kept as" in r.stderr
-    kept = [p for p in folder.iterdir() if ".replaced-" in p.name]
+    # saved first as `pipe backup` names a copy: NAME-YYYYMMDDTHHMMSS.db beside the database
+    saved = re.escape(name) + r"-\d{8}T\d{6}\.db"
+    kept = [p for p in folder.iterdir() if re.fullmatch(saved, p.name)]
     assert len(kept) == 1
     assert sqlite3.connect(kept[0]).execute("SELECT count(*) FROM lead").fetchone()[0] == 3
     r = _pipe(str(db), "list", "leads", "--json")

@@ -61,7 +61,9 @@ REPORTS = [
     ["forecast", "--by-owner"], ["forecast-accuracy", "--from", "2026-01-01"], ["winrate"],
     ["winrate", "--by", "owner"], ["winrate", "--by", "source"], ["winrate", "--by", "product"],
     ["winrate", "--by", "pipeline"], ["cycle"], ["velocity"], ["stale"], ["slipped"],
-    ["calibrate"],
+    ["calibrate"], ["winrate", "--by", "reason"], ["lost-reasons"],
+    ["lost-reasons", "--by", "owner"], ["lost-reasons", "--by", "stage"],
+    ["lost-reasons", "--by", "source"],
 ]  # fmt: skip
 
 

@@ -10,8 +10,11 @@ of their own (period "overdue"), never inside a period. Open deals with an amoun
 close are `unscheduled`: a row of their own too, so no money goes missing without a word. Open
 deals without an amount are not forecast (their value is unknown, not zero).
 `attainment_pct` = closed_won / quota; `coverage` = open_total / (quota − closed_won), None when
-no quota is left. Amounts are converted into the report currency: won deals at the rate of their
-close day, open ones at the as-of day's (reports/fx.py).
+no quota is left. With --by owner the rows are per owner (the quota is each owner's) and `team`
+holds a total row per period (group "team total", quota = the quota × the owners shown), kept
+out of `rows` so that summing the rows still counts each deal once. Amounts are converted
+into the report currency: won deals at the rate of their close day, open ones at the as-of
+day's (reports/fx.py).
 """
 
 from __future__ import annotations
@@ -75,6 +78,7 @@ class Forecast:
     period: str
     by_owner: bool
     rows: tuple[ForecastRow, ...]
+    team: tuple[ForecastRow, ...] = ()
 
 
 def periods(start: date, unit: str, count: int, fiscal_year_start: int = 1) -> list[Period]:
@@ -234,14 +238,40 @@ def compute(
         slot = acc[(g, int(b))]
         slot["closed_won"] += convert(int(total or 0), currency, day)
         slot["won_deals"] += n
+    rows: list[ForecastRow] = []
+    groups = sorted({k[0] for k in acc}) or [""]
+    for g in groups:
+        rows += _group_rows(g, acc, spans, cur, quota)
+    team: list[ForecastRow] = []
+    if by_owner and acc:
+        summed: dict[tuple[str, int], dict[str, Decimal]]
+        summed = defaultdict(lambda: defaultdict(Decimal))
+        for (_, index), slot in acc.items():
+            for name, amount in slot.items():
+                summed[(TEAM, index)][name] += amount
+        team_quota = None if quota is None else quota * len(groups)
+        team = _group_rows(TEAM, summed, spans, cur, team_quota)
+    return Forecast(head, unit, by_owner, tuple(rows), tuple(team))
+
+
+TEAM = "team total"
+
+
+def _group_rows(
+    g: str,
+    acc: dict[tuple[str, int], dict[str, Decimal]],
+    spans: Sequence[Period],
+    cur: str,
+    quota: Decimal | None,
+) -> list[ForecastRow]:
+    """One group's rows: unscheduled and overdue when it has any, then a row per period."""
     rows = []
-    for g in sorted({k[0] for k in acc}) or [""]:
-        for index, label in ((UNSCHEDULED, "unscheduled"), (OVERDUE, "overdue")):
-            if (g, index) in acc:
-                rows.append(_row(g, label, None, None, acc[(g, index)], cur, None))
-        for i, p in enumerate(spans):
-            rows.append(_row(g, p.label, p.start, p.end, acc.get((g, i), {}), cur, quota))
-    return Forecast(head, unit, by_owner, tuple(rows))
+    for index, label in ((UNSCHEDULED, "unscheduled"), (OVERDUE, "overdue")):
+        if (g, index) in acc:
+            rows.append(_row(g, label, None, None, acc[(g, index)], cur, None))
+    for i, p in enumerate(spans):
+        rows.append(_row(g, p.label, p.start, p.end, acc.get((g, i), {}), cur, quota))
+    return rows
 
 
 def _row(

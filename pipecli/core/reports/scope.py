@@ -110,7 +110,8 @@ def _entry(sc: Any) -> ColumnElement[bool]:
 def snapshot(scope: Scope, bits: dict[int, int] | None = None, from_history: bool = False) -> Any:
     """Subquery: one row per deal in scope, as it stood at `scope.cutoff`.
 
-    Columns: deal_id, title, pipeline_id, owner_id, source, product, created_at, stage_id, stage,
+    Columns: deal_id, title, pipeline_id, owner_id, source, product, lost_reason (today's),
+    created_at, stage_id, stage,
     position, outcome, category, stage_probability, rot_days, amount_minor, currency,
     expected_close, probability, entered_at (when it entered its stage; the close moment of a
     won or lost deal), and `mask`: the sum of `bits[stage_id]` over the distinct stages the
@@ -161,6 +162,7 @@ def snapshot(scope: Scope, bits: dict[int, int] | None = None, from_history: boo
             d.owner_id,
             d.source,
             d.product,
+            d.lost_reason,
             d.created_at,
             ranked.c.to_stage_id.label("stage_id"),
             st.name.label("stage"),
@@ -195,23 +197,24 @@ def stages_by_id(ctx: Ctx) -> dict[int, Stage]:
 
 def deals_in(scope: Scope, stage_ids: Sequence[int]) -> Any:
     """Subquery: the deals in scope that stood (at the cutoff) in one of `stage_ids`, with the
-    snapshot's deal columns (deal_id, pipeline_id, owner_id, source, product, created_at,
-    stage_id, amount_minor, currency, expected_close, probability, entered_at, closed_at) but
-    none of the stage's: callers group by `stage_id` and look the stages up in Python
+    snapshot's deal columns (deal_id, pipeline_id, owner_id, source, product, lost_reason,
+    created_at, stage_id, amount_minor, currency, expected_close, probability, entered_at,
+    closed_at) but none of the stage's: callers group by `stage_id` and look the stages up in Python
     (`stages_by_id`). At the current moment this reads the deals table alone, through its
     (stage_id, currency) index: no join and no sort, whatever the number of deals."""
     ids = sorted(set(stage_ids)) or [-1]
     if scope.as_of is not None:
         snap = snapshot(scope)
-        names = ("deal_id", "pipeline_id", "owner_id", "source", "product", "created_at",
+        names = ("deal_id", "pipeline_id", "owner_id", "source", "product", "lost_reason",
+                 "created_at",
                  "stage_id", "amount_minor", "currency", "expected_close", "probability",
                  "entered_at", "closed_at")  # fmt: skip
         query = select(*(snap.c[n] for n in names)).where(snap.c.stage_id.in_(ids))
         return query.subquery("dealsin")
     d = Deal.__table__.c  # type: ignore[attr-defined]
     query = select(
-        d.id.label("deal_id"), d.pipeline_id, d.owner_id, d.source, d.product, d.created_at,
-        d.stage_id, d.amount_minor, d.currency, d.expected_close, d.probability,
+        d.id.label("deal_id"), d.pipeline_id, d.owner_id, d.source, d.product, d.lost_reason,
+        d.created_at, d.stage_id, d.amount_minor, d.currency, d.expected_close, d.probability,
         d.stage_entered_at.label("entered_at"), d.closed_at,
     ).where(d.stage_id.in_(ids), d.archived_at.is_(None), d.created_at <= scope.cutoff)  # fmt: skip
     if scope.pipeline_id is not None:
@@ -260,6 +263,7 @@ def _current(scope: Scope) -> Any:
             d.owner_id,
             d.source,
             d.product,
+            d.lost_reason,
             d.created_at,
             d.stage_id,
             st.name.label("stage"),

@@ -4,7 +4,8 @@ A deal (open at the as-of moment) is *rotting* when it has sat in its stage for 
 the stage's rotting threshold (`rot_days`; days = as-of date − the UTC date it entered the
 stage), and *overdue* when its expected close date is before the as-of date. `reason` is
 "rotting", "overdue" or "rotting, overdue". --from/--to restrict by expected close date.
-Rows are sorted by days in stage, longest first (then by deal id). Amounts are shown in the
+Rows are sorted by days in stage, longest first (then by deal id); `owner` is the deal's owner's
+name (today's; None when it has none). Amounts are shown in the
 deal's own currency; the summary (reports/listing.py) adds them up in the report currency over
 every matched deal, while `limit` keeps only the first rows (ORDER BY ... LIMIT in SQL).
 """
@@ -36,6 +37,7 @@ class StaleRow:
     reason: str
     amount: Decimal | None
     currency: str
+    owner: str | None = None
 
 
 @dataclass(frozen=True)
@@ -65,13 +67,15 @@ def build(ctx: Ctx, flt: sc.Filters, limit: int | None = None) -> Stale:
     query = (
         select(
             snap.c.deal_id, snap.c.title, snap.c.stage, snap.c.entered_at, snap.c.rot_days,
-            snap.c.expected_close, snap.c.amount_minor, snap.c.currency,
+            snap.c.expected_close, snap.c.amount_minor, snap.c.currency, snap.c.owner_id,
         )
         .where(*matched)
         .order_by(sc.utc_day(ctx, snap.c.entered_at), snap.c.deal_id)
         .limit(limit)
     )  # fmt: skip
-    rows = [tuple(r) for r in ctx.session.execute(query).all()]
+    found_rows = ctx.session.execute(query).all()
+    owners = sc.names(ctx, "owner", {r[-1] for r in found_rows})
+    rows = [(*r[:-1], owners[r[-1]] or None) for r in found_rows]
     groups = (
         select(
             snap.c.stage,
@@ -94,9 +98,10 @@ def compute(
     rows: list[tuple[object, ...]],
     summary: listing.Summary | None = None,
 ) -> Stale:
-    """rows: (id, title, stage, entered_at, rot_days, expected_close, amount_minor, currency)."""
+    """rows: (id, title, stage, entered_at, rot_days, expected_close, amount_minor, currency,
+    owner name or None)."""
     out = []
-    for deal_id, title, stage, entered, rot, close, minor, cur in rows:
+    for deal_id, title, stage, entered, rot, close, minor, cur, *who in rows:
         assert isinstance(entered, datetime) and isinstance(cur, str)
         days = (day - entered.astimezone(UTC).date()).days
         late = (day - close).days if isinstance(close, date) and close < day else None
@@ -115,6 +120,7 @@ def compute(
                 ", ".join(reasons),
                 amount,
                 cur,
+                str(who[0]) if who and who[0] is not None else None,
             )
         )
     out.sort(key=lambda r: (-r.days_in_stage, r.deal_id))

@@ -5,7 +5,11 @@ that stage) is inside --from/--to. `win_rate_pct` = won / (won + lost) by count;
 `value_win_rate_pct` the same by amount, converted into the report currency at the rate of each
 deal's close day (reports/fx.py; deals without an amount count by number only).
 --by owner|source|product|pipeline gives a row per group (empty group = none set); a deal's
-product is its `product` field.
+product is its `product` field. --by reason sets the lost deals by loss reason beside the won
+ones: a row per reason ("" = none given) with that reason's `lost` and `lost_value`, and the
+range's `won` and `won_value` in every row, so `win_rate_pct` = won / (won + lost to this
+reason): how often the team wins against it (e.g. against a competitor). Won deals are not
+added up over the rows.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from pipecli.core.reports import fx
 from pipecli.core.reports import scope as sc
 from pipecli.core.services.context import Ctx
 
-BY = ("owner", "source", "product", "pipeline")
+BY = ("owner", "source", "product", "pipeline", "reason")
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,7 @@ def _key(snap: Any, by: str | None) -> Any:
         "source": snap.c.source,
         "product": snap.c.product,
         "pipeline": snap.c.pipeline_id,
+        "reason": snap.c.lost_reason,
     }
     return column[by] if by else literal(None)
 
@@ -91,7 +96,20 @@ def build(ctx: Ctx, flt: sc.Filters, by: str | None = None) -> WinRate:
     conv.check({r[2] for r in rows})
     labels = sc.names(ctx, by or "", {r[0] for r in rows}) if by else {None: ""}
     named = [(labels[r[0]], *r[1:]) for r in rows]
+    if by == "reason":
+        named = beside_won(named)
     return compute(sc.head(ctx, "winrate", scope, flt), by, named, conv.minor)
+
+
+def beside_won(
+    rows: Sequence[tuple[str, str, str, date | None, int, int]],
+) -> list[tuple[str, str, str, date | None, int, int]]:
+    """--by reason: the lost rows keep their reason as group; the won rows (whatever their
+    group) are repeated under every reason, so each row holds the range's wins."""
+    reasons = sorted({r[0] for r in rows if r[1] == "lost"})
+    won = [r[1:] for r in rows if r[1] == "won"]
+    lost = [r for r in rows if r[1] == "lost"]
+    return lost + [(reason, *w) for reason in reasons for w in won]
 
 
 def compute(

@@ -1,7 +1,10 @@
 """Delete (archive), undelete and purge any kind of record, and the detail view for `pipe show`.
 
 Delete means archive: the row stays, lists hide it, and `pipe undelete` brings it back. `purge`
-removes the row for good, and only when nothing else refers to it.
+removes the row for good: a live record only when nothing else refers to it; an archived one
+(deleted already: the user chose to let it go) also when others refer to it, which then lose
+their link to it (a task or activity on a purged deal stays, unlinked; its follow-up cadence
+goes). A deal that quotes were made on is never purged.
 """
 
 from __future__ import annotations
@@ -9,7 +12,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, update
+from sqlmodel import col as col_of
 from sqlmodel import select
 
 from pipecli.core.errors import Conflict, Invalid
@@ -20,6 +24,7 @@ from pipecli.core.models import (
     Deal,
     FollowUp,
     Lead,
+    Quote,
     StageChange,
     TagLink,
     Task,
@@ -71,14 +76,39 @@ def _references(ctx: Ctx, kind: str, rid: int) -> list[str]:
     return found
 
 
+def _unlink(ctx: Ctx, kind: str, rid: int) -> None:
+    """Take every link to record `rid` of `kind` away (before an archived record is purged);
+    a deal's quotes refuse it."""
+    col = f"{kind}_id"
+    if kind == "deal":
+        quotes = ctx.session.exec(select(func.count()).where(Quote.deal_id == rid)).one()
+        if quotes:
+            raise Conflict(f"deal {rid} has {quotes} quote(s); it is kept for them")
+    for model in (Deal, Contact, Account, Lead, Task, Activity, Quote):
+        if model is not common.KIND_MODELS.get(kind) and hasattr(model, col):
+            link = getattr(model, col)
+            ctx.session.execute(update(model).where(link == rid).values({col: None}))
+    if kind == "task":
+        later = update(Task).where(col_of(Task.previous_id) == rid)
+        ctx.session.execute(later.values(previous_id=None))
+    if hasattr(FollowUp, col):
+        for follow in ctx.session.exec(select(FollowUp).where(getattr(FollowUp, col) == rid)):
+            ctx.session.delete(follow)
+    ctx.session.flush()
+
+
 def purge(ctx: Ctx, kind: str, record_id: int | str) -> None:
-    """Remove for good; refused while other records refer to it."""
+    """Remove for good. A live record is refused while other records refer to it; an archived
+    one takes their links to it away first (`_unlink`)."""
     obj = common.get(ctx, model_for(kind), record_id, kind)
     rid = common.id_of(obj)
+    if obj.archived_at is not None:
+        _unlink(ctx, kind, rid)
     refs = _references(ctx, kind, rid)
     if refs:
         raise Conflict(
-            f"{kind} {rid} is referred to by {', '.join(refs)}; delete (archive) it instead"
+            f"{kind} {rid} is referred to by {', '.join(refs)}; delete (archive) it instead, "
+            "or delete it first and then purge it, which unlinks them"
         )
     if kind == "deal":
         for ch in ctx.session.exec(select(StageChange).where(StageChange.deal_id == rid)):

@@ -7,9 +7,11 @@ page and takes the WAL into account. Neither command says it succeeded on faith:
 - backup copies into a temporary file beside the target, runs `PRAGMA integrity_check` on the copy
   and compares its row count per table with the source's (counted in the snapshot that was
   copied); only then is the copy renamed over the target. Any difference is an error.
-- restore checks the backup the same way before it touches anything, keeps the database it
-  replaces as `<db>.replaced-<time>` (itself a checked copy), copies the backup in and checks the
-  result against the backup's counts.
+- restore checks the backup the same way before it touches anything, first saves the database
+  it replaces as a backup would (`beside`: `<db name>-<time>.db` beside it, itself a checked
+  copy), copies the backup in and checks the result against the backup's counts.
+- `beside(db, now)` names a backup made without `-o`: `pipe-20261203T184512.db` for `pipe.db`,
+  in the database's folder; a name already taken gets `-2`, `-3`... so no backup is replaced.
 
 Files are opened by their exact path: read-only opens go through a percent-encoded `file:` URI, so
 `#`, `?`, `%`, spaces and non-ASCII in a path name that file and no other. PostgreSQL has its own
@@ -61,6 +63,18 @@ def sqlite_path(url: str) -> Path:
     if path is None:
         raise Invalid("database", url, "is not a file")
     return path
+
+
+def beside(db: Path, now: datetime) -> Path:
+    """A free file name for a copy of `db` made at `now`, in its folder: `<stem>-<time><suffix>`
+    (`pipe-20261203T184512.db`), then `-2`, `-3`... when that is taken."""
+    stem, suffix = db.stem, db.suffix or ".db"
+    base = f"{stem}-{now:%Y%m%dT%H%M%S}"
+    for n in range(1, 1000):
+        path = db.with_name(f"{base}{suffix}" if n == 1 else f"{base}-{n}{suffix}")
+        if not path.exists() and not path.is_symlink():
+            return path
+    raise Invalid("output", _shown(db.parent), "holds too many backups made this second")
 
 
 def _shown(path: Path | str) -> str:
@@ -156,7 +170,7 @@ def backup(url: str, target: Path) -> Copied:
 
 def restore(url: str, backup_file: str | Path, now: datetime) -> Copied:
     """Replace the database at `url` with the copy in `backup_file`: the backup is checked
-    first, the database it replaces is kept (checked too) as `<db>.replaced-<time>`."""
+    first, the database it replaces is saved first (checked too) as `beside(db, now)`."""
     target = sqlite_path(url)
     src = Path(backup_file).expanduser()
     shown = _shown(backup_file)
@@ -176,7 +190,7 @@ def restore(url: str, backup_file: str | Path, now: datetime) -> Copied:
         kept = None
         target.parent.mkdir(parents=True, exist_ok=True)
         if target.is_file():
-            kept = target.with_name(f"{target.name}.replaced-{now:%Y%m%dT%H%M%S}")
+            kept = beside(target, now)
             live = read_only(target)
             try:
                 _copy_checked(live, kept, f"copy of the replaced database {_shown(kept)}")
