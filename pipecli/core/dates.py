@@ -346,6 +346,9 @@ _BASES: list[tuple[re.Pattern[str], _Handler]] = [
     for p, h in [
         (r"today|now|tomorrow|yesterday", _relative_word),
         (r"(?P<y>\d{4})(?P<sep>[-/])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})", _iso),
+        # the unambiguous forms import reads too: 20.12.2026 (day first) and 2026年12月20日
+        (r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})", _iso),
+        (r"(?P<y>\d{4}) ?年 ?(?P<m>\d{1,2}) ?月 ?(?P<d>\d{1,2}) ?[日号]?", _iso),
         (rf"{_MON} {_DAY}{_YEAR}", _month_day),
         (rf"{_DAY} (?:of )?{_MON}{_YEAR}", _month_day),
         (rf"(?:(?P<rel>next|last|this) )?{_WD}", _weekday),

@@ -18,6 +18,7 @@ from pipecli.core.dates import (
     When,
     fiscal_year_bounds,
     parse_date,
+    parse_import_date,
     parse_iso_date,
     parse_when,
     quarter_bounds,
@@ -589,3 +590,28 @@ def test_parse_iso_date_empty() -> None:
     with pytest.raises(Invalid) as caught:
         parse_iso_date("")
     assert str(caught.value) == "date: is not a date in YYYY-MM-DD form"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026年12月20日", "2026-12-20"),
+        ("2026 年 1 月 5 号", "2026-01-05"),
+        ("20.12.2026", "2026-12-20"),
+        ("5.1.2027", "2027-01-05"),
+        ("20.12.2026+1w", "2026-12-27"),
+    ],
+)
+def test_the_unambiguous_import_forms_are_read_on_the_command_line(
+    text: str, expected: str
+) -> None:
+    assert parse_date(text, date(2026, 12, 3)) == date.fromisoformat(expected)
+    # the import reader gives the same day for the same text (one calendar for both)
+    if "+" not in text:
+        assert parse_import_date(text) == date.fromisoformat(expected)
+
+
+def test_impossible_dotted_and_cjk_dates_are_refused_naming_the_field() -> None:
+    for text in ("31.02.2026", "2026年13月1日"):
+        with pytest.raises(Invalid, match="close"):
+            parse_date(text, date(2026, 12, 3), field="close")
