@@ -58,28 +58,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("task", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_task_external_id"))
-        batch_op.drop_column("external_id")
-
-    with op.batch_alter_table("lead", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_lead_external_id"))
-        batch_op.drop_column("external_id")
-
-    with op.batch_alter_table("deal", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_deal_external_id"))
-        batch_op.drop_column("external_id")
-
-    with op.batch_alter_table("contact", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_contact_external_id"))
-        batch_op.drop_column("external_id")
-
-    with op.batch_alter_table("activity", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_activity_external_id"))
-        batch_op.drop_column("external_id")
-
-    with op.batch_alter_table("account", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_account_external_id"))
-        batch_op.drop_column("external_id")
-
+    # each column in place, its index first, not by a batch rebuild: dropping a table to rebuild
+    # it is refused by SQLite while other rows refer to it (foreign keys on); SQLite 3.35+ drops
+    # an unindexed column directly
+    for table in ("task", "lead", "deal", "contact", "activity", "account"):
+        op.drop_index(op.f(f"ix_{table}_external_id"), table_name=table)
+        op.drop_column(table, "external_id")
     op.drop_table("fxrate")

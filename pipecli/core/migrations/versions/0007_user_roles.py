@@ -20,14 +20,15 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("user", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("role", AutoString(length=10), nullable=False, server_default="rep")
-        )
-        batch_op.add_column(sa.Column("removed_at", UTCDateTime(), nullable=True))
+    # plain ADD COLUMN on both backends: a batch table rebuild would drop "user", which every
+    # record refers to (SQLite refuses that with foreign keys on)
+    op.add_column(
+        "user", sa.Column("role", AutoString(length=10), nullable=False, server_default="rep")
+    )
+    op.add_column("user", sa.Column("removed_at", UTCDateTime(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("user", schema=None) as batch_op:
-        batch_op.drop_column("removed_at")
-        batch_op.drop_column("role")
+    # SQLite 3.35+ drops an unindexed column in place (no rebuild; see upgrade)
+    op.drop_column("user", "removed_at")
+    op.drop_column("user", "role")
