@@ -70,8 +70,17 @@ def edit_product(
     """Change a product; quotes already made keep the name and price they were made with."""
     from pipecli.core.services import products
 
-    ch = products.ProductInput(name=name, sku=sku, price=price, currency=currency, tax=tax,
-                               unit=unit, notes=notes, active=active)  # fmt: skip
+    given: dict[str, Any] = {
+        "name": name,
+        "sku": sku,
+        "price": price,
+        "currency": currency,
+        "tax": tax,
+        "unit": unit,
+        "notes": notes,
+        "active": active,
+    }
+    ch = products.ProductChanges(**{k: v for k, v in given.items() if v is not None})
     with session() as ctx:
         row = products.row(products.edit(ctx, ref, ch))
     show.product(row, render.fmt_of(as_json, as_csv), "edited")

@@ -15,7 +15,7 @@ from pipecli.core.models import Account, Contact, Deal, Lead
 from pipecli.core.services import accounts, contacts, leads, listing, records
 from pipecli.core.services.accounts import AccountInput
 from pipecli.core.services.contacts import ContactInput
-from pipecli.core.services.leads import LeadInput
+from pipecli.core.services.leads import LeadChanges, LeadInput
 from pipecli.core.services.listing import Filter
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
@@ -110,14 +110,14 @@ def test_create_lead_refusals(make_ctx, fields, field):
 def test_lead_currency_change_converts_the_value(make_ctx):
     lead = add_lead(make_ctx, value="12000")
     with make_ctx() as ctx:
-        got = leads.edit(ctx, lead.id, LeadInput(name="", currency="JPY"))
+        got = leads.edit(ctx, lead.id, LeadChanges(currency="JPY"))
     assert (got.amount_minor, got.currency) == (12000, "JPY")
     with make_ctx() as ctx:  # a value given with the currency is in that currency
-        got = leads.edit(ctx, lead.id, LeadInput(name="", currency="EUR", value="99.50"))
+        got = leads.edit(ctx, lead.id, LeadChanges(currency="EUR", value="99.50"))
     assert (got.amount_minor, got.currency) == (9950, "EUR")
     cents = add_lead(make_ctx, name="Bo", value="10.50")
     with pytest.raises(Invalid, match="more decimals than JPY"), make_ctx() as ctx:
-        leads.edit(ctx, cents.id, LeadInput(name="", currency="JPY"))
+        leads.edit(ctx, cents.id, LeadChanges(currency="JPY"))
     got = load(make_ctx, Lead, cents.id)
     assert (got.amount_minor, got.currency) == (1050, "USD")
 
@@ -125,7 +125,7 @@ def test_lead_currency_change_converts_the_value(make_ctx):
 def test_edit_lead_status_and_fields(make_ctx):
     lead = add_lead(make_ctx, company="Acme")
     with make_ctx(now=LATER) as ctx:
-        got = leads.edit(ctx, lead.id, LeadInput(name="", status="Qualified", phone="+1 555"))
+        got = leads.edit(ctx, lead.id, LeadChanges(status="Qualified", phone="+1 555"))
     assert (got.name, got.company, got.status, got.phone) == (
         "Li Wei",
         "Acme",
@@ -374,7 +374,7 @@ def test_converting_twice_is_a_conflict(make_ctx):
     with make_ctx() as ctx:
         assert listing.list_deals(ctx, Filter(status="all")).total == 1
     with pytest.raises(Conflict, match="status is final"), make_ctx() as ctx:
-        leads.edit(ctx, lead.id, LeadInput(name="", status="new"))
+        leads.edit(ctx, lead.id, LeadChanges(status="new"))
 
 
 def test_converting_an_archived_lead_is_a_conflict(make_ctx):
