@@ -204,10 +204,12 @@ def bounded(text: str | None, field: str, limit: int) -> str | None:
 
 def notes(text: str | None, field: str = "notes") -> str | None:
     """Free text (notes, a loss note, an activity's body): tab and line breaks kept, other
-    control characters refused, at most NOTE_MAX characters; empty becomes None."""
+    control characters refused, at most NOTE_MAX characters; blank (empty or spaces only)
+    becomes None."""
     if text is None:
         return None
-    return check_field(field, text) or None
+    value = check_field(field, text)
+    return value if value.strip() else None
 
 
 def required(text: str | None, field: str) -> str:
