@@ -16,8 +16,17 @@ from typing import Any
 import pytest
 
 from pipecli.core.errors import Invalid
-from pipecli.core.models import Account, Contact, Deal, Lead, Product, Task
-from pipecli.core.services import accounts, common, contacts, deals, leads, products, tasks
+from pipecli.core.models import Account, Contact, Deal, Lead, Product, Quote, Task
+from pipecli.core.services import (
+    accounts,
+    common,
+    contacts,
+    deals,
+    leads,
+    products,
+    quotes,
+    tasks,
+)
 from tests.cli.helpers import refused
 
 MakeCtx = Callable[..., Any]
@@ -63,6 +72,12 @@ def _task(ctx: Any) -> int:
     return common.id_of(tasks.create(ctx, inp))
 
 
+def _quote(ctx: Any) -> str:
+    deal = deals.create(ctx, deals.DealInput(title="Acme renewal"))
+    inp = quotes.QuoteInput(deal=common.id_of(deal), valid="2026-12-31", terms="Net 30", notes="n")
+    return quotes.create(ctx, inp).number
+
+
 def _product(ctx: Any) -> str:
     inp = products.ProductInput(name="Seat", sku="SEAT", price="10", unit="seat", notes="n")
     return products.create(ctx, inp).sku
@@ -80,6 +95,7 @@ KINDS = {
         Kind("task", Task, tasks.TaskChanges, tasks.edit, _task, {"tags": ["x"]}),
         Kind("product", Product, products.ProductChanges, products.edit, _product,
              {"active": False}),
+        Kind("quote", Quote, quotes.QuoteChanges, quotes.set_fields, _quote, {"contact": None}),
     )
 }  # fmt: skip
 
@@ -104,6 +120,9 @@ SETTABLE = [
     ("task", "notes", "notes", "later", "later"),
     ("product", "unit", "unit", "hour", "hour"),
     ("product", "notes", "notes", "later", "later"),
+    ("quote", "valid", "valid_until", "2027-01-31", date(2027, 1, 31)),
+    ("quote", "terms", "terms", "Net 45", "Net 45"),
+    ("quote", "notes", "notes", "later", "later"),
 ]
 # (kind, field of the change model, the field the refusal names)
 REQUIRED = [
@@ -142,6 +161,8 @@ def record(make_ctx: MakeCtx) -> Callable[[str], Made]:
             with make_ctx() as ctx:
                 if kind == "product":
                     return products.get(ctx, ref)
+                if kind == "quote":
+                    return quotes.find(ctx, ref)
                 return ctx.session.get(KINDS[kind].model, ref)
 
         return ref, read
@@ -257,6 +278,15 @@ def test_pipe_edit_product_refuses_to_clear_its_price(pipe: Any, snapshot: Any) 
     assert snapshot() == before
 
 
+def test_pipe_quote_set_clears_what_is_given_empty(pipe: Any) -> None:
+    assert pipe("add", "deal", "Acme").exit_code == 0
+    q = pipe("add", "quote", "--deal", "1", "--valid", "2026-12-31", "--terms", "Net 30", "--json")
+    assert q.exit_code == 0, q.stderr
+    r = pipe("quote", "set", q.json["number"], "--valid", "", "--notes", "x", "--json")
+    assert r.exit_code == 0, r.stderr
+    assert (r.json["valid_until"], r.json["terms"], r.json["notes"]) == (None, "Net 30", "x")
+
+
 def test_pipe_edit_clears_notes_of_every_kind(pipe: Any) -> None:
     for kind in ("lead", "account", "contact", "deal", "task"):
         assert pipe("add", kind, "Something", "--notes", "keep?").exit_code == 0
@@ -269,10 +299,13 @@ def test_pipe_edit_clears_notes_of_every_kind(pipe: Any) -> None:
 
 
 def _edit_options(kind: str) -> set[str]:
-    """The parameters `pipe edit KIND` takes besides the record and the output format."""
+    """The parameters `pipe edit KIND` (`pipe quote set`) takes besides the record and the
+    output format."""
     from pipecli.commands import edit
+    from pipecli.commands import quotes as quote_commands
 
-    found = [c.callback for c in edit.app.registered_commands if c.name == kind]
+    app, name = (quote_commands.quote_app, "set") if kind == "quote" else (edit.app, kind)
+    found = [c.callback for c in app.registered_commands if c.name == name]
     assert len(found) == 1 and found[0] is not None
     names = set(inspect.signature(found[0]).parameters)
     return names - {"record_id", "ref", "as_json", "as_csv"}
@@ -282,7 +315,7 @@ def _edit_options(kind: str) -> set[str]:
 def test_edit_options_and_the_change_model_list_the_same_fields(kind: str) -> None:
     model = {f.name for f in fields(KINDS[kind].changes)}
     assert _edit_options(kind) == model
-    if kind != "product":
+    if kind not in ("product", "quote"):
         from pipecli.commands.edit import edits
 
         assert edits(kind) == (KINDS[kind].changes, KINDS[kind].edit)
@@ -291,4 +324,4 @@ def test_edit_options_and_the_change_model_list_the_same_fields(kind: str) -> No
 def test_every_edit_command_is_covered() -> None:
     from pipecli.commands import edit
 
-    assert {c.name for c in edit.app.registered_commands} == set(KINDS)
+    assert {c.name for c in edit.app.registered_commands} == set(KINDS) - {"quote"}
