@@ -1,8 +1,11 @@
 """`pipe edit KIND ID --field value ...`: change fields; only the options given are touched.
 
 One command per kind, made by `_edit`: each kind's options are declared once in
-`commands.record_options` (shared with `pipe add`); an empty value (`--close ""`) clears that
-field, an option not given leaves it as it is. A name or title is never cleared.
+`commands.record_options` (shared with `pipe add`), and the options given become the kind's
+change model (`services.deals.DealChanges`...): an option left out is not given (UNSET), an
+empty value (`--close ""`) clears that field. A name or title is never cleared: `--name ""` is
+refused, naming the field. The options of each kind and its change model list the same fields
+(held by tests/core/test_input_models.py).
 """
 
 from __future__ import annotations
@@ -31,23 +34,21 @@ def _titled(
     """A new title (deals, tasks)."""
 
 
-def _edits(kind: str) -> tuple[Callable[..., Any], Callable[..., Any]]:
+def edits(kind: str) -> tuple[Callable[..., Any], Callable[..., Any]]:
     """The kind's change model and its edit service."""
     from pipecli.core.services import accounts, contacts, deals, leads, tasks
 
-    edits: dict[str, tuple[Callable[..., Any], Callable[..., Any]]] = {
+    table: dict[str, tuple[Callable[..., Any], Callable[..., Any]]] = {
         "deal": (deals.DealChanges, deals.edit),
-        "lead": (leads.LeadInput, leads.edit),
-        "account": (accounts.AccountInput, accounts.edit),
-        "contact": (contacts.ContactInput, contacts.edit),
-        "task": (tasks.TaskInput, tasks.edit),
+        "lead": (leads.LeadChanges, leads.edit),
+        "account": (accounts.AccountChanges, accounts.edit),
+        "contact": (contacts.ContactChanges, contacts.edit),
+        "task": (tasks.TaskChanges, tasks.edit),
     }
-    return edits[kind]
+    return table[kind]
 
 
 def _edit(kind: str, doc: str, *groups: Callable[..., None]) -> None:
-    identity = "title" if kind in ("deal", "task") else "name"
-
     @o.with_options(*groups, ro.owned)
     def command(
         record_id: Id,
@@ -59,14 +60,12 @@ def _edit(kind: str, doc: str, *groups: Callable[..., None]) -> None:
     ) -> None:
         from pipecli.core.services import listing
 
-        label = fields.pop(identity, None)
         fields |= {"untags": untags} if untags else {}
-        if not label and not any(v not in (None, [], False) for v in fields.values()):
+        if not any(v not in (None, [], False) for v in fields.values()):
             raise fail(f"edit: nothing to change; see `pipe edit {kind} --help` for the fields")
-        model, edit = _edits(kind)
+        model, edit = edits(kind)
         with session() as ctx:
-            inp = model(**{identity: label if kind == "deal" else label or ""}, **fields)
-            row = listing.get_row(ctx, kind, edit(ctx, record_id, inp))
+            row = listing.get_row(ctx, kind, edit(ctx, record_id, model(**fields)))
         render.created(kind, row, render.fmt_of(as_json, as_csv), verb="updated")
 
     command.__doc__ = doc

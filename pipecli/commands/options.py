@@ -75,6 +75,12 @@ CreateOwner = Annotated[
 ]
 
 
+def given(**options: Any) -> dict[str, Any]:
+    """The options given (not None), as keywords for an input or change model: one left out is
+    not passed, so the model's default (None, or UNSET: not given) applies."""
+    return {k: v for k, v in options.items() if v is not None}
+
+
 def _params(fn: Callable[..., Any]) -> list[inspect.Parameter]:
     return list(inspect.signature(fn, eval_str=True).parameters.values())
 
@@ -99,9 +105,7 @@ def with_options(*groups: Callable[..., None]) -> Callable[[Command], Command]:
 
         @functools.wraps(fn)
         def command(**kwargs: Any) -> None:
-            fields = {k: kwargs.pop(k) for k in added if kwargs.get(k) is not None}
-            for k in added:
-                kwargs.pop(k, None)
+            fields = given(**{k: kwargs.pop(k, None) for k in added})
             fn(**kwargs, fields=fields)
 
         command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]

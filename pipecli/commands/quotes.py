@@ -70,8 +70,18 @@ def edit_product(
     """Change a product; quotes already made keep the name and price they were made with."""
     from pipecli.core.services import products
 
-    ch = products.ProductInput(name=name, sku=sku, price=price, currency=currency, tax=tax,
-                               unit=unit, notes=notes, active=active)  # fmt: skip
+    ch = products.ProductChanges(
+        **o.given(
+            name=name,
+            sku=sku,
+            price=price,
+            currency=currency,
+            tax=tax,
+            unit=unit,
+            notes=notes,
+            active=active,
+        )
+    )
     with session() as ctx:
         row = products.row(products.edit(ctx, ref, ch))
     show.product(row, render.fmt_of(as_json, as_csv), "edited")
@@ -272,14 +282,8 @@ def set_fields(
     """Change a draft's valid-until day, payment terms, notes or contact."""
     from pipecli.core.services import quotes
 
-    _changed(
-        ref,
-        "updated",
-        as_json,
-        lambda ctx: quotes.set_fields(
-            ctx, ref, valid=valid, terms=terms, notes=notes, contact=contact
-        ),
-    )
+    ch = quotes.QuoteChanges(**o.given(valid=valid, terms=terms, notes=notes, contact=contact))
+    _changed(ref, "updated", as_json, lambda ctx: quotes.set_fields(ctx, ref, ch))
 
 
 @quote_app.command("render")

@@ -349,7 +349,7 @@ def converted(pipe: Pipe, make_ctx: MakeCtx) -> Pipe:
             leads.create(ctx, leads.LeadInput(name=name))
         for lead_id in (2, 3, 4):
             leads.convert(ctx, lead_id)
-        leads.edit(ctx, 5, leads.LeadInput(name="Ed", status="disqualified"))
+        leads.edit(ctx, 5, leads.LeadChanges(name="Ed", status="disqualified"))
     return pipe
 
 

@@ -19,7 +19,7 @@ from pipecli.core.services.accounts import AccountInput
 from pipecli.core.services.common import id_of
 from pipecli.core.services.contacts import ContactInput
 from pipecli.core.services.context import Ctx
-from pipecli.core.services.leads import LeadInput
+from pipecli.core.services.leads import LeadChanges, LeadInput
 from pipecli.core.services.listing import Filter
 from pipecli.core.services.listing.filters import Page
 from tests.conftest import MakeCtx
@@ -126,14 +126,14 @@ def test_create_lead_refusals(make_ctx: MakeCtx, fields: dict[str, Any], field: 
 def test_lead_currency_change_converts_the_value(make_ctx: MakeCtx) -> None:
     lead = add_lead(make_ctx, value="12000")
     with make_ctx() as ctx:
-        got = leads.edit(ctx, id_of(lead), LeadInput(name="", currency="JPY"))
+        got = leads.edit(ctx, id_of(lead), LeadChanges(currency="JPY"))
     assert (got.amount_minor, got.currency) == (12000, "JPY")
     with make_ctx() as ctx:  # a value given with the currency is in that currency
-        got = leads.edit(ctx, id_of(lead), LeadInput(name="", currency="EUR", value="99.50"))
+        got = leads.edit(ctx, id_of(lead), LeadChanges(currency="EUR", value="99.50"))
     assert (got.amount_minor, got.currency) == (9950, "EUR")
     cents = add_lead(make_ctx, name="Bo", value="10.50")
     with pytest.raises(Invalid, match="more decimals than JPY"), make_ctx() as ctx:
-        leads.edit(ctx, id_of(cents), LeadInput(name="", currency="JPY"))
+        leads.edit(ctx, id_of(cents), LeadChanges(currency="JPY"))
     got = load(make_ctx, Lead, cents.id)
     assert (got.amount_minor, got.currency) == (1050, "USD")
 
@@ -141,7 +141,7 @@ def test_lead_currency_change_converts_the_value(make_ctx: MakeCtx) -> None:
 def test_edit_lead_status_and_fields(make_ctx: MakeCtx) -> None:
     lead = add_lead(make_ctx, company="Acme")
     with make_ctx(now=LATER) as ctx:
-        got = leads.edit(ctx, id_of(lead), LeadInput(name="", status="Qualified", phone="+1 555"))
+        got = leads.edit(ctx, id_of(lead), LeadChanges(status="Qualified", phone="+1 555"))
     assert (got.name, got.company, got.status, got.phone) == (
         "Li Wei",
         "Acme",
@@ -403,7 +403,7 @@ def test_converting_twice_is_a_conflict(make_ctx: MakeCtx) -> None:
     with make_ctx() as ctx:
         assert listing.list_deals(ctx, Filter(status="all")).total == 1
     with pytest.raises(Conflict, match="status is final"), make_ctx() as ctx:
-        leads.edit(ctx, id_of(lead), LeadInput(name="", status="new"))
+        leads.edit(ctx, id_of(lead), LeadChanges(status="new"))
 
 
 def test_converting_an_archived_lead_is_a_conflict(make_ctx: MakeCtx) -> None:

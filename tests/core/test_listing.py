@@ -141,7 +141,7 @@ def converted(make_ctx: MakeCtx) -> None:
             leads.create(ctx, LeadInput(name=name, company=f"{name} Ltd"))
         for lead_id in (2, 3, 5):
             leads.convert(ctx, lead_id)
-        leads.edit(ctx, 4, LeadInput(name="Di", status="disqualified"))
+        leads.edit(ctx, 4, leads.LeadChanges(name="Di", status="disqualified"))
         records.archive(ctx, "lead", 5)
 
 

@@ -19,7 +19,7 @@ from pipecli.core.services import activities, common, deals, leads, listing, rec
 from pipecli.core.services.activities import ActivityInput
 from pipecli.core.services.common import id_of
 from pipecli.core.services.listing import Filter
-from pipecli.core.services.tasks import TaskInput
+from pipecli.core.services.tasks import TaskChanges, TaskInput
 from tests.conftest import MakeCtx, not_none
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
@@ -97,13 +97,13 @@ def test_repeat_without_due_says_why(make_ctx: MakeCtx) -> None:
 def test_edit_adding_a_repeat_needs_a_due_date(make_ctx: MakeCtx) -> None:
     task = add_task(make_ctx)
     with pytest.raises(Invalid, match="needs a due date"), make_ctx() as ctx:
-        tasks.edit(ctx, id_of(task), TaskInput(title="", repeat="weekly"))
+        tasks.edit(ctx, id_of(task), TaskChanges(repeat="weekly"))
     assert load(make_ctx, id_of(task)).repeat is None
     with make_ctx() as ctx:  # with a due date given in the same edit it is fine
-        got = tasks.edit(ctx, id_of(task), TaskInput(title="", repeat="weekly", due="fri"))
+        got = tasks.edit(ctx, id_of(task), TaskChanges(repeat="weekly", due="fri"))
     assert (got.repeat, got.due_date) == ("FREQ=WEEKLY", date(2026, 11, 27))
     with make_ctx() as ctx:
-        assert tasks.edit(ctx, id_of(task), TaskInput(title="", repeat="none")).repeat is None
+        assert tasks.edit(ctx, id_of(task), TaskChanges(repeat="none")).repeat is None
 
 
 # --- repeating tasks -------------------------------------------------------------------------
@@ -252,7 +252,7 @@ def test_undone_keeps_a_successor_that_was_edited(make_ctx: MakeCtx) -> None:
     nxt = done(make_ctx, id_of(task)).next_task
     assert nxt is not None and nxt.id is not None
     with make_ctx(now=NOW + timedelta(hours=1)) as ctx:
-        tasks.edit(ctx, nxt.id, TaskInput(title="", due="2026-12-14"))
+        tasks.edit(ctx, nxt.id, TaskChanges(due="2026-12-14"))
     with make_ctx(now=NOW + timedelta(hours=2)) as ctx:
         result = tasks.undone(ctx, id_of(task))
     assert result.next_task is None

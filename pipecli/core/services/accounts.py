@@ -58,6 +58,22 @@ class AccountInput(common.Owned):
     source: str | None = None
 
 
+@dataclass
+class AccountChanges(common.OwnedChanges):
+    """An account's edit (see `common`: UNSET not given, None or blank clears, else a value).
+    The name cannot be cleared."""
+
+    name: common.Change[str] = common.UNSET
+    domain: common.Change[str] = common.UNSET
+    industry: common.Change[str] = common.UNSET
+    website: common.Change[str] = common.UNSET
+    phone: common.Change[str] = common.UNSET
+    address: common.Change[str] = common.UNSET
+    region: common.Change[str] = common.UNSET
+    employees: common.Change[int | str] = common.UNSET
+    source: common.Change[str] = common.UNSET
+
+
 def domain(text: str | None, field_name: str = "domain") -> str | None:
     value = common.clean(text, field_name)
     if value is None:
@@ -78,7 +94,7 @@ def email_domain(email: str | None) -> str | None:
 
 
 def employees(value: int | str | None) -> int | None:
-    if value is None or value == "":
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, str) and not value.strip().isdigit():
         raise Invalid("employees", value, "must be a whole number")
@@ -96,22 +112,20 @@ def create(ctx: Ctx, inp: AccountInput, *, duplicate: bool = False) -> Account:
             "for another company of that name"
         )
     account = Account(name=name, created_at=ctx.now, updated_at=ctx.now)
-    _fill(ctx, account, inp, only_empty=False)
+    _fill(ctx, account, inp)
     common.save(ctx, "account", account, inp)
     return account
 
 
-def edit(ctx: Ctx, account_id: int | str, inp: AccountInput) -> Account:
+def edit(ctx: Ctx, account_id: int | str, ch: AccountChanges) -> Account:
     account = common.get_live(ctx, Account, account_id, "account")
-    if inp.name:
-        account.name = common.required(inp.name, "name")
-    _fill(ctx, account, inp, only_empty=False)
+    common.apply_changes(ctx, account, ch, common.changes_of(ch, _CHANGES))
     account.updated_at = ctx.now
-    common.save(ctx, "account", account, inp)
+    common.save(ctx, "account", account, ch)
     return account
 
 
-def _fill(ctx: Ctx, account: Account, inp: AccountInput, *, only_empty: bool) -> None:
+def _fill(ctx: Ctx, account: Account, inp: AccountInput) -> None:
     values = {
         "domain": domain(inp.domain),
         "industry": common.clean(inp.industry, "industry"),
@@ -123,11 +137,22 @@ def _fill(ctx: Ctx, account: Account, inp: AccountInput, *, only_empty: bool) ->
         "source": common.clean(inp.source, "source"),
         "notes": common.notes(inp.notes),
     }
-    clearable = {k: k for k in _CLEARABLE}
-    common.apply(ctx, account, inp, values, clearable, only_empty=only_empty)
+    common.apply(ctx, account, inp, values)
 
 
-_CLEARABLE = ("domain", "industry", "website", "phone", "address", "region", "employees", "source")
+# what an edit sets or clears: field -> (column, parser)
+_CHANGES: dict[str, tuple[str, common.Parser]] = {
+    "name": ("name", lambda v: common.required(v, "name")),
+    "domain": ("domain", domain),
+    "industry": ("industry", lambda v: common.clean(v, "industry")),
+    "website": ("website", lambda v: common.clean(v, "website")),
+    "phone": ("phone", lambda v: common.clean(v, "phone")),
+    "address": ("address", lambda v: common.clean(v, "address")),
+    "region": ("region", lambda v: common.clean(v, "region")),
+    "employees": ("employees", employees),
+    "source": ("source", lambda v: common.clean(v, "source")),
+    "notes": ("notes", common.notes),
+}
 
 
 def find_by_domain(ctx: Ctx, dom: str) -> Account | None:

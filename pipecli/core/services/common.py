@@ -3,16 +3,27 @@
 Services accept either typed values (from imports and the TUI) or the text a user typed (from the
 CLI); the helpers here turn text into values through the one date parser and the one money parser,
 so every front end refuses the same bad input with the same message.
+
+Input models, one pair per kind: `XxxInput` creates a record (None: not given, the default
+applies), `XxxChanges` edits one. A change model's field is `Change[T]`, one of three things:
+- `UNSET` (the default): not given, the field stays as it is;
+- None, or a blank text (empty or spaces only): clear the field. A required field (a name or
+  title, a currency, a status...) cannot be cleared: `Invalid` naming it, "must not be empty";
+- a value: set the field (through the same parser as on create).
+So `pipe edit contact 4 --phone ""` and the board's emptied field clear, an option left out
+changes nothing, and mypy narrows `ch.x is not UNSET` to `T | None`. `changes_of` turns a change
+model into column values through a per-kind table (field -> column, parser).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Protocol, TypeVar
+from enum import Enum
+from typing import Any, Final, Protocol, TypeAlias, TypeVar
 
 from sqlalchemy import func
 from sqlmodel import col, select
@@ -45,6 +56,21 @@ class Archivable(Record, Protocol):
 
 M = TypeVar("M", bound=Record)
 A = TypeVar("A", bound=Archivable)
+T = TypeVar("T")
+
+
+class Unset(Enum):
+    """The type of `UNSET`, "not given" in a change model: one member, so mypy narrows
+    `value is not UNSET` to what is left (`T | None`)."""
+
+    UNSET = "UNSET"
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Final = Unset.UNSET
+Change: TypeAlias = Unset | T | None  # a change model's field: not given, clear, or a value
 
 KIND_MODELS: dict[str, type[Archivable]] = {
     "lead": Lead,
@@ -67,9 +93,9 @@ def clean(text: str | None, field: str = "text") -> str | None:
 
 @dataclass(kw_only=True)
 class Owned:
-    """What every kind's input model (create and change) ends with: owner, notes and tags,
-    and the text check (`check_input`) run when the model is made. None is "not given"; an
-    empty text clears a field on edit."""
+    """What every kind's create model (`DealInput`, `LeadInput`...) ends with: owner, notes and
+    tags, and the text check (`check_input`) run when the model is made. None is "not given":
+    the default applies (the owner is you). Edits take `OwnedChanges` models instead."""
 
     owner: str | None = None
     notes: str | None = None
@@ -81,32 +107,68 @@ class Owned:
         check_input(self)
 
 
-def apply(
-    ctx: Ctx,
-    obj: Any,
-    inp: Owned,
-    values: dict[str, Any],
-    clearable: dict[str, str],
-    *,
-    only_empty: bool = False,
-) -> None:
-    """Write an input model onto a record (leads, accounts, contacts): the owner (resolved, else
-    you for a record without one), every value given (None: not given; with `only_empty`, only
-    into empty columns), then, unless `only_empty`, clear each column of `clearable` (column ->
-    input field) whose option was given as empty text (`pipe edit contact 4 --phone ""`)."""
-    if inp.owner is not None:
-        values["owner_id"] = resolve_owner(ctx, inp.owner, inp.create_owner).id
+@dataclass(kw_only=True)
+class OwnedChanges:
+    """What every kind's change model (`DealChanges`, `LeadChanges`...) ends with: owner, notes
+    and tags, checked like `Owned` when the model is made. The owner cannot be cleared (every
+    record has one); tags are attached (`tags`) and detached (`untags`)."""
+
+    owner: Change[str] = UNSET
+    notes: Change[str] = UNSET
+    tags: list[str] = field(default_factory=list)
+    untags: list[str] = field(default_factory=list)
+    create_owner: bool = False  # an owner nobody is called yet is added (--create-owner)
+
+    def __post_init__(self) -> None:
+        check_input(self)
+
+
+Parser: TypeAlias = Callable[[Any], object]
+
+
+def changes_of(ch: object, table: Mapping[str, tuple[str, Parser]]) -> dict[str, object]:
+    """The column values a change model asks for, by `table` (field -> (column, parser)): each
+    field given (not UNSET) through its parser, which takes None and blank text to None (clear)
+    or refuses them for a required field. Fields are parsed in the table's order, so the first
+    bad one is the one reported, and nothing is written before all are checked."""
+    out: dict[str, object] = {}
+    for name, (column, parse) in table.items():
+        value = getattr(ch, name)
+        if value is not UNSET:
+            out[column] = parse(value)
+    return out
+
+
+def apply_changes(ctx: Ctx, obj: Any, ch: OwnedChanges, values: Mapping[str, object]) -> None:
+    """Write parsed changes (`changes_of`) onto a record: the owner if given (else you, for a
+    record without one), then every column of `values` (None clears it)."""
+    if ch.owner is not UNSET:
+        obj.owner_id = owner_change(ctx, ch).id
     elif obj.owner_id is None:
-        values["owner_id"] = ctx.user().id
+        obj.owner_id = ctx.user().id
     for key, value in values.items():
-        if value is not None and not (only_empty and getattr(obj, key) is not None):
+        setattr(obj, key, value)
+
+
+def owner_change(ctx: Ctx, ch: OwnedChanges) -> User:
+    """The new owner a change model names; cleared (None or blank) is refused, naming `owner`."""
+    assert ch.owner is not UNSET
+    return resolve_owner(ctx, ch.owner or "", ch.create_owner)
+
+
+def apply(ctx: Ctx, obj: Any, inp: Owned, values: Mapping[str, object]) -> None:
+    """Write a create model onto a new record (leads, accounts, contacts): the owner (resolved,
+    else you), then every value given (None: not given, the column keeps its default)."""
+    if inp.owner is not None:
+        obj.owner_id = resolve_owner(ctx, inp.owner, inp.create_owner).id
+    elif obj.owner_id is None:
+        obj.owner_id = ctx.user().id
+    for key, value in values.items():
+        if value is not None:
             setattr(obj, key, value)
-    if not only_empty:
-        for key in blanked(inp, clearable):
-            setattr(obj, key, None)
 
 
-def save(ctx: Ctx, kind: str, obj: Any, inp: Owned) -> None:
+def save(ctx: Ctx, kind: str, obj: Any, inp: Owned | OwnedChanges) -> None:
     """Store a created or edited record, then attach and detach the tags its input names."""
     ctx.session.add(obj)
     ctx.session.flush()
@@ -124,23 +186,14 @@ def check_input(inp: object) -> None:
 
     for f in fields(inp):  # type: ignore[arg-type]
         value = getattr(inp, f.name)
+        if value is UNSET:
+            continue
         if f.name in ("tags", "untags"):
             for tag in value or ():
                 text.check_text("tag", tag, text.TAG_MAX)
         elif isinstance(value, str):
             limit = {"notes": text.NOTE_MAX, "email": text.EMAIL_MAX}.get(f.name, text.NAME_MAX)
             text.check_text(f.name, value, limit, multiline=f.name == "notes")
-
-
-def blanked(inp: object, columns: dict[str, str]) -> list[str]:
-    """The columns (column -> input field) whose option was given as empty text, as in
-    `pipe edit contact 4 --phone ""`: the user clears them. None (not given) is no change."""
-    out = []
-    for column, name in columns.items():
-        value = getattr(inp, name, None)
-        if isinstance(value, str) and not value.strip():
-            out.append(column)
-    return out
 
 
 def bounded(text: str | None, field: str, limit: int) -> str | None:
@@ -153,10 +206,12 @@ def bounded(text: str | None, field: str, limit: int) -> str | None:
 
 def notes(text: str | None, field: str = "notes") -> str | None:
     """Free text (notes, a loss note, an activity's body): tab and line breaks kept, other
-    control characters refused, at most NOTE_MAX characters; empty becomes None."""
+    control characters refused, at most NOTE_MAX characters; blank (empty or spaces only)
+    becomes None."""
     if text is None:
         return None
-    return check_field(field, text) or None
+    value = check_field(field, text)
+    return value if value.strip() else None
 
 
 def required(text: str | None, field: str) -> str:

@@ -26,6 +26,20 @@ class ContactInput(common.Owned):
     source: str | None = None
 
 
+@dataclass
+class ContactChanges(common.OwnedChanges):
+    """A contact's edit (see `common`: UNSET not given, None or blank clears, else a value).
+    The name cannot be cleared; a cleared account leaves the contact at none."""
+
+    name: common.Change[str] = common.UNSET
+    account: common.Change[str | int] = common.UNSET
+    email: common.Change[str] = common.UNSET
+    phone: common.Change[str] = common.UNSET
+    title: common.Change[str] = common.UNSET
+    birthday: common.Change[str | date] = common.UNSET
+    source: common.Change[str] = common.UNSET
+
+
 def birthday(ctx: Ctx, value: str | date | None) -> date | None:
     day = common.as_date(ctx, value, "birthday")
     if day is not None and day > ctx.today:
@@ -41,14 +55,27 @@ def create(ctx: Ctx, inp: ContactInput) -> Contact:
     return contact
 
 
-def edit(ctx: Ctx, contact_id: int | str, inp: ContactInput) -> Contact:
+def edit(ctx: Ctx, contact_id: int | str, ch: ContactChanges) -> Contact:
     contact = common.get_live(ctx, Contact, contact_id, "contact")
-    if inp.name:
-        contact.name = common.required(inp.name, "name")
-    _fill(ctx, contact, inp)
+    table: dict[str, tuple[str, common.Parser]] = {
+        "name": ("name", lambda v: common.required(v, "name")),
+        "email": ("email", common.email),
+        "phone": ("phone", lambda v: common.clean(v, "phone")),
+        "title": ("title", lambda v: common.clean(v, "title")),
+        "birthday": ("birthday", lambda v: birthday(ctx, v)),
+        "source": ("source", lambda v: common.clean(v, "source")),
+        "notes": ("notes", common.notes),
+        "account": ("account_id", lambda v: _account_id(ctx, v)),
+    }
+    common.apply_changes(ctx, contact, ch, common.changes_of(ch, table))
     contact.updated_at = ctx.now
-    common.save(ctx, "contact", contact, inp)
+    common.save(ctx, "contact", contact, ch)
     return contact
+
+
+def _account_id(ctx: Ctx, ref: str | int | None) -> int | None:
+    account = account_for(ctx, ref, None)
+    return account.id if account else None
 
 
 def _fill(ctx: Ctx, contact: Contact, inp: ContactInput) -> None:
@@ -59,12 +86,9 @@ def _fill(ctx: Ctx, contact: Contact, inp: ContactInput) -> None:
         "birthday": birthday(ctx, inp.birthday),
         "source": common.clean(inp.source, "source"),
         "notes": common.notes(inp.notes),
+        "account_id": _account_id(ctx, inp.account),
     }
-    account = account_for(ctx, inp.account, None)
-    if account is not None:
-        values["account_id"] = account.id
-    clearable = ("email", "phone", "title", "birthday", "source")
-    common.apply(ctx, contact, inp, values, {k: k for k in clearable} | {"account_id": "account"})
+    common.apply(ctx, contact, inp, values)
 
 
 def find_by_email(ctx: Ctx, email: str) -> Contact | None:

@@ -18,7 +18,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from pipecli.core.errors import Conflict, Invalid
-from pipecli.core.models import Account, Contact, Deal, Stage, StageChange, User
+from pipecli.core.models import Contact, Deal, Stage, StageChange
 from pipecli.core.services import common, pipelines
 from pipecli.core.services.accounts import account_for
 from pipecli.core.services.context import Ctx
@@ -43,18 +43,20 @@ class DealInput(common.Owned):
 
 
 @dataclass
-class DealChanges(common.Owned):
-    """Fields to change; None leaves a field as it is. `probability='auto'` follows the stage."""
+class DealChanges(common.OwnedChanges):
+    """A deal's edit (see `common`: UNSET not given, None or blank clears, else a value).
+    Title, currency and owner cannot be cleared; a cleared probability follows the stage again,
+    like `probability='auto'`."""
 
-    title: str | None = None
-    account: str | int | None = None
-    contact: str | int | None = None
-    amount: str | Decimal | None = None
-    currency: str | None = None
-    close: str | date | None = None
-    probability: str | int | None = None
-    source: str | None = None
-    product: str | None = None
+    title: common.Change[str] = common.UNSET
+    account: common.Change[str | int] = common.UNSET
+    contact: common.Change[str | int] = common.UNSET
+    amount: common.Change[str | Decimal] = common.UNSET
+    currency: common.Change[str] = common.UNSET
+    close: common.Change[str | date] = common.UNSET
+    probability: common.Change[str | int] = common.UNSET
+    source: common.Change[str] = common.UNSET
+    product: common.Change[str] = common.UNSET
 
 
 def stage_probability(outcome: str, stage_default: int, manual: int | None) -> tuple[int, bool]:
@@ -320,21 +322,35 @@ def _stage_before_close(ctx: Ctx, deal: Deal) -> Stage:
 
 def edit(ctx: Ctx, deal_id: int | str, ch: DealChanges) -> Deal:
     """Validate all changes, then apply them; amount/currency/close/probability write history."""
+    U = common.UNSET
     deal = common.get_live(ctx, Deal, deal_id, "deal")
-    amount, currency = common.as_money(ctx, ch.amount, ch.currency, current=deal.currency)
+    if ch.currency is not U and not (ch.currency or "").strip():
+        raise Invalid("currency", ch.currency, "must not be empty")
+    amount, currency = common.as_money(
+        ctx,
+        None if ch.amount is U else ch.amount,
+        None if ch.currency is U else ch.currency,
+        current=deal.currency,
+    )
     amount_minor = deal.amount_minor
-    if ch.amount is not None:
+    if ch.amount is not U:
         amount_minor = common.to_minor(amount, currency)
     elif currency != deal.currency and deal.amount_minor is not None:
         from pipecli.core import money
 
         amount_minor = money.to_minor(money.from_minor(deal.amount_minor, deal.currency), currency)
-    close = common.as_date(ctx, ch.close, "close") if ch.close is not None else deal.expected_close
+    close = common.as_date(ctx, ch.close, "close") if ch.close is not U else deal.expected_close
     prob, manual = _probability_change(ctx, deal, ch.probability)
-    contact = common.resolve_ref(ctx, Contact, ch.contact, "contact") if ch.contact else None
-    account = account_for(ctx, ch.account, None) if ch.account else None
-    owner = common.resolve_owner(ctx, ch.owner, ch.create_owner) if ch.owner is not None else None
-    title = common.required(ch.title, "title") if ch.title is not None else deal.title
+    contact_id, account_id = deal.contact_id, deal.account_id
+    if ch.contact is not U:
+        contact = common.resolve_ref(ctx, Contact, ch.contact, "contact")
+        contact_id = contact.id if contact else None
+    if ch.account is not U:
+        account = account_for(ctx, ch.account, None)
+        account_id = account.id if account else None
+    owner = common.owner_change(ctx, ch) if ch.owner is not U else None
+    title = common.required(ch.title, "title") if ch.title is not U else deal.title
+    texts = common.changes_of(ch, _TEXTS)
     changes = []
     if (amount_minor, currency) != (deal.amount_minor, deal.currency):
         changes.append("amount")
@@ -344,7 +360,11 @@ def edit(ctx: Ctx, deal_id: int | str, ch: DealChanges) -> Deal:
         changes.append("probability")
     deal.title, deal.amount_minor, deal.currency = title, amount_minor, currency
     deal.expected_close, deal.probability, deal.probability_manual = close, prob, manual
-    _apply_links(deal, account, contact, owner, ch)
+    deal.account_id, deal.contact_id = account_id, contact_id
+    if owner is not None:
+        deal.owner_id = owner.id
+    for column, value in texts.items():
+        setattr(deal, column, value)
     deal.updated_at = ctx.now
     ctx.session.add(deal)
     for change in changes:
@@ -353,32 +373,20 @@ def edit(ctx: Ctx, deal_id: int | str, ch: DealChanges) -> Deal:
     return deal
 
 
-def _apply_links(
-    deal: Deal,
-    account: Account | None,
-    contact: Contact | None,
-    owner: User | None,
-    ch: DealChanges,
-) -> None:
-    if account is not None:
-        deal.account_id = account.id
-    if contact is not None:
-        deal.contact_id = contact.id
-    if owner is not None:
-        deal.owner_id = owner.id
-    if ch.source is not None:
-        deal.source = common.clean(ch.source, "source")
-    if ch.product is not None:
-        deal.product = common.bounded(ch.product, "product", PRODUCT_MAX)
-    if ch.notes is not None:
-        deal.notes = common.notes(ch.notes)
+# a deal's free-text fields an edit sets or clears: field -> (column, parser)
+_TEXTS: dict[str, tuple[str, common.Parser]] = {
+    "source": ("source", lambda v: common.clean(v, "source")),
+    "product": ("product", lambda v: common.bounded(v, "product", PRODUCT_MAX)),
+    "notes": ("notes", common.notes),
+}
 
 
-def _probability_change(ctx: Ctx, deal: Deal, value: str | int | None) -> tuple[int, bool]:
-    if value is None:
+def _probability_change(ctx: Ctx, deal: Deal, value: common.Change[str | int]) -> tuple[int, bool]:
+    """A hand-set probability; `auto` (or `stage`, or a cleared one) follows the stage again."""
+    if value is common.UNSET:
         return deal.probability, deal.probability_manual
     closed = deal.closed_at is not None
-    if isinstance(value, str) and value.strip().lower() in ("auto", "stage"):
+    if value is None or (isinstance(value, str) and value.strip().lower() in ("", "auto", "stage")):
         return (deal.probability, False) if closed else (stage_of(ctx, deal).probability, False)
     if closed:
         raise Invalid("probability", value, "is fixed on a won or lost deal (100 or 0)")

@@ -37,6 +37,22 @@ class LeadInput(common.Owned):
     status: str | None = None
 
 
+@dataclass
+class LeadChanges(common.OwnedChanges):
+    """A lead's edit (see `common`: UNSET not given, None or blank clears, else a value).
+    Name, currency and status cannot be cleared."""
+
+    name: common.Change[str] = common.UNSET
+    company: common.Change[str] = common.UNSET
+    email: common.Change[str] = common.UNSET
+    phone: common.Change[str] = common.UNSET
+    title: common.Change[str] = common.UNSET
+    source: common.Change[str] = common.UNSET
+    value: common.Change[str | Decimal] = common.UNSET
+    currency: common.Change[str] = common.UNSET
+    status: common.Change[str] = common.UNSET
+
+
 def status(text: str | None) -> str | None:
     value = common.clean(text, "status")
     if value is None:
@@ -57,29 +73,44 @@ def create(ctx: Ctx, inp: LeadInput) -> Lead:
     return lead
 
 
-def edit(ctx: Ctx, lead_id: int | str, inp: LeadInput) -> Lead:
+def edit(ctx: Ctx, lead_id: int | str, ch: LeadChanges) -> Lead:
+    U = common.UNSET
     lead = common.get_live(ctx, Lead, lead_id, "lead")
-    if inp.name:
-        lead.name = common.required(inp.name, "name")
+    name = common.changes_of(ch, {"name": ("name", lambda v: common.required(v, "name"))})
+    if ch.currency is not U and not (ch.currency or "").strip():
+        raise Invalid("currency", ch.currency, "must not be empty")
+    value = None if ch.value is U else ch.value
     _, currency = common.as_money(
-        ctx, inp.value, inp.currency, field="value", current=lead.currency
+        ctx, value, None if ch.currency is U else ch.currency, field="value", current=lead.currency
     )
-    if currency != lead.currency:
-        no_value = common.as_amount(inp.value, "value") is None
-        if currency != lead.currency and lead.amount_minor is not None and no_value:
-            # the stored value keeps its amount in the new currency's minor units
-            lead.amount_minor = common.to_minor(_value(lead), currency, "value")
-        lead.currency = currency
-    _fill(ctx, lead, inp)
+    new_status = _required_status(ch.status) if ch.status is not U else None
+    if new_status and lead.status == "converted":
+        raise Conflict(f"lead {lead.id} is converted; its status is final")
+    values = name | common.changes_of(ch, _CHANGES)
+    if ch.value is not U:
+        amount = common.as_amount(value, "value")
+        values["amount_minor"] = common.to_minor(amount, currency, "value")
+    elif currency != lead.currency and lead.amount_minor is not None:
+        # the stored value keeps its amount in the new currency's minor units
+        values["amount_minor"] = common.to_minor(_value(lead), currency, "value")
+    values["currency"] = currency
+    if new_status is not None:
+        values["status"] = new_status
+    common.apply_changes(ctx, lead, ch, values)
     lead.updated_at = ctx.now
-    common.save(ctx, "lead", lead, inp)
+    common.save(ctx, "lead", lead, ch)
     return lead
+
+
+def _required_status(text: str | None) -> str:
+    value = status(text)
+    if value is None:
+        raise Invalid("status", text, "must not be empty")
+    return value
 
 
 def _fill(ctx: Ctx, lead: Lead, inp: LeadInput) -> None:
     new_status = status(inp.status)
-    if new_status and lead.status == "converted":
-        raise Conflict(f"lead {lead.id} is converted; its status is final")
     values = {
         "company": common.clean(inp.company, "company"),
         "email": common.email(inp.email),
@@ -92,12 +123,18 @@ def _fill(ctx: Ctx, lead: Lead, inp: LeadInput) -> None:
         "status": new_status,
         "notes": common.notes(inp.notes),
     }
-    common.apply(ctx, lead, inp, values, _CLEARABLE)
+    common.apply(ctx, lead, inp, values)
 
 
-# lead columns an empty option clears (`pipe edit lead 3 --phone ""`), by input field
-_CLEARABLE = {"company": "company", "email": "email", "phone": "phone", "title": "title",
-              "source": "source", "amount_minor": "value"}  # fmt: skip
+# what an edit sets or clears besides name, value, currency and status: field -> (column, parser)
+_CHANGES: dict[str, tuple[str, common.Parser]] = {
+    "company": ("company", lambda v: common.clean(v, "company")),
+    "email": ("email", common.email),
+    "phone": ("phone", lambda v: common.clean(v, "phone")),
+    "title": ("title", lambda v: common.clean(v, "title")),
+    "source": ("source", lambda v: common.clean(v, "source")),
+    "notes": ("notes", common.notes),
+}
 
 
 @dataclass(frozen=True)

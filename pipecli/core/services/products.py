@@ -26,7 +26,7 @@ SKU_MAX, UNIT_MAX = 64, 32
 
 @dataclass
 class ProductInput:
-    """Create: name and price are needed. Edit: None leaves a field as it is."""
+    """Create: name and price are needed; None is not given."""
 
     name: str | None = None
     sku: str | None = None
@@ -36,6 +36,28 @@ class ProductInput:
     unit: str | None = None
     notes: str | None = None
     active: bool | None = None
+
+
+@dataclass
+class ProductChanges:
+    """A product's edit (see `common`: UNSET not given, None or blank clears, else a value).
+    Name, SKU, price, currency and tax rate cannot be cleared; unit and notes can."""
+
+    name: common.Change[str] = common.UNSET
+    sku: common.Change[str] = common.UNSET
+    price: common.Change[str | Decimal] = common.UNSET
+    currency: common.Change[str] = common.UNSET
+    tax: common.Change[str | Decimal] = common.UNSET
+    unit: common.Change[str] = common.UNSET
+    notes: common.Change[str] = common.UNSET
+    active: bool | common.Unset = common.UNSET
+
+
+def _not_blank(field: str, value: str | Decimal | None) -> str | Decimal:
+    """A given change of a field that cannot be cleared."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise Invalid(field, value, "must not be empty")
+    return value
 
 
 def parse_rate(value: str | Decimal, field: str = "tax") -> Decimal:
@@ -95,27 +117,34 @@ def create(ctx: Ctx, inp: ProductInput) -> Product:
     return product
 
 
-def edit(ctx: Ctx, ref: str | int, ch: ProductInput) -> Product:
+def edit(ctx: Ctx, ref: str | int, ch: ProductChanges) -> Product:
     """Validate every change, then apply them."""
+    U = common.UNSET
     p = get(ctx, ref, live=True)
-    sku = _sku(ch.sku) if ch.sku is not None else p.sku
+    sku = _sku(ch.sku or "") if ch.sku is not U else p.sku
     _check_unique(ctx, sku, p.id)
-    name = text.check_text("name", common.required(ch.name, "name")) if ch.name else p.name
-    price, currency = common.as_money(ctx, ch.price, ch.currency, field="price", current=p.currency)
-    if ch.price is not None and price is not None:
+    name = p.name
+    if ch.name is not U:
+        name = text.check_text("name", common.required(ch.name, "name"))
+    new_price = None if ch.price is U else _not_blank("price", ch.price)
+    currency_text = None if ch.currency is U else str(_not_blank("currency", ch.currency))
+    price, currency = common.as_money(
+        ctx, new_price, currency_text, field="price", current=p.currency
+    )
+    if price is not None:
         price_minor = money.to_minor(price, currency, field="price")
     else:  # a new currency alone keeps the amount
         price_minor = money.to_minor(
             money.from_minor(p.price_minor, p.currency), currency, field="price"
         )
-    rate = parse_rate(ch.tax) if ch.tax is not None else Decimal(p.tax_rate)
+    rate = parse_rate(_not_blank("tax", ch.tax)) if ch.tax is not U else Decimal(p.tax_rate)
     p.sku, p.sku_key, p.name, p.currency = sku, sku.lower(), name, currency
     p.price_minor, p.tax_rate = price_minor, str(rate)
-    if ch.unit is not None:
+    if ch.unit is not U:
         p.unit = common.bounded(ch.unit, "unit", UNIT_MAX)
-    if ch.notes is not None:
-        p.notes = ch.notes or None
-    if ch.active is not None:
+    if ch.notes is not U:
+        p.notes = ch.notes if ch.notes and ch.notes.strip() else None
+    if ch.active is not U:
         p.active = ch.active
     p.updated_at = ctx.now
     ctx.session.add(p)

@@ -50,6 +50,17 @@ class QuoteInput:
 
 
 @dataclass
+class QuoteChanges:
+    """A draft's edit, `pipe quote set` (see `common`: UNSET not given, None or blank clears,
+    else a value)."""
+
+    valid: common.Change[str | date] = common.UNSET
+    terms: common.Change[str] = common.UNSET
+    notes: common.Change[str] = common.UNSET
+    contact: common.Change[str | int] = common.UNSET
+
+
+@dataclass
 class LineInput:
     product: str | None = None
     name: str | None = None
@@ -254,21 +265,19 @@ def set_tax_mode(ctx: Ctx, ref: str | int, value: str) -> Quote:
     return q
 
 
-def set_fields(
-    ctx: Ctx, ref: str | int, *, valid: str | None = None, terms: str | None = None,
-    notes: str | None = None, contact: str | None = None,
-) -> Quote:  # fmt: skip
-    """Change a draft's valid-until, terms, notes or bill-to contact."""
+def set_fields(ctx: Ctx, ref: str | int, ch: QuoteChanges) -> Quote:
+    """Change a draft's valid-until, terms, notes or bill-to contact (each may be cleared)."""
+    U = common.UNSET
     q = find(ctx, ref)
     _draft(q, ctx)
-    if valid is not None:
-        q.valid_until = common.as_date(ctx, valid, "valid")
-    if terms is not None:
-        q.terms = parse.free_text("terms", terms)
-    if notes is not None:
-        q.notes = parse.free_text("notes", notes, multiline=True)
-    if contact is not None:
-        found = common.resolve_ref(ctx, Contact, contact, "contact")
+    if ch.valid is not U:
+        q.valid_until = common.as_date(ctx, ch.valid, "valid")
+    if ch.terms is not U:
+        q.terms = parse.free_text("terms", ch.terms)
+    if ch.notes is not U:
+        q.notes = parse.free_text("notes", ch.notes, multiline=True)
+    if ch.contact is not U:
+        found = common.resolve_ref(ctx, Contact, ch.contact, "contact")
         q.contact_id = found.id if found else None
     _touch(ctx, q)
     return q

@@ -34,6 +34,20 @@ class TaskInput(common.Owned):
     account: int | str | None = None
 
 
+@dataclass
+class TaskChanges(common.OwnedChanges):
+    """A task's edit (see `common`: UNSET not given, None or blank clears, else a value).
+    Title, type and priority cannot be cleared; a cleared due date or repeat (or `none`) ends
+    the repeat; a cleared deal unlinks it."""
+
+    title: common.Change[str] = common.UNSET
+    due: common.Change[str | dates.When | date] = common.UNSET
+    kind: common.Change[str] = common.UNSET
+    priority: common.Change[str] = common.UNSET
+    repeat: common.Change[str] = common.UNSET
+    deal: common.Change[int | str] = common.UNSET
+
+
 def choice(text: str | None, allowed: tuple[str, ...], field_name: str) -> str | None:
     value = common.clean(text, field_name)
     if value is None:
@@ -96,33 +110,45 @@ def _link(ctx: Ctx, task: Task, inp: TaskInput) -> None:
             setattr(task, f"{kind}_id", obj.id)
 
 
-def edit(ctx: Ctx, task_id: int | str, inp: TaskInput) -> Task:
+def edit(ctx: Ctx, task_id: int | str, ch: TaskChanges) -> Task:
+    U = common.UNSET
     task = common.get_live(ctx, Task, task_id, "task")
-    due = _due(ctx, inp.due)
-    if inp.title:
-        task.title = common.required(inp.title, "title")
-    if due is not None:
-        task.due_date, task.due_time = due.date, due.time
-    elif isinstance(inp.due, str) and not inp.due.strip():  # `--due ""` clears the due date
-        task.due_date, task.due_time = None, None
-    if common.clean(inp.repeat, "repeat"):
-        task.repeat = None if inp.repeat == "none" else recurrence.parse_repeat(inp.repeat or "")
+    if ch.title is not U:
+        task.title = common.required(ch.title, "title")
+    if ch.due is not U:
+        due = _due(ctx, ch.due)
+        task.due_date, task.due_time = (due.date, due.time) if due else (None, None)
+    if ch.repeat is not U:
+        ended = common.clean(ch.repeat, "repeat") is None or ch.repeat == "none"
+        task.repeat = None if ended else recurrence.parse_repeat(ch.repeat or "")
         if task.repeat and task.due_date is None:
-            raise Invalid("repeat", inp.repeat, "needs a due date (--due) to repeat from")
+            raise Invalid("repeat", ch.repeat, "needs a due date (--due) to repeat from")
     if task.repeat and task.due_date is None:
-        raise Invalid("due", inp.due, "is needed by the task's --repeat (end it: --repeat none)")
-    task.kind = choice(inp.kind, KINDS, "type") or task.kind
-    task.priority = choice(inp.priority, PRIORITIES, "priority") or task.priority
-    if inp.notes is not None:
-        task.notes = common.notes(inp.notes)
-    _link(ctx, task, inp)
-    if inp.owner is not None:
-        task.owner_id = common.resolve_owner(ctx, inp.owner, inp.create_owner).id
+        due_text = None if ch.due is U else ch.due
+        raise Invalid("due", due_text, "is needed by the task's --repeat (end it: --repeat none)")
+    if ch.kind is not U:
+        task.kind = _required_choice(ch.kind, KINDS, "type")
+    if ch.priority is not U:
+        task.priority = _required_choice(ch.priority, PRIORITIES, "priority")
+    if ch.notes is not U:
+        task.notes = common.notes(ch.notes)
+    if ch.deal is not U:
+        deal = common.resolve_ref(ctx, Deal, ch.deal, "deal")
+        task.deal_id = deal.id if deal else None
+    if ch.owner is not U:
+        task.owner_id = common.owner_change(ctx, ch).id
     task.updated_at = ctx.now
     ctx.session.add(task)
     ctx.session.flush()
-    common.set_tags(ctx, "task", common.id_of(task), inp.tags, inp.untags)
+    common.set_tags(ctx, "task", common.id_of(task), ch.tags, ch.untags)
     return task
+
+
+def _required_choice(text: str | None, allowed: tuple[str, ...], field_name: str) -> str:
+    value = choice(text, allowed, field_name)
+    if value is None:
+        raise Invalid(field_name, text, "must not be empty")
+    return value
 
 
 @dataclass(frozen=True)

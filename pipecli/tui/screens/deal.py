@@ -111,6 +111,7 @@ class DealScreen(Screen[None]):
             table.add_row(
                 *rows.cells(*(rows.show(a, n) for n in ("at", "type", "subject", "user")))
             )
+        self.ready = True
 
     def _task_id(self) -> int | None:
         table = self.query_one("#tasks", DataTable)
@@ -152,18 +153,23 @@ class DealScreen(Screen[None]):
         if rows.field(detail, "probability_manual") is False:
             before["probability"] = "auto"
 
+        today, fys = self.pipe_app.now().date(), self.pipe_app.settings.fiscal_year_start
+
         def chosen(v: dict[str, str] | None) -> None:
             if v is None:
                 return
-            change = forms.changed_fields(before, v)
+            change: dict[str, Any] = forms.changed_fields(before, v)
             if not change:
                 self.notify("nothing changed")
                 return
-            fields: dict[str, Any] = dict(change)
-            ch = deals.DealChanges(**fields)
-            self.pipe_app.db(lambda ctx: deals.edit(ctx, did, ch).id, then=self._edited)
+            # the change model is made in the unit too: whatever it refuses is a notification
+            # naming the field, and the form opens again with what was typed, to correct it
+            self.pipe_app.db(
+                lambda ctx: deals.edit(ctx, did, deals.DealChanges(**change)).id,
+                then=self._edited,
+                failed=lambda: self.app.push_screen(forms.EditDealForm(today, fys, v), chosen),
+            )
 
-        today, fys = self.pipe_app.now().date(), self.pipe_app.settings.fiscal_year_start
         self.app.push_screen(forms.EditDealForm(today, fys, before), chosen)
 
     def _edited(self, _: Any) -> None:

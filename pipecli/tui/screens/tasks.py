@@ -121,8 +121,8 @@ class TasksScreen(Screen[None]):
         def chosen(v: dict[str, str] | None) -> None:
             if v is None or not v["due"].strip():
                 return
-            inp = tasks.TaskInput(title="", due=v["due"])
-            back = tasks.TaskInput(title="", due=old.isoformat() if old else "")
+            inp = tasks.TaskChanges(due=v["due"])
+            back = tasks.TaskChanges(due=old.isoformat() if old else "")
             self.pipe_app.db(
                 lambda ctx: tasks.edit(ctx, tid, inp).id,
                 then=lambda _: self.reload(),
