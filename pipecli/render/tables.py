@@ -40,6 +40,9 @@ HIDDEN = "not shown at this width: "
 
 
 def _width(text: str) -> int:
+    """Terminal cells `text` takes, as Rich counts them (plain printable ASCII: one a character)."""
+    if text.isascii() and text.isprintable():
+        return len(text)
     from rich.cells import cell_len
 
     return cell_len(text)
@@ -72,9 +75,14 @@ class Column:
     least: int = 0
 
     @functools.cached_property
+    def widths(self) -> list[int]:
+        """Each cell's width, in cells (measured once)."""
+        return list(map(_width, self.cells))
+
+    @functools.cached_property
     def natural(self) -> int:
         """Width with nothing wrapped."""
-        return max(map(_width, [self.header, *self.cells]))
+        return max([_width(self.header), *self.widths])
 
     @functools.cached_property
     def word(self) -> int:
@@ -95,7 +103,7 @@ class Column:
         the header wrapped between words."""
         if self.text:
             return min(self.natural, max(TEXT_MIN, min(self.word, WHOLE_WORD)))
-        return max(map(_width, [*self.header.split(), *self.cells]))
+        return max([*map(_width, self.header.split()), *self.widths])
 
 
 class FitTable:
@@ -114,8 +122,9 @@ class FitTable:
         from the right, while the rest does not fit at their `floor`."""
         shown = list(self.columns)
         first = shown[0].name if shown else None
-        if _total(shown, "natural") > width:
-            shown = [c for c in shown if c.name == first or any(c.cells)]
+        if _total(shown, "natural") <= width:  # minimum and floor are never wider: all stay
+            return shown
+        shown = [c for c in shown if c.name == first or any(c.cells)]
         for names, size in (self.drop, "minimum"), ([c.name for c in reversed(shown)], "floor"):
             for name in names:
                 if _total(shown, size) <= width:
@@ -168,7 +177,6 @@ class FitTable:
         column is wrapped by Rich as the table would wrap it. Tables Rich would lay out
         differently (a title, columns that do not fit even at their floor, cells holding text
         not yet made inert) are left to Rich."""
-        from rich.cells import cell_len
         from rich.text import Text
 
         from pipecli.core.text import printable
@@ -178,6 +186,7 @@ class FitTable:
         fixed = squeeze(shown, width)
         sizes = [c.natural if w is None else w for c, w in zip(shown, fixed, strict=True)]
         cells = [c.cells for c in shown]
+        measured = [c.widths for c in shown]
         if (
             self.title
             or not shown
@@ -197,9 +206,9 @@ class FitTable:
             for i in range(start, min(start + page, count)):
                 rule = f" {box.foot_vertical if i == count - 1 else box.mid_vertical} "
                 parts: list[list[str]] = []
-                for col, size, right in zip(cells, sizes, rights, strict=True):
+                for col, wide, size, right in zip(cells, measured, sizes, rights, strict=True):
                     text = col[i]
-                    room = size - cell_len(text)
+                    room = size - wide[i]
                     if room >= 0 and not (right and text != text.rstrip()):
                         parts.append([" " * room + text if right else text + " " * room])
                     else:  # wider than its column: Rich wraps it, as in the table
