@@ -24,17 +24,18 @@ def _console(width: int, terminal: bool, file: Any) -> Any:
 def _table(n: int) -> FitTable:
     """Cells that fit, CJK ones, ones that must wrap (long words too), an empty column and
     right-aligned amounts: everything FitTable lays out."""
-    titles = ["Acme – 40 seats", "正泰商贸 – 70 个席位", "a very long title that has to wrap "
-              "somewhere in a narrow terminal", "averyveryveryverylongwordthatmustfold ok", ""]  # fmt: skip
+    titles = ["Acme – 40 seats", "正泰商贸 – 70 个席位",
+              "a very long title that has to wrap somewhere in a narrow terminal",
+              "averyveryveryverylongwordthatmustfold ok", ""]  # fmt: skip
+    accounts = ["Acme Inc", "苏州正泰商贸股份有限公司", "武汉金桥建设有限公司"]
     ids = [str(i + 1) for i in range(n)]
     return FitTable(None, [
         Column("ID", "ID", ids, text=False),
         Column("Title", "Title", [titles[i % len(titles)] for i in range(n)], text=True, least=24),
-        Column("Account", "Account", ["苏州正泰商贸股份有限公司" if i % 3 else "Acme Inc" for i in range(n)],
-               text=True),
+        Column("Account", "Account", [accounts[i % 3] for i in range(n)], text=True),
         Column("Empty", "Empty", [""] * n, text=True),
-        Column("Amount", "Amount", [f"{(i * 1234) % 99999:,}.00 USD" for i in range(n)], text=False,
-               right=True),
+        Column("Amount", "Amount", [f"{(i * 1234) % 99999:,}.00 USD" for i in range(n)],
+               text=False, right=True),
         Column("Close", "Close", ["2026-01-31"] * n, text=False),
         Column("Owner", "Owner", ["王芳" if i % 2 else "Ann Lee" for i in range(n)], text=True),
     ], drop=["Owner", "Account", "Close"])  # fmt: skip
