@@ -63,6 +63,8 @@ def _shown(char: str) -> str:
 def printable(text: str, keep_lines: bool = False) -> str:
     """`text` with every control and bidi-override character replaced by a visible escape;
     tab and newline survive when `keep_lines` (multi-line views)."""
+    if text.isprintable():  # no control (Cc) or bidi (Cf) character: nothing to replace
+        return text
     pattern = _UNSAFE_KEEP_LINES if keep_lines else _UNSAFE
     return pattern.sub(lambda m: _shown(m.group()), text)
 

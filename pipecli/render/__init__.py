@@ -5,7 +5,8 @@ named here too; products and quotes are drawn by pipecli.render.quotes.
 
 JSON: stable field names (pipecli.core.schema), ISO dates, decimals as strings, nulls kept.
 CSV: the same fields as columns; lists joined with ';'. Data goes to stdout, messages to stderr.
-Rich decides on colour itself: none when stdout is not a terminal or NO_COLOR is set.
+Rich decides on colour itself: none when stdout is not a terminal or NO_COLOR is set. Lists are
+drawn by FitTable.draw: the same table, written a page of rows at a time.
 """
 
 from __future__ import annotations
@@ -214,7 +215,7 @@ def rows(kind: str, data: Sequence[Row], fmt: Fmt, *, more: int = 0, note: str =
     elif not data:
         message(f"no {kind}s")
     else:
-        console().print(table(kind, data))
+        table(kind, data).draw(console())
     if more > 0:
         message(f"… and {more} more (use --limit N, or --limit 0 for all)")
     if note and fmt is Fmt.table:

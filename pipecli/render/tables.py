@@ -16,6 +16,12 @@ for a report saved as SVG / HTML. At that width:
   others from the right (never the first);
 - the caption names every column left out that held data.
 
+`FitTable.draw` prints a table the way `console.print(table)` does, byte for byte, without
+asking Rich to lay out every row (Rich spends milliseconds a row on a big list): the widths are
+fixed once from all the cells, Rich draws the header (and the caption), and the rows are
+written as plain lines, PAGE rows at a time, so the first are on screen before the last are
+formatted. Only a cell that must wrap goes through Rich, alone.
+
 Rich is imported when a table is drawn, not when this module is.
 """
 
@@ -29,10 +35,14 @@ from typing import Any
 TEXT_MIN = 10  # text columns are not squeezed narrower than this (or than their natural width)
 WHOLE_WORD = 20  # words up to this wide stay whole in a text column; longer ones may fold
 GAP = 3  # between two columns: padding, rule, padding
+PAGE = 500  # rows formatted and written at a time by FitTable.draw
 HIDDEN = "not shown at this width: "
 
 
 def _width(text: str) -> int:
+    """Terminal cells `text` takes, as Rich counts them (plain printable ASCII: one a character)."""
+    if text.isascii() and text.isprintable():
+        return len(text)
     from rich.cells import cell_len
 
     return cell_len(text)
@@ -65,9 +75,14 @@ class Column:
     least: int = 0
 
     @functools.cached_property
+    def widths(self) -> list[int]:
+        """Each cell's width, in cells (measured once)."""
+        return list(map(_width, self.cells))
+
+    @functools.cached_property
     def natural(self) -> int:
         """Width with nothing wrapped."""
-        return max(map(_width, [self.header, *self.cells]))
+        return max([_width(self.header), *self.widths])
 
     @functools.cached_property
     def word(self) -> int:
@@ -88,7 +103,7 @@ class Column:
         the header wrapped between words."""
         if self.text:
             return min(self.natural, max(TEXT_MIN, min(self.word, WHOLE_WORD)))
-        return max(map(_width, [*self.header.split(), *self.cells]))
+        return max([*map(_width, self.header.split()), *self.widths])
 
 
 class FitTable:
@@ -107,8 +122,9 @@ class FitTable:
         from the right, while the rest does not fit at their `floor`."""
         shown = list(self.columns)
         first = shown[0].name if shown else None
-        if _total(shown, "natural") > width:
-            shown = [c for c in shown if c.name == first or any(c.cells)]
+        if _total(shown, "natural") <= width:  # minimum and floor are never wider: all stay
+            return shown
+        shown = [c for c in shown if c.name == first or any(c.cells)]
         for names, size in (self.drop, "minimum"), ([c.name for c in reversed(shown)], "floor"):
             for name in names:
                 if _total(shown, size) <= width:
@@ -122,14 +138,19 @@ class FitTable:
         return [c.header for c in self.columns if c not in shown and any(c.cells)]
 
     def layout(self, width: int) -> Any:
+        shown = self.shown(width)
+        return self._rich(shown, squeeze(shown, width))
+
+    def _rich(
+        self, shown: Sequence[Column], widths: Sequence[int | None], body: bool = True
+    ) -> Any:
+        """The Rich table of `shown` at `widths`; without `body`, only its header (and title)."""
         from rich.table import Table
         from rich.text import Text
 
         from pipecli.core.text import printable
 
-        shown = self.shown(width)
-        widths = squeeze(shown, width)
-        hidden = self.hidden(shown)
+        hidden = self.hidden(shown) if body else []
         tbl = Table(
             title=Text(printable(self.title)) if self.title else None,
             caption=Text(printable(HIDDEN + ", ".join(hidden))) if hidden else None,
@@ -145,9 +166,93 @@ class FitTable:
             )
         # cells are text to print as it is: stored text made inert (callers do it before
         # measuring; again here, cheaply, for any that did not), never read as Rich markup
-        for i in range(len(shown[0].cells) if shown else 0):
+        for i in range(len(shown[0].cells) if shown and body else 0):
             tbl.add_row(*(Text(printable(c.cells[i])) for c in shown))
         return tbl
+
+    def draw(self, console: Any, page: int = PAGE) -> None:
+        """Print the table on `console` exactly as `console.print(self)` would, fast: Rich
+        draws the header and the caption, the rows are written as plain lines `page` rows at
+        a time (flushed), each cell padded to its column's width; a cell wider than its
+        column is wrapped by Rich as the table would wrap it. Tables Rich would lay out
+        differently (a title, columns that do not fit even at their floor, cells holding text
+        not yet made inert) are left to Rich."""
+        from rich.text import Text
+
+        from pipecli.core.text import printable
+
+        width = console.width
+        shown = self.shown(width)
+        fixed = squeeze(shown, width)
+        sizes = [c.natural if w is None else w for c, w in zip(shown, fixed, strict=True)]
+        cells = [c.cells for c in shown]
+        measured = [c.widths for c in shown]
+        if (
+            self.title
+            or not shown
+            or sum(sizes) + GAP * (len(shown) - 1) > width
+            or any(printable(t) != t for t in ("".join(col) for col in cells))
+        ):
+            console.print(self)
+            return
+        console.print(self._rich(shown, sizes, body=False))
+        box = _box(console)
+        out = console.file
+        rights = [c.right for c in shown]
+        count = len(cells[0])
+        wrap = console.options.update(height=None, highlight=False, overflow="fold", no_wrap=False)
+        for start in range(0, count, page):
+            lines: list[str] = []
+            for i in range(start, min(start + page, count)):
+                rule = f" {box.foot_vertical if i == count - 1 else box.mid_vertical} "
+                parts: list[list[str]] = []
+                for col, wide, size, right in zip(cells, measured, sizes, rights, strict=True):
+                    text = col[i]
+                    room = size - wide[i]
+                    if room >= 0 and not (right and text != text.rstrip()):
+                        parts.append([" " * room + text if right else text + " " * room])
+                    else:  # wider than its column: Rich wraps it, as in the table
+                        opts = wrap.update(width=size, justify="right" if right else "left")
+                        rendered = console.render_lines(Text(text), opts, pad=True)
+                        parts.append(["".join(s.text for s in ln) for ln in rendered])
+                height = max(map(len, parts))
+                if height == 1:
+                    lines.append(rule.join(p[0] for p in parts))
+                    continue
+                for n in range(height):
+                    lines.append(
+                        rule.join(
+                            p[n] if n < len(p) else " " * size
+                            for p, size in zip(parts, sizes, strict=True)
+                        )
+                    )
+            out.write("\n".join(lines) + "\n")
+            out.flush()
+        hidden = self.hidden(shown)
+        if hidden:
+            console.print(
+                _Caption(printable(HIDDEN + ", ".join(hidden)), sum(sizes) + GAP * (len(shown) - 1))
+            )
+
+
+class _Caption:
+    """A table's caption as Rich draws it under the table: centred on the table's width."""
+
+    def __init__(self, text: str, width: int):
+        self.text, self.width = text, width
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        from rich.text import Text
+
+        opts = options.update(width=self.width, highlight=False, height=None, justify="center")
+        yield from console.render(Text(self.text), options=opts)
+
+
+def _box(console: Any) -> Any:
+    """The box Rich draws a FitTable with on `console` (ASCII where the terminal needs it)."""
+    from rich import box
+
+    return box.HEAVY_HEAD.substitute(console.options, safe=console.safe_box)
 
 
 def _total(columns: Sequence[Column], size: str) -> int:
