@@ -88,3 +88,36 @@ _edit("task", "Edit a task.", _titled, ro.task)
 from pipecli.commands import quotes as _quotes  # noqa: E402
 
 app.command("product")(_quotes.edit_product)
+
+
+@app.command("activity")
+def edit_activity(
+    activity_id: Id,
+    type_: Annotated[
+        str | None, typer.Option("--type", help="call, email, meeting or note.")
+    ] = None,
+    subject: Annotated[str | None, typer.Option(help="What happened.")] = None,
+    body: Annotated[str | None, typer.Option(help='More text ("" clears it).')] = None,
+    at: Annotated[str | None, typer.Option(help="When it happened: 'yesterday 3pm'.")] = None,
+    deal: Annotated[str | None, typer.Option(help='Deal id ("" takes it off).')] = None,
+    lead: Annotated[str | None, typer.Option(help="Lead id or name.")] = None,
+    contact: Annotated[str | None, typer.Option(help="Contact id or name.")] = None,
+    account: Annotated[str | None, typer.Option(help="Account id or name.")] = None,
+    as_json: o.Json = False,
+) -> None:
+    """Fix a logged call, e-mail, meeting or note: its type, text, time, or the record it is on
+    (a new deal brings that deal's account and contact along)."""
+    from pipecli.core.services import activities, common, listing
+
+    given = {"type": type_, "subject": subject, "body": body, "at": at, "deal": deal,
+             "lead": lead, "contact": contact, "account": account}  # fmt: skip
+    fields = {k: v for k, v in given.items() if v is not None}
+    if not fields:
+        raise fail("edit: nothing to change; see `pipe edit activity --help` for the fields")
+    with session() as ctx:
+        act = activities.edit(ctx, activity_id, activities.ActivityChanges(**fields))
+        row = listing.get_row(ctx, "activity", common.id_of(act))
+    if as_json:
+        render.emit_json(row)
+    else:
+        render.line(f"updated {row['type']} {row['id']}: {row['subject']}")

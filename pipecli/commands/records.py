@@ -13,8 +13,8 @@ from pipecli.commands._run import fail, session
 
 list_app = typer.Typer(help="List records, filtered.", no_args_is_help=True)
 
-KINDS = ("lead", "account", "contact", "deal", "task")
-Kind = Annotated[str, typer.Argument(help="lead, account, contact, deal or task.")]
+KINDS = ("lead", "account", "contact", "deal", "task", "activity")
+Kind = Annotated[str, typer.Argument(help="lead, account, contact, deal, task or activity.")]
 Id = Annotated[str, typer.Argument(help="Record id.")]
 Status = Annotated[
     str | None,

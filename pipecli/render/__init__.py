@@ -213,7 +213,7 @@ def rows(kind: str, data: Sequence[Row], fmt: Fmt, *, more: int = 0, note: str =
     elif fmt is Fmt.csv:
         emit_csv(data, field_names(kind))
     elif not data:
-        message(f"no {kind}s")
+        message(f"no {'activities' if kind == 'activity' else kind + 's'}")
     else:
         table(kind, data).draw(console())
     if more > 0:

@@ -34,12 +34,16 @@ from pipecli.core.services import common, listing
 from pipecli.core.services.context import Ctx
 from pipecli.core.services.listing import Filter
 
+# what show, delete and undelete take: the record kinds, and activities (a call logged in the
+# wrong place can be deleted; activities carry no tags, so they are not in KIND_MODELS)
+MODELS: dict[str, type[common.Archivable]] = {**common.KIND_MODELS, "activity": Activity}
+
 
 def model_for(kind: str) -> type[common.Archivable]:
     try:
-        return common.KIND_MODELS[kind]
+        return MODELS[kind]
     except KeyError:
-        raise Invalid("kind", kind, "must be one of " + ", ".join(common.KIND_MODELS)) from None
+        raise Invalid("kind", kind, "must be one of " + ", ".join(MODELS)) from None
 
 
 def archive(ctx: Ctx, kind: str, record_id: int | str) -> Any:
@@ -130,6 +134,8 @@ def detail(ctx: Ctx, kind: str, record_id: int | str) -> RecordView:
         view = listing.deal_detail(ctx, record_id)
         return replace(view, quotes=deal_quotes(ctx, view.row["id"]))
     row = listing.get_row(ctx, kind, record_id)
+    if kind == "activity":
+        return RecordView(row)
     on = (kind, row["id"])
     everything = Filter(limit=None, status="all")
     return RecordView(

@@ -9,7 +9,7 @@ from typing import Any, cast
 
 from sqlmodel import col
 
-from pipecli.core.models import Account, Contact, Deal, Lead, Task
+from pipecli.core.models import Account, Activity, Contact, Deal, Lead, Task
 from pipecli.core.rows import (
     AccountRow,
     ContactRow,
@@ -33,7 +33,12 @@ from pipecli.core.services.listing.people import (
     lead_row,
     leads_query,
 )
-from pipecli.core.services.listing.work import task_row, tasks_query
+from pipecli.core.services.listing.work import (
+    activities_query,
+    activity_row,
+    task_row,
+    tasks_query,
+)
 
 
 def pipeline_rows(ctx: Ctx) -> list[PipelineRow]:
@@ -84,6 +89,7 @@ def get_row(ctx: Ctx, kind: str, record: common.Record | int | str) -> Row:
         "contact": (Contact, contacts_query, contact_row),
         "task": (Task, tasks_query, task_row),
         "deal": (Deal, deals_query, deal_row),
+        "activity": (Activity, activities_query, activity_row),
     }
     model, query, build = builders[kind]
     rid = common.id_of(common.get(ctx, model, record_id, kind))

@@ -123,10 +123,15 @@ def activity_row(r: Any, _tags: list[str]) -> ActivityRow:
     )
 
 
+def activities_query() -> Any:
+    """Activities with the name of who logged each (`activity_row` reads it)."""
+    return select(Activity, User.name).outerjoin(User, col(User.id) == Activity.user_id)
+
+
 def list_activities(
     ctx: Ctx, flt: Filter, *, on: tuple[str, int] | None = None, kind: str | None = None
 ) -> Page[ActivityRow]:
-    query = select(Activity, User.name).outerjoin(User, col(User.id) == Activity.user_id)
+    query = activities_query()
     conds = [col(Activity.archived_at).is_(None), search_cond(flt, Activity.subject, Activity.body)]
     conds.append(on_cond(Activity, on))
     if kind:
