@@ -4,11 +4,14 @@ State lives here (the loaded `Board`, the cursor as column and deal id, the filt
 from `core.services.board` in a worker and every change goes through the app's `db` worker and
 the core services (`deals.move/win/lose/create`, `tasks.create`), each pushing its undo.
 Another process's changes show within a poll: `board.version` is one cheap aggregate query per
-second, and only a different answer reloads the board.
+second, and only a different answer reloads the board. Columns load a page of cards at a time;
+a reload keeps as many per column as were loaded, and a column scrolled near the end of its
+loaded cards asks for the next page (`CardList.NeedMore`).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
@@ -77,10 +80,12 @@ class BoardScreen(Screen[None]):
     # loading -------------------------------------------------------------------------------
 
     def reload(self, previous: Filter | None = None) -> None:
-        pipeline, flt = self.pipeline, self.flt
+        pipeline, flt, data = self.pipeline, self.flt, self.data
+        same = data is not None and data.pipeline == pipeline and previous is None
+        shown = {c.stage_id: len(c.cards) for c in data.columns} if data and same else None
 
         def load(ctx: Ctx) -> tuple[board.Board, tuple[Any, ...]]:
-            return board.load(ctx, pipeline, flt), board.version(ctx)
+            return board.load(ctx, pipeline, flt, shown), board.version(ctx)
 
         def failed() -> None:
             if previous is not None:
@@ -102,6 +107,32 @@ class BoardScreen(Screen[None]):
             self._polling = False
 
         self.pipe_app.db(board.version, then=seen, failed=failed)
+
+    @on(CardList.NeedMore)
+    def _more(self, event: CardList.NeedMore) -> None:
+        data, flt = self.data, self.flt
+        if data is None or event.column >= len(data.columns):
+            return
+        stage_id, offset = data.columns[event.column].stage_id, event.offset
+
+        def landed(cards: tuple[board.Card, ...]) -> None:
+            now = self.data
+            if now is None or event.column >= len(now.columns):
+                return
+            column = now.columns[event.column]
+            if column.stage_id != stage_id or len(column.cards) != offset or self.flt != flt:
+                return  # reloaded meanwhile: the reload brought its own cards
+            seen = {c.id for c in column.cards}
+            column = replace(
+                column, cards=column.cards + tuple(c for c in cards if c.id not in seen)
+            )
+            columns = (*now.columns[: event.column], column, *now.columns[event.column + 1 :])
+            self.data = replace(now, columns=columns)
+            for widget in self.query(StageColumn):
+                if widget.index == event.column:
+                    widget.show(column, now.currency, now.today)
+
+        self.pipe_app.db(lambda ctx: board.page(ctx, stage_id, flt, offset), then=landed)
 
     def show_board(self, result: tuple[board.Board, tuple[Any, ...]]) -> None:
         data, self.version = result
