@@ -28,7 +28,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Date, case, func, literal, select, true
+from sqlalchemy import BigInteger, Date, case, cast, func, literal, select, true
 from sqlmodel import col
 
 from pipecli.core import money
@@ -133,7 +133,7 @@ def version(ctx: Ctx) -> tuple[Any, ...]:
     links, stages and pipelines have no timestamp, so they are summed: a tag moved from one deal
     to another, a renamed stage or a changed rotting threshold changes a sum."""
     n = func.count()
-    link = col(TagLink.tag_id) * col(TagLink.record_id)
+    link = cast(TagLink.tag_id, BigInteger) * col(TagLink.record_id)  # no int32 overflow
     length = func.length
     parts: list[Any] = [
         select(n, func.max(Deal.updated_at), func.count(col(Deal.archived_at))),

@@ -21,13 +21,14 @@ from textual.containers import HorizontalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from pipecli.core.errors import PipeError
-from pipecli.core.services import board, deals, records, tasks
+from pipecli.core.services import board
 from pipecli.core.services.listing import Filter
 from pipecli.tui import keys, rows
 from pipecli.tui.app import PipeApp, Undo
-from pipecli.tui.screens import forms
 from pipecli.tui.widgets.stage_column import CardList, StageColumn
+
+# the verbs' services and forms are imported when a verb is first used, not before the first
+# paint (start-up is measured in bench/bench_board.py)
 
 if TYPE_CHECKING:
     from pipecli.core.services.context import Ctx
@@ -144,10 +145,16 @@ class BoardScreen(Screen[None]):
         same = old is not None and [c.stage_id for c in old.columns] == [
             c.stage_id for c in data.columns
         ]
-        if not same:
-            holder.remove_children()
-            holder.mount_all(StageColumn(i, c) for i, c in enumerate(data.columns))
-            self.call_after_refresh(self._fill)
+        if not same:  # new columns: filled once mounted, so the first paint shows the cards
+            removing = holder.remove_children()
+            mounting = holder.mount_all(StageColumn(i, c) for i, c in enumerate(data.columns))
+
+            async def mounted() -> None:
+                await removing
+                await mounting
+                self._fill()
+
+            self.call_next(mounted)
         else:
             self._fill()
 
@@ -205,10 +212,10 @@ class BoardScreen(Screen[None]):
                 self.rows_at[i] = j
                 self.deal_id = cards[j].id
                 widget.cards.select(j)
-                if moved:
-                    widget.scroll_visible(animate=False)
             else:
                 widget.cards.select(None)
+            if i == self.col and moved:  # an empty column is scrolled to as well
+                widget.scroll_visible(animate=False)
         self._shown_col = self.col
         if not data.columns[self.col].cards:
             self.deal_id = None
@@ -254,6 +261,8 @@ class BoardScreen(Screen[None]):
         return then
 
     def action_move(self, step: int) -> None:
+        from pipecli.core.services import deals
+
         card, data = self._need_card(), self.data
         if card is None or data is None:
             return
@@ -283,11 +292,16 @@ class BoardScreen(Screen[None]):
         )  # fmt: skip
 
     def action_win(self) -> None:
+        from pipecli.core.services import deals
+
         card = self._need_card()
         if card is not None:
             self._close(card, lambda ctx: deals.win(ctx, card.id), "won")
 
     def action_lose(self) -> None:
+        from pipecli.core.services import deals
+        from pipecli.tui.screens import forms
+
         card, data = self._need_card(), self.data
         if card is None or data is None:
             return
@@ -300,6 +314,8 @@ class BoardScreen(Screen[None]):
         self.app.push_screen(forms.LoseForm(data.today), chosen)
 
     def _close(self, card: board.Card, action: Any, verb: str) -> None:
+        from pipecli.core.services import deals
+
         assert self.data is not None
         back = self.data.columns[self.col].name
         self.pipe_app.db(
@@ -310,6 +326,9 @@ class BoardScreen(Screen[None]):
         )  # fmt: skip
 
     def action_add_deal(self) -> None:
+        from pipecli.core.services import deals, records
+        from pipecli.tui.screens import forms
+
         data = self.data
         if data is None:
             return
@@ -341,6 +360,9 @@ class BoardScreen(Screen[None]):
         return self.pipe_app.settings.fiscal_year_start
 
     def action_add_task(self) -> None:
+        from pipecli.core.services import records, tasks
+        from pipecli.tui.screens import forms
+
         card, data = self._need_card(), self.data
         if card is None or data is None:
             return
@@ -359,6 +381,9 @@ class BoardScreen(Screen[None]):
         self.app.push_screen(forms.TaskForm(data.today, self.app_fys()), chosen)
 
     def action_filter(self) -> None:
+        from pipecli.core.errors import PipeError
+        from pipecli.tui.screens import forms
+
         data = self.data
         if data is None:
             return
