@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from tests.conftest import NOW
-from tests.tui.conftest import settle
+from tests.tui.conftest import settle, until
 
 
 def write(db_url: str, action: Callable[[Any], Any]) -> None:
@@ -85,5 +85,38 @@ def test_deal_tagged_elsewhere_joins_a_board_filtered_by_the_tag(
             write(seeded, lambda ctx: common.set_tags(ctx, "deal", 3, [], ["hot"]))
             write(seeded, lambda ctx: common.set_tags(ctx, "deal", 4, ["hot"]))
             assert await shown_within(pilot, 3, lambda: ids(app) == [4]), ids(app)
+
+    asyncio.run(go())
+
+
+def test_a_column_loads_its_next_page_as_it_shows(
+    make_app: Callable[..., Any], monkeypatch: Any
+) -> None:
+    """One card a page: the first load reads one card per column, the column asks for the next
+    page as soon as its end shows, and the cursor then reaches the card that page brought."""
+    from pipecli.core.services import board
+    from pipecli.tui.screens.board import BoardScreen
+
+    monkeypatch.setattr(BoardScreen, "page_size", 1)
+    pages: list[tuple[int, int]] = []
+    page = board.page
+
+    def counted(ctx: Any, stage_id: int, flt: Any = None, offset: int = 0, size: int = 1) -> Any:
+        pages.append((offset, size))
+        return page(ctx, stage_id, flt, offset, size)
+
+    monkeypatch.setattr(board, "page", counted)
+
+    async def go() -> None:
+        app = make_app()
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            first = app.screen.data.columns[0]
+            assert first.count == 2
+            assert await until(pilot, lambda: len(app.screen.data.columns[0].cards) == 2)
+            assert (1, 1) in pages
+            await pilot.press("j")
+            await settle(pilot)
+            assert app.screen.current().id == 1  # Acme, the second card, from the second page
 
     asyncio.run(go())

@@ -42,6 +42,7 @@ def quoted(value: str) -> str:
 
 class BoardScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = list(keys.bindings())
+    page_size: ClassVar[int] = board.PAGE  # cards a column loads at a time
     DEFAULT_CSS = """
     BoardScreen #bar { height: 1; background: $primary-background; padding: 0 1; }
     BoardScreen #columns { height: 1fr; }
@@ -81,12 +82,12 @@ class BoardScreen(Screen[None]):
     # loading -------------------------------------------------------------------------------
 
     def reload(self, previous: Filter | None = None) -> None:
-        pipeline, flt, data = self.pipeline, self.flt, self.data
+        pipeline, flt, data, size = self.pipeline, self.flt, self.data, self.page_size
         same = data is not None and data.pipeline == pipeline and previous is None
         shown = {c.stage_id: len(c.cards) for c in data.columns} if data and same else None
 
         def load(ctx: Ctx) -> tuple[board.Board, tuple[Any, ...]]:
-            return board.load(ctx, pipeline, flt, shown), board.version(ctx)
+            return board.load(ctx, pipeline, flt, shown, size), board.version(ctx)
 
         def failed() -> None:
             if previous is not None:
@@ -114,7 +115,7 @@ class BoardScreen(Screen[None]):
         data, flt = self.data, self.flt
         if data is None or event.column >= len(data.columns):
             return
-        stage_id, offset = data.columns[event.column].stage_id, event.offset
+        stage_id, offset, size = data.columns[event.column].stage_id, event.offset, self.page_size
 
         def landed(cards: tuple[board.Card, ...]) -> None:
             now = self.data
@@ -133,7 +134,7 @@ class BoardScreen(Screen[None]):
                 if widget.index == event.column:
                     widget.show(column, now.currency, now.today)
 
-        self.pipe_app.db(lambda ctx: board.page(ctx, stage_id, flt, offset), then=landed)
+        self.pipe_app.db(lambda ctx: board.page(ctx, stage_id, flt, offset, size), then=landed)
 
     def show_board(self, result: tuple[board.Board, tuple[Any, ...]]) -> None:
         data, self.version = result

@@ -126,10 +126,13 @@ class CardList(ScrollView, can_focus=False):
         self.outcome = "open"
         self.selected: int | None = None
         self._asked = False
+        self._runs: dict[int, list[list[tuple[str, Style]]]] = {}  # card index -> its lines
+        self._blank: Strip | None = None
 
     def set_cards(self, cards: tuple[Card, ...], total: int, outcome: str) -> None:
         self.cards, self.total, self.outcome = cards, max(total, len(cards)), outcome
         self._asked = False
+        self._runs.clear()
         self.virtual_size = Size(self.size.width, self.total * CARD_LINES)
         self.refresh()
 
@@ -148,14 +151,23 @@ class CardList(ScrollView, can_focus=False):
             self._asked = True
             self.post_message(self.NeedMore(self.index, loaded))
         if i >= self.total or part == CARD_LINES - 1:
-            return Strip.blank(width, self.rich_style)
+            blank = self._blank
+            if blank is None or blank.cell_length != width:
+                blank = self._blank = Strip.blank(width, self.rich_style)
+            return blank
         if i >= loaded:
             return strip_of([(" …" if part == 0 else "", DIM)], width, Style())
+        runs = self._runs.get(i)
+        if runs is None:  # a card's four lines are made once, not once per line drawn
+            runs = self._runs[i] = card_lines(self.cards[i], self.outcome)
         chosen = i == self.selected
         base = SELECTED if chosen else Style()
         lead = Segment("▌" if chosen else " ", base + BAR)
-        body = strip_of(card_lines(self.cards[i], self.outcome)[part], width - 1, base)
-        return Strip([lead, *body], width)
+        return Strip([lead, *strip_of(runs[part], width - 1, base)], width)
+
+    def notify_style_update(self) -> None:
+        self._blank = None  # the background comes from the styles (a theme change)
+        super().notify_style_update()
 
     def on_click(self, event: Click) -> None:
         i = (self.scroll_offset.y + event.y) // CARD_LINES
