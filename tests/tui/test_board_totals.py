@@ -57,6 +57,8 @@ def test_columns_page_in_sql_with_the_full_counts_and_totals(
 
     for title in ("Zeta", "Eta", "Theta"):
         assert pipe("add", "deal", title, "--amount", "100", "--close", "2026-12-01").exit_code == 0
+    for title in ("Undated", "Undated too"):  # no expected close: last, by id
+        assert pipe("add", "deal", title, "--amount", "5").exit_code == 0
     full = load_board(seeded)
     with Workspace.open(load_settings(seeded)) as ws, ws.unit(NOW) as ctx:
         paged = board.load(ctx, page_size=1)
@@ -67,12 +69,15 @@ def test_columns_page_in_sql_with_the_full_counts_and_totals(
             )  # fmt: skip
             assert first.cards == whole.cards[:1]
             assert more.cards == whole.cards[:3]
-            pages = list(first.cards)
-            while len(pages) < first.count:
-                pages.extend(board.page(ctx, first.stage_id, offset=len(pages), size=2))
-            assert pages == list(whole.cards)
+            for size in (2, 3):  # pages that end on, and run across, the undated cards
+                pages = list(first.cards)
+                while len(pages) < first.count:
+                    pages.extend(board.page(ctx, first.stage_id, offset=len(pages), size=size))
+                assert pages == list(whole.cards)
     prospecting = full.columns[0]
-    assert prospecting.count == 5 and prospecting.complete
+    assert prospecting.count == 7 and prospecting.complete
+    assert [c.title for c in prospecting.cards][-2:] == ["Undated", "Undated too"]
+    assert [c.close is None for c in prospecting.cards].count(True) == 2
 
 
 def test_a_move_into_a_partly_loaded_column_keeps_its_order(seeded: str) -> None:

@@ -28,7 +28,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, Date, case, cast, func, literal, select, true
+from sqlalchemy import BigInteger, Date, cast, func, literal, select, true
 from sqlmodel import col
 
 from pipecli.core import money
@@ -176,6 +176,7 @@ def _conditions(ctx: Ctx, flt: Filter) -> list[Any]:
 
 
 def _joined(query: Any) -> Any:
+    """The account and contact beside each deal (their names are what text search matches)."""
     return query.outerjoin(Account, col(Account.id) == Deal.account_id).outerjoin(
         Contact, col(Contact.id) == Deal.contact_id
     )
@@ -196,7 +197,8 @@ def load(
     pipe = pipelines.get_pipeline(ctx, pipeline)
     stages = pipelines.stages_of(ctx, common.id_of(pipe))
     conds = _conditions(ctx, flt)
-    sums = _sums(ctx, [common.id_of(s) for s in stages], conds)
+    searched = search_cond(flt, Deal.title) is not None
+    sums = _sums(ctx, [common.id_of(s) for s in stages], conds, searched)
     shown = shown or {}
     currency = common.as_currency(ctx, None)
     conv = fx.Converter(ctx, currency, ctx.today)
@@ -223,9 +225,12 @@ def page(
     return _cards(ctx, stage, _conditions(ctx, flt or Filter(limit=None)), offset, size)
 
 
-def _sums(ctx: Ctx, stage_ids: Sequence[int], conds: list[Any]) -> dict[int, list[tuple[Any, ...]]]:
+def _sums(
+    ctx: Ctx, stage_ids: Sequence[int], conds: list[Any], searched: bool
+) -> dict[int, list[tuple[Any, ...]]]:
     """Per stage: (currency, close day of a closed deal or None, deals, sum of minor units,
-    sum of minor units × probability, deals with an amount)."""
+    sum of minor units × probability, deals with an amount). Accounts and contacts are joined
+    only when a text search needs their names (a join per deal costs on a big pipeline)."""
     day = sc.utc_day(ctx, Deal.closed_at)
     keys: list[Any] = [Deal.stage_id, Deal.currency, day]
     query = select(
@@ -236,24 +241,41 @@ def _sums(ctx: Ctx, stage_ids: Sequence[int], conds: list[Any]) -> dict[int, lis
     ).where(col(Deal.stage_id).in_(list(stage_ids) or [-1]), *conds)
     out: dict[int, list[tuple[Any, ...]]] = {}
     for stage_id, cur, closed, n, total, weighted in ctx.session.execute(
-        _joined(query).group_by(*keys)
+        (_joined(query) if searched else query).group_by(*keys)
     ).all():
         out.setdefault(stage_id, []).append((cur, fx.close_day(closed), n, total, weighted))
     return out
 
 
 def _cards(ctx: Ctx, stage: Stage, conds: list[Any], offset: int, size: int) -> tuple[Card, ...]:
-    """A page of one stage's cards: an open stage's soonest expected close first, a closed
-    stage's most recently closed first. Core rows, no ORM loading per row."""
+    """A page of one stage's cards: an open stage's soonest expected close first (those without
+    one last), a closed stage's most recently closed first. Core rows, no ORM loading per row.
+    An open stage's dated and undated cards are read apart, so each is one walk of an index in
+    its order ((stage_id, expected_close) and the id) with no sort of the whole stage."""
     days = sc.days_between(ctx, Deal.stage_entered_at, literal(ctx.today, Date))
     is_open = stage.outcome == "open"
-    query = _card_query(common.id_of(stage), conds, days, is_open).offset(offset).limit(size)
+    base = _card_query(common.id_of(stage), conds, days)
+    conn = ctx.session.connection()
+    if not is_open:
+        ordered = base.order_by(col(Deal.closed_at).desc(), col(Deal.id).desc())
+        rows = list(conn.execute(ordered.offset(offset).limit(size)).all())
+    else:
+        dated = base.where(col(Deal.expected_close).is_not(None))
+        rows = list(conn.execute(
+            dated.order_by(Deal.expected_close, Deal.id).offset(offset).limit(size)
+        ).all())  # fmt: skip
+        if len(rows) < size:  # the page runs on into the cards without a close date
+            skip = 0
+            if not rows:
+                dated_count = select(func.count()).select_from(dated.subquery())
+                skip = max(0, offset - int(conn.execute(dated_count).scalar_one()))
+            undated = base.where(col(Deal.expected_close).is_(None)).order_by(Deal.id)
+            rows += conn.execute(undated.offset(skip).limit(size - len(rows))).all()
     rot, today, zone = stage.rot_days, ctx.today, ctx.now.tzinfo
-    rows = ctx.session.connection().execute(query).all()
     return tuple(_card(today, zone, r, rot, is_open) for r in rows)
 
 
-def _card_query(stage_id: int, conds: list[Any], days: Any, is_open: bool) -> Any:
+def _card_query(stage_id: int, conds: list[Any], days: Any) -> Any:
     """Days in stage are counted in SQL (UTC dates, as `pipe report stale` counts them)."""
     fields: list[Any] = [
         Deal.id, Deal.title, Account.name, Deal.amount_minor, Deal.currency, Deal.expected_close,
@@ -264,12 +286,7 @@ def _card_query(stage_id: int, conds: list[Any], days: Any, is_open: bool) -> An
         .outerjoin(User, col(User.id) == Deal.owner_id)
         .where(col(Deal.stage_id) == stage_id, *conds)
     )
-    query = _joined(query)
-    if not is_open:
-        return query.order_by(col(Deal.closed_at).desc(), col(Deal.id).desc())
-    return query.order_by(
-        case((col(Deal.expected_close).is_(None), 1), else_=0), Deal.expected_close, Deal.id
-    )
+    return _joined(query)
 
 
 def _card(today: date, zone: Any, r: Any, rot_days: int | None, is_open: bool) -> Card:
@@ -328,7 +345,7 @@ def _converted(
 
 
 def card_order(card: Card) -> tuple[bool, date, int]:
-    """The order of cards in an open column (as `_card_query` sorts them)."""
+    """The order of cards in an open column (as `_cards` reads them)."""
     return (card.close is None, card.close or date.min, card.id)
 
 
