@@ -85,3 +85,17 @@ async def settle(pilot: Any, rounds: int = 3) -> None:
         await pilot.pause(0.02)
         await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def until(pilot: Any, check: Callable[[], bool], seconds: float = 20) -> bool:
+    """Wait for `check()` to hold, one app idle at a time (no fixed sleep: a loaded machine
+    only takes longer); false if it still does not hold after `seconds`."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        await pilot.pause(0.01)
+        await pilot.app.workers.wait_for_complete()
+    return True

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.tui.conftest import settle
+from tests.tui.conftest import settle, until
 
 SIZE = (120, 36)
 
@@ -45,12 +45,12 @@ def test_screen(
         await settle(pilot)
         from textual.widgets import DataTable
 
-        for _ in range(100):  # tables size their columns when idle, after the rows arrive
+        def sized() -> bool:  # tables size their columns when idle, after the rows arrive
             tables = list(pilot.app.screen.query(DataTable))
-            if not any(t._require_update_dimensions or t._new_rows for t in tables):
-                break
-            await pilot.pause(0.02)
-        await pilot.pause(0.05)
+            return not any(t._require_update_dimensions or t._new_rows for t in tables)
+
+        assert await until(pilot, sized), "tables never sized their columns"
+        await pilot.wait_for_scheduled_animations()
 
     app = make_app(poll_seconds=3600)
     assert snap_compare(app, terminal_size=SIZE, run_before=before)

@@ -4,11 +4,14 @@ State lives here (the loaded `Board`, the cursor as column and deal id, the filt
 from `core.services.board` in a worker and every change goes through the app's `db` worker and
 the core services (`deals.move/win/lose/create`, `tasks.create`), each pushing its undo.
 Another process's changes show within a poll: `board.version` is one cheap aggregate query per
-second, and only a different answer reloads the board.
+second, and only a different answer reloads the board. Columns load a page of cards at a time;
+a reload keeps as many per column as were loaded, and a column scrolled near the end of its
+loaded cards asks for the next page (`CardList.NeedMore`).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
@@ -18,13 +21,14 @@ from textual.containers import HorizontalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from pipecli.core.errors import PipeError
-from pipecli.core.services import board, deals, records, tasks
+from pipecli.core.services import board
 from pipecli.core.services.listing import Filter
 from pipecli.tui import keys, rows
 from pipecli.tui.app import PipeApp, Undo
-from pipecli.tui.screens import forms
 from pipecli.tui.widgets.stage_column import CardList, StageColumn
+
+# the verbs' services and forms are imported when a verb is first used, not before the first
+# paint (start-up is measured in bench/bench_board.py)
 
 if TYPE_CHECKING:
     from pipecli.core.services.context import Ctx
@@ -38,6 +42,7 @@ def quoted(value: str) -> str:
 
 class BoardScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = list(keys.bindings())
+    page_size: ClassVar[int] = board.PAGE  # cards a column loads at a time
     DEFAULT_CSS = """
     BoardScreen #bar { height: 1; background: $primary-background; padding: 0 1; }
     BoardScreen #columns { height: 1fr; }
@@ -77,10 +82,12 @@ class BoardScreen(Screen[None]):
     # loading -------------------------------------------------------------------------------
 
     def reload(self, previous: Filter | None = None) -> None:
-        pipeline, flt = self.pipeline, self.flt
+        pipeline, flt, data, size = self.pipeline, self.flt, self.data, self.page_size
+        same = data is not None and data.pipeline == pipeline and previous is None
+        shown = {c.stage_id: len(c.cards) for c in data.columns} if data and same else None
 
         def load(ctx: Ctx) -> tuple[board.Board, tuple[Any, ...]]:
-            return board.load(ctx, pipeline, flt), board.version(ctx)
+            return board.load(ctx, pipeline, flt, shown, size), board.version(ctx)
 
         def failed() -> None:
             if previous is not None:
@@ -103,6 +110,32 @@ class BoardScreen(Screen[None]):
 
         self.pipe_app.db(board.version, then=seen, failed=failed)
 
+    @on(CardList.NeedMore)
+    def _more(self, event: CardList.NeedMore) -> None:
+        data, flt = self.data, self.flt
+        if data is None or event.column >= len(data.columns):
+            return
+        stage_id, offset, size = data.columns[event.column].stage_id, event.offset, self.page_size
+
+        def landed(cards: tuple[board.Card, ...]) -> None:
+            now = self.data
+            if now is None or event.column >= len(now.columns):
+                return
+            column = now.columns[event.column]
+            if column.stage_id != stage_id or len(column.cards) != offset or self.flt != flt:
+                return  # reloaded meanwhile: the reload brought its own cards
+            seen = {c.id for c in column.cards}
+            column = replace(
+                column, cards=column.cards + tuple(c for c in cards if c.id not in seen)
+            )
+            columns = (*now.columns[: event.column], column, *now.columns[event.column + 1 :])
+            self.data = replace(now, columns=columns)
+            for widget in self.query(StageColumn):
+                if widget.index == event.column:
+                    widget.show(column, now.currency, now.today)
+
+        self.pipe_app.db(lambda ctx: board.page(ctx, stage_id, flt, offset, size), then=landed)
+
     def show_board(self, result: tuple[board.Board, tuple[Any, ...]]) -> None:
         data, self.version = result
         self.reloads += 1
@@ -113,10 +146,16 @@ class BoardScreen(Screen[None]):
         same = old is not None and [c.stage_id for c in old.columns] == [
             c.stage_id for c in data.columns
         ]
-        if not same:
-            holder.remove_children()
-            holder.mount_all(StageColumn(i, c) for i, c in enumerate(data.columns))
-            self.call_after_refresh(self._fill)
+        if not same:  # new columns: filled once mounted, so the first paint shows the cards
+            removing = holder.remove_children()
+            mounting = holder.mount_all(StageColumn(i, c) for i, c in enumerate(data.columns))
+
+            async def mounted() -> None:
+                await removing
+                await mounting
+                self._fill()
+
+            self.call_next(mounted)
         else:
             self._fill()
 
@@ -174,10 +213,10 @@ class BoardScreen(Screen[None]):
                 self.rows_at[i] = j
                 self.deal_id = cards[j].id
                 widget.cards.select(j)
-                if moved:
-                    widget.scroll_visible(animate=False)
             else:
                 widget.cards.select(None)
+            if i == self.col and moved:  # an empty column is scrolled to as well
+                widget.scroll_visible(animate=False)
         self._shown_col = self.col
         if not data.columns[self.col].cards:
             self.deal_id = None
@@ -223,6 +262,8 @@ class BoardScreen(Screen[None]):
         return then
 
     def action_move(self, step: int) -> None:
+        from pipecli.core.services import deals
+
         card, data = self._need_card(), self.data
         if card is None or data is None:
             return
@@ -252,11 +293,16 @@ class BoardScreen(Screen[None]):
         )  # fmt: skip
 
     def action_win(self) -> None:
+        from pipecli.core.services import deals
+
         card = self._need_card()
         if card is not None:
             self._close(card, lambda ctx: deals.win(ctx, card.id), "won")
 
     def action_lose(self) -> None:
+        from pipecli.core.services import deals
+        from pipecli.tui.screens import forms
+
         card, data = self._need_card(), self.data
         if card is None or data is None:
             return
@@ -269,6 +315,8 @@ class BoardScreen(Screen[None]):
         self.app.push_screen(forms.LoseForm(data.today), chosen)
 
     def _close(self, card: board.Card, action: Any, verb: str) -> None:
+        from pipecli.core.services import deals
+
         assert self.data is not None
         back = self.data.columns[self.col].name
         self.pipe_app.db(
@@ -279,6 +327,9 @@ class BoardScreen(Screen[None]):
         )  # fmt: skip
 
     def action_add_deal(self) -> None:
+        from pipecli.core.services import deals, records
+        from pipecli.tui.screens import forms
+
         data = self.data
         if data is None:
             return
@@ -310,6 +361,9 @@ class BoardScreen(Screen[None]):
         return self.pipe_app.settings.fiscal_year_start
 
     def action_add_task(self) -> None:
+        from pipecli.core.services import records, tasks
+        from pipecli.tui.screens import forms
+
         card, data = self._need_card(), self.data
         if card is None or data is None:
             return
@@ -328,6 +382,9 @@ class BoardScreen(Screen[None]):
         self.app.push_screen(forms.TaskForm(data.today, self.app_fys()), chosen)
 
     def action_filter(self) -> None:
+        from pipecli.core.errors import PipeError
+        from pipecli.tui.screens import forms
+
         data = self.data
         if data is None:
             return

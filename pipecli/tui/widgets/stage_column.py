@@ -3,8 +3,12 @@
 The card list is a ScrollView drawn with the Line API: `render_line` builds only the lines on
 screen from the column's tuple of `Card`s, so a stage with 100,000 deals costs what a stage with
 ten does (Textual slows down with hundreds of compound widgets; a widget per card would not do).
+The list is as tall as the column's count, but holds only the cards loaded so far (pages of
+`board.PAGE`): drawing a card near the end of those posts `CardList.NeedMore`, and the screen
+loads the next page; until it lands those lines show `…`.
 Marks read without colour too: `!` before the title of a deal past its expected close, `~` for
-one rotting in its stage, and `▌` down the left of the selected card.
+one rotting in its stage, `✓ won DAY`/`✗ lost DAY` on a closed deal (the day it closed), and
+`▌` down the left of the selected card.
 """
 
 from __future__ import annotations
@@ -35,6 +39,9 @@ LATE = Style(color="red", bold=True)
 ROT = Style(color="yellow")
 BAR = Style(color="cyan", bold=True)
 SELECTED = Style(bgcolor="grey23")
+WON = Style(color="green", bold=True)
+LOST = Style(color="red")
+PREFETCH = 10  # cards from the end of those loaded at which the next page is asked for
 
 
 def fit(text: str, width: int) -> str:
@@ -47,15 +54,25 @@ def fit(text: str, width: int) -> str:
     return set_cell_size(set_cell_size(text, width - 1).rstrip() + "…", width)
 
 
-def card_lines(card: Card) -> list[list[tuple[str, Style]]]:
-    """The four text lines of a card as (text, style) runs, before fitting to `width`."""
+def card_lines(card: Card, outcome: str = "open") -> list[list[tuple[str, Style]]]:
+    """The four text lines of a card as (text, style) runs, before fitting to `width`: an open
+    card's last lines show its expected close and days in stage, a closed card's the day it
+    closed (marked `✓ won`/`✗ lost`, so it reads as closed without colour)."""
     marks = ("!" if card.overdue else "") + ("~" if card.rotting else "")
     title = [(marks + " ", LATE if card.overdue else ROT)] if marks else []
+    head = [[*title, (rows.text(card.title), TITLE)], [(rows.text(card.account) or "—", DIM)]]
+    if outcome != "open":
+        mark, style = ("✓ won", WON) if outcome == "won" else ("✗ lost", LOST)
+        day = rows.text(card.closed) if card.closed else "?"
+        return [
+            *head,
+            [(rows.amount(card.amount, card.currency), Style())],
+            [(f"{mark} {day}", style), ("  " + rows.text(card.owner), DIM)],
+        ]
     close = rows.text(card.close) if card.close else "no close"
     days = f"{card.days_in_stage}d"
     return [
-        [*title, (rows.text(card.title), TITLE)],
-        [(rows.text(card.account) or "—", DIM)],
+        *head,
         [
             (rows.amount(card.amount, card.currency) + "  ", Style()),
             (close, LATE if card.overdue else DIM),
@@ -94,15 +111,29 @@ class CardList(ScrollView, can_focus=False):
         card: int
         open: bool
 
+    @dataclass
+    class NeedMore(Message):
+        """Cards from `offset` on are about to show: load the next page."""
+
+        column: int
+        offset: int
+
     def __init__(self, index: int, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.index = index
         self.cards: tuple[Card, ...] = ()
+        self.total = 0  # cards in the column, loaded or not
+        self.outcome = "open"
         self.selected: int | None = None
+        self._asked = False
+        self._runs: dict[int, list[list[tuple[str, Style]]]] = {}  # card index -> its lines
+        self._blank: Strip | None = None
 
-    def set_cards(self, cards: tuple[Card, ...]) -> None:
-        self.cards = cards
-        self.virtual_size = Size(self.size.width, len(cards) * CARD_LINES)
+    def set_cards(self, cards: tuple[Card, ...], total: int, outcome: str) -> None:
+        self.cards, self.total, self.outcome = cards, max(total, len(cards)), outcome
+        self._asked = False
+        self._runs.clear()
+        self.virtual_size = Size(self.size.width, self.total * CARD_LINES)
         self.refresh()
 
     def select(self, index: int | None) -> None:
@@ -115,13 +146,28 @@ class CardList(ScrollView, can_focus=False):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         i, part = divmod(self.scroll_offset.y + y, CARD_LINES)
-        if i >= len(self.cards) or part == CARD_LINES - 1:
-            return Strip.blank(width, self.rich_style)
+        loaded = len(self.cards)
+        if not self._asked and loaded < self.total and i >= loaded - PREFETCH:
+            self._asked = True
+            self.post_message(self.NeedMore(self.index, loaded))
+        if i >= self.total or part == CARD_LINES - 1:
+            blank = self._blank
+            if blank is None or blank.cell_length != width:
+                blank = self._blank = Strip.blank(width, self.rich_style)
+            return blank
+        if i >= loaded:
+            return strip_of([(" …" if part == 0 else "", DIM)], width, Style())
+        runs = self._runs.get(i)
+        if runs is None:  # a card's four lines are made once, not once per line drawn
+            runs = self._runs[i] = card_lines(self.cards[i], self.outcome)
         chosen = i == self.selected
         base = SELECTED if chosen else Style()
         lead = Segment("▌" if chosen else " ", base + BAR)
-        body = strip_of(card_lines(self.cards[i])[part], width - 1, base)
-        return Strip([lead, *body], width)
+        return Strip([lead, *strip_of(runs[part], width - 1, base)], width)
+
+    def notify_style_update(self) -> None:
+        self._blank = None  # the background comes from the styles (a theme change)
+        super().notify_style_update()
 
     def on_click(self, event: Click) -> None:
         i = (self.scroll_offset.y + event.y) // CARD_LINES
@@ -175,4 +221,4 @@ class StageColumn(Vertical):
         self.column = column
         width = 18 if column.outcome != "open" else 28
         self.query_one(".header", Static).update(header_text(column, currency, width))
-        self.cards.set_cards(column.cards)
+        self.cards.set_cards(column.cards, column.count, column.outcome)
