@@ -54,7 +54,9 @@ def test_account_renamed_elsewhere_shows_on_the_card(
         async with app.run_test(size=(120, 36)) as pilot:
             await settle(pilot)
             assert "Acme Ltd" in card_text(app, 1)
-            write(seeded, lambda ctx: accounts.edit(ctx, 1, accounts.AccountInput(name="Acme Co")))
+            write(
+                seeded, lambda ctx: accounts.edit(ctx, 1, accounts.AccountChanges(name="Acme Co"))
+            )
             ok = await shown_within(pilot, 3, lambda: "Acme Co" in card_text(app, 1))
             assert ok, card_text(app, 1)
             assert "Acme Ltd" not in card_text(app, 1)
