@@ -18,7 +18,10 @@ from typing import Annotated, Any
 import typer
 
 from pipecli import __version__, render
+from pipecli.commands import _help
 from pipecli.commands._run import GLOBAL_DB
+
+_help.apply()
 
 # name -> (module, attribute, is_group)
 REGISTRY: dict[str, tuple[str, str, bool]] = {

@@ -64,7 +64,9 @@ def db_current() -> None:
 
 
 def schema(
-    kind: Annotated[str, typer.Argument(help="deal, lead, account, contact, task, activity...")],
+    kind: Annotated[
+        str, typer.Argument(metavar="KIND", help="deal, lead, account, contact, task, activity...")
+    ],
     as_json: o.Json = False,
 ) -> None:
     """List the stable field names of a kind, as --json and --csv print them."""
@@ -83,7 +85,10 @@ def schema(
 
 
 def calc(
-    text: Annotated[list[str], typer.Argument(help="A date expression: eoq+2w, 'fri 10am'...")],
+    text: Annotated[
+        list[str],
+        typer.Argument(metavar="EXPRESSION", help="A date expression: eoq+2w, 'fri 10am'..."),
+    ],
 ) -> None:
     """Print the date (and time) a date expression resolves to today."""
     from pipecli.core.dates import parse_when

@@ -12,10 +12,11 @@ from pipecli.commands._run import fail, now, settings
 
 def board(
     pipeline: Annotated[
-        str | None, typer.Option(help="Pipeline to show (default: the default one).")
+        str | None,
+        typer.Option(metavar="PIPELINE", help="Pipeline to show (default: the default one)."),
     ] = None,
     owner: Annotated[
-        str | None, typer.Option(help="Only deals of this owner (me or a name).")
+        str | None, typer.Option(metavar="OWNER", help="Only deals of this owner (me or a name).")
     ] = None,
 ) -> None:
     """Open the interactive pipeline board (keys: ? for help, q to quit)."""

@@ -28,13 +28,18 @@ def _demo_progress(total: int) -> Iterator[Callable[[int], None] | None]:
 
 
 def demo(
-    deals: Annotated[int, typer.Option("--deals", help="How many deals to make up.")] = 200,
-    seed: Annotated[int, typer.Option(help="Random seed: the same seed, the same data.")] = 1,
+    deals: Annotated[
+        int, typer.Option("--deals", metavar="N", help="How many deals to make up.")
+    ] = 200,
+    seed: Annotated[
+        int, typer.Option(metavar="N", help="Random seed: the same seed, the same data.")
+    ] = 1,
     force: Annotated[
         bool, typer.Option("--force", help="Add to a database that already holds records.")
     ] = False,
     db: Annotated[
-        str | None, typer.Option("--db", help="Database to fill (as the global --db).")
+        str | None,
+        typer.Option("--db", metavar="DB", help="Database to fill (as the global --db)."),
     ] = None,
 ) -> None:
     """Fill an empty database with a year of made-up accounts, contacts, deals, tasks and

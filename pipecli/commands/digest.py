@@ -19,9 +19,12 @@ app = typer.Typer(
 )
 
 Owner = Annotated[
-    str, typer.Option("--owner", help="me (default), a user's name, or all (grouped by owner).")
+    str,
+    typer.Option(
+        "--owner", metavar="OWNER", help="me (default), a user's name, or all (grouped by owner)."
+    ),
 ]
-Days = Annotated[int, typer.Option("--days", help="How many days ahead to look.")]
+Days = Annotated[int, typer.Option("--days", metavar="DAYS", help="How many days ahead to look.")]
 Emails = Annotated[
     list[str] | None,
     typer.Option(
@@ -29,7 +32,8 @@ Emails = Annotated[
     ),
 ]
 Urls = Annotated[
-    list[str] | None, typer.Option("--notify", help="Post it to an apprise URL (repeatable).")
+    list[str] | None,
+    typer.Option("--notify", metavar="URL", help="Post it to an apprise URL (repeatable)."),
 ]
 
 
@@ -38,7 +42,9 @@ def digest(
     ctx: typer.Context,
     owner: Owner = "me",
     days: Days = 7,
-    fmt: Annotated[str, typer.Option("--format", help="text, md, html or json.")] = "text",
+    fmt: Annotated[
+        str, typer.Option("--format", metavar="FORMAT", help="text, md, html or json.")
+    ] = "text",
     email: Emails = None,
     notify: Urls = None,
     check: Annotated[
@@ -73,7 +79,9 @@ def _say(text: str, is_error: bool) -> None:
 
 @app.command("cron")
 def cron(
-    schedule: Annotated[str, typer.Argument(help="When: 'weekdays 8:00', 'daily 7:30'...")],
+    schedule: Annotated[
+        str, typer.Argument(metavar="SCHEDULE", help="When: 'weekdays 8:00', 'daily 7:30'...")
+    ],
     owner: Owner = "me",
     days: Days = 7,
     email: Emails = None,

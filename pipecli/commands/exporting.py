@@ -17,13 +17,21 @@ import typer
 from pipecli import render
 from pipecli.commands._run import fail, session
 
-Kind = Annotated[str, typer.Argument(help="deals, leads, accounts, contacts, tasks or all.")]
+Kind = Annotated[
+    str, typer.Argument(metavar="KIND", help="deals, leads, accounts, contacts, tasks or all.")
+]
 Format = Annotated[
     str | None,
-    typer.Option("--format", "-f", help="csv, json, jsonl, xlsx; ics for tasks (default: csv)."),
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="csv, json, jsonl, xlsx; ics for tasks (default: csv).",
+    ),
 ]
 Output = Annotated[
-    str | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
+    str | None,
+    typer.Option("--output", "-o", metavar="FILE", help="File to write (default: stdout)."),
 ]
 
 

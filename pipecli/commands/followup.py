@@ -18,7 +18,9 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-Every = Annotated[list[str], typer.Argument(help="every 14d | every 2 weeks | '1 month'.")]
+Every = Annotated[
+    list[str], typer.Argument(metavar="EVERY", help="every 14d | every 2 weeks | '1 month'.")
+]
 
 
 def _start(kind: str, ref: str, every: list[str], owner: str | None, as_json: bool) -> None:
@@ -31,7 +33,7 @@ def _start(kind: str, ref: str, every: list[str], owner: str | None, as_json: bo
 
 @app.command("contact")
 def contact(
-    ref: Annotated[str, typer.Argument(help="Contact id or name.")],
+    ref: Annotated[str, typer.Argument(metavar="CONTACT", help="Contact id or name.")],
     every: Every,
     owner: o.Owner = None,
     as_json: o.Json = False,
@@ -42,7 +44,7 @@ def contact(
 
 @app.command("account")
 def account(
-    ref: Annotated[str, typer.Argument(help="Account id or name.")],
+    ref: Annotated[str, typer.Argument(metavar="ACCOUNT", help="Account id or name.")],
     every: Every,
     owner: o.Owner = None,
     as_json: o.Json = False,
@@ -53,7 +55,9 @@ def account(
 
 @app.command("list")
 def list_(
-    owner: Annotated[str, typer.Option("--owner", help="me, a name, or all.")] = "all",
+    owner: Annotated[
+        str, typer.Option("--owner", metavar="OWNER", help="me, a name, or all.")
+    ] = "all",
     as_json: o.Json = False,
 ) -> None:
     """Running cadences, soonest due first."""
@@ -67,8 +71,8 @@ def list_(
 
 @app.command("stop")
 def stop(
-    kind: Annotated[str, typer.Argument(help="contact or account.")],
-    ref: Annotated[str, typer.Argument(help="Its id or name.")],
+    kind: Annotated[str, typer.Argument(metavar="KIND", help="contact or account.")],
+    ref: Annotated[str, typer.Argument(metavar="REF", help="Its id or name.")],
     as_json: o.Json = False,
 ) -> None:
     """Stop the cadence on a contact or account."""

@@ -16,10 +16,16 @@ fx_app = typer.Typer(help="Exchange rates that reports convert amounts with.", n
 
 @fx_app.command("set")
 def fx_set(
-    base: Annotated[str, typer.Argument(help="Currency converted from (ISO 4217).")],
-    quote: Annotated[str, typer.Argument(help="Currency converted to.")],
-    rate: Annotated[str, typer.Argument(help="How many QUOTE one BASE buys, e.g. 7.12.")],
-    on: Annotated[str | None, typer.Option("--date", help="Valid from (default today).")] = None,
+    base: Annotated[
+        str, typer.Argument(metavar="BASE", help="Currency converted from (ISO 4217).")
+    ],
+    quote: Annotated[str, typer.Argument(metavar="QUOTE", help="Currency converted to.")],
+    rate: Annotated[
+        str, typer.Argument(metavar="RATE", help="How many QUOTE one BASE buys, e.g. 7.12.")
+    ],
+    on: Annotated[
+        str | None, typer.Option("--date", metavar="DATE", help="Valid from (default today).")
+    ] = None,
 ) -> None:
     """Store an exchange rate: 1 BASE = RATE QUOTE from --date on."""
     from pipecli.core.reports import fx

@@ -13,9 +13,11 @@ from pipecli.commands._run import fail, session, settings
 
 
 def merge(
-    kind: Annotated[str, typer.Argument(help="contact or account.")],
-    keep: Annotated[str, typer.Argument(help="Id of the record that stays.")],
-    other: Annotated[str, typer.Argument(help="Id of the duplicate, archived after the merge.")],
+    kind: Annotated[str, typer.Argument(metavar="KIND", help="contact or account.")],
+    keep: Annotated[str, typer.Argument(metavar="KEEP", help="Id of the record that stays.")],
+    other: Annotated[
+        str, typer.Argument(metavar="OTHER", help="Id of the duplicate, archived after the merge.")
+    ],
     as_json: o.Json = False,
     as_csv: o.Csv = False,
 ) -> None:
@@ -84,7 +86,7 @@ def backup(
 
 
 def restore(
-    file: Annotated[str, typer.Argument(help="A copy made by `pipe backup`.")],
+    file: Annotated[str, typer.Argument(metavar="FILE", help="A copy made by `pipe backup`.")],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")] = False,
 ) -> None:
     """Replace the SQLite database with a backup (PostgreSQL: use pg_restore).

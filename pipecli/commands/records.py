@@ -14,15 +14,16 @@ from pipecli.commands._run import fail, session
 list_app = typer.Typer(help="List records, filtered.", no_args_is_help=True)
 
 KINDS = ("lead", "account", "contact", "deal", "task")
-Kind = Annotated[str, typer.Argument(help="lead, account, contact, deal or task.")]
-Id = Annotated[str, typer.Argument(help="Record id.")]
+Kind = Annotated[str, typer.Argument(metavar="KIND", help="lead, account, contact, deal or task.")]
+Id = Annotated[str, typer.Argument(metavar="ID", help="Record id.")]
 Status = Annotated[
     str | None,
-    typer.Option("--status", help="Deals: open, won, lost, closed, all. Leads: open, all, new, "
+    typer.Option("--status", metavar="STATUS",
+                 help="Deals: open, won, lost, closed, all. Leads: open, all, new, "
                  "contacted, qualified, disqualified, converted."),
 ]  # fmt: skip
-From = Annotated[str | None, typer.Option("--from", help="From date (inclusive).")]
-To = Annotated[str | None, typer.Option("--to", help="To date (inclusive).")]
+From = Annotated[str | None, typer.Option("--from", metavar="DATE", help="From date (inclusive).")]
+To = Annotated[str | None, typer.Option("--to", metavar="DATE", help="To date (inclusive).")]
 
 
 def _kind(text: str) -> str:
@@ -71,15 +72,20 @@ def _paged(search: o.Search = None, limit: o.Limit = 50, archived: o.Archived = 
 
 def _deals(
     stage: Annotated[
-        str | None, typer.Option(help="Stage name, in every pipeline unless --pipeline.")
+        str | None,
+        typer.Option(metavar="STAGE", help="Stage name, in every pipeline unless --pipeline."),
     ] = None,
-    pipeline: Annotated[str | None, typer.Option(help="Pipeline name.")] = None,
+    pipeline: Annotated[str | None, typer.Option(metavar="PIPELINE", help="Pipeline name.")] = None,
     status: Status = None,
     owner: o.Owner = None,
     tag: o.Tag = None,
     account: o.AccountRef = None,
-    date_from: Annotated[str | None, typer.Option("--close-from", help="Close on/after.")] = None,
-    date_to: Annotated[str | None, typer.Option("--close-to", help="Close on/before.")] = None,
+    date_from: Annotated[
+        str | None, typer.Option("--close-from", metavar="DATE", help="Close on/after.")
+    ] = None,
+    date_to: Annotated[
+        str | None, typer.Option("--close-to", metavar="DATE", help="Close on/before.")
+    ] = None,
 ) -> None:
     """Deal filters."""
 
@@ -95,18 +101,23 @@ def _contacts(account: o.AccountRef = None) -> None:
 
 def _tasks(
     due: Annotated[
-        str | None, typer.Option(help="Due on or before: today, fri, eow...; or `overdue`.")
+        str | None,
+        typer.Option(metavar="WHEN", help="Due on or before: today, fri, eow...; or `overdue`."),
     ] = None,
     date_from: From = None,
     date_to: To = None,
-    status: Annotated[str | None, typer.Option(help="open (default), done or all.")] = None,
+    status: Annotated[
+        str | None, typer.Option(metavar="STATUS", help="open (default), done or all.")
+    ] = None,
 ) -> None:
     """Task filters."""
 
 
 def _activities(
-    deal: Annotated[int | None, typer.Option(help="Deal id.")] = None,
-    kind: Annotated[str | None, typer.Option("--type", help="call, email, meeting, note.")] = None,
+    deal: Annotated[int | None, typer.Option(metavar="ID", help="Deal id.")] = None,
+    kind: Annotated[
+        str | None, typer.Option("--type", metavar="TYPE", help="call, email, meeting, note.")
+    ] = None,
     owner: o.Owner = None,
     date_from: From = None,
     date_to: To = None,

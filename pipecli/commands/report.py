@@ -24,14 +24,24 @@ report_app = typer.Typer(
     help="Reports: funnel, forecast, win rate, cycle time...", no_args_is_help=True
 )
 
-From = Annotated[str | None, typer.Option("--from", help="Start of the date range (inclusive).")]
-To = Annotated[str | None, typer.Option("--to", help="End of the date range (inclusive).")]
-Pipeline = Annotated[str | None, typer.Option("--pipeline", "-p", help="Pipeline name or id.")]
+From = Annotated[
+    str | None, typer.Option("--from", metavar="DATE", help="Start of the date range (inclusive).")
+]
+To = Annotated[
+    str | None, typer.Option("--to", metavar="DATE", help="End of the date range (inclusive).")
+]
+Pipeline = Annotated[
+    str | None, typer.Option("--pipeline", "-p", metavar="PIPELINE", help="Pipeline name or id.")
+]
 AsOf = Annotated[
-    str | None, typer.Option("--as-of", help="Rebuild the report from history as of this date.")
+    str | None,
+    typer.Option(
+        "--as-of", metavar="DATE", help="Rebuild the report from history as of this date."
+    ),
 ]
 Currency = Annotated[
-    str | None, typer.Option("--currency", help="Report currency (default from config).")
+    str | None,
+    typer.Option("--currency", metavar="CODE", help="Report currency (default from config)."),
 ]
 Json = Annotated[
     bool,
@@ -47,8 +57,13 @@ Csv = Annotated[
 ]
 
 
-Svg = Annotated[str | None, typer.Option("--svg", help="Also save the table and chart as SVG.")]
-Html = Annotated[str | None, typer.Option("--html", help="Also save the table and chart as HTML.")]
+Svg = Annotated[
+    str | None, typer.Option("--svg", metavar="FILE", help="Also save the table and chart as SVG.")
+]
+Html = Annotated[
+    str | None,
+    typer.Option("--html", metavar="FILE", help="Also save the table and chart as HTML."),
+]
 Mkdir = Annotated[
     bool, typer.Option("--mkdir", help="Create the missing folders of --svg / --html files.")
 ]
@@ -97,8 +112,10 @@ def _run(fields: dict[str, Any], build: Callable[[Any, Filters], Any], row_type:
 @report_app.command("funnel")
 @o.with_options(_scope)
 def funnel(
-    mode: Annotated[str, typer.Option(help="reached or sequential.")] = "reached",
-    by: Annotated[str | None, typer.Option("--by", help="owner: a funnel per owner.")] = None,
+    mode: Annotated[str, typer.Option(metavar="MODE", help="reached or sequential.")] = "reached",
+    by: Annotated[
+        str | None, typer.Option("--by", metavar="owner", help="owner: a funnel per owner.")
+    ] = None,
     *,
     fields: dict[str, Any],
 ) -> None:
@@ -111,12 +128,18 @@ def funnel(
 @report_app.command("forecast")
 @o.with_options(_scope)
 def forecast(
-    by: Annotated[str, typer.Option("--by", help="month or quarter.")] = "quarter",
-    periods: Annotated[int | None, typer.Option(help="How many periods (default 4).")] = None,
+    by: Annotated[
+        str, typer.Option("--by", metavar="PERIOD", help="month or quarter.")
+    ] = "quarter",
+    periods: Annotated[
+        int | None, typer.Option(metavar="N", help="How many periods (default 4).")
+    ] = None,
     by_owner: Annotated[
         bool, typer.Option("--by-owner", help="A forecast per owner, then the team's total.")
     ] = False,
-    quota: Annotated[str | None, typer.Option(help="Quota per period, report currency.")] = None,
+    quota: Annotated[
+        str | None, typer.Option(metavar="AMOUNT", help="Quota per period, report currency.")
+    ] = None,
     *,
     fields: dict[str, Any],
 ) -> None:
@@ -132,7 +155,9 @@ def forecast(
 def forecast_accuracy(
     periods: Annotated[
         int | None,
-        typer.Option(help="How many past quarters, back from --to (default 4; not with --from)."),
+        typer.Option(
+            metavar="N", help="How many past quarters, back from --to (default 4; not with --from)."
+        ),
     ] = None,
     *,
     fields: dict[str, Any],
@@ -179,7 +204,7 @@ def winrate(
 def lost_reasons(
     by: Annotated[
         str | None,
-        typer.Option(help="owner, stage (the stage they were lost from) or source."),
+        typer.Option(metavar="BY", help="owner, stage (the stage they were lost from) or source."),
     ] = None,
     *,
     fields: dict[str, Any],
@@ -256,7 +281,8 @@ _simple("calibrate", "Stage probabilities observed in history against the config
 @o.with_options(_scope)
 def velocity(
     qualified_from: Annotated[
-        str | None, typer.Option(help="First qualified stage (default: the second open one).")
+        str | None,
+        typer.Option(metavar="STAGE", help="First qualified stage (default: the second open one)."),
     ] = None,
     *,
     fields: dict[str, Any],
