@@ -14,7 +14,9 @@ if TYPE_CHECKING:
     pass
 
 db_app = typer.Typer(
-    help="The database: where it is, and its schema version.", no_args_is_help=True
+    epilog=o.examples("pipe db path", "pipe db current", "pipe db upgrade"),
+    help="The database: where it is, and its schema version.",
+    no_args_is_help=True,
 )
 
 
@@ -63,6 +65,7 @@ def db_current() -> None:
     print(_revision() or "empty")
 
 
+@o.with_examples("pipe schema deal", "pipe schema task")
 def schema(
     kind: Annotated[
         str, typer.Argument(metavar="KIND", help="deal, lead, account, contact, task, activity...")
@@ -84,6 +87,7 @@ def schema(
         print(f"{f.name:<{width}}  {f.type:<14} {f.doc}")
 
 
+@o.with_examples("pipe calc eoq+2w", 'pipe calc "fri 10am"', "pipe calc -2w")
 def calc(
     text: Annotated[
         list[str],

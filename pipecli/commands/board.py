@@ -7,9 +7,11 @@ from typing import Annotated
 
 import typer
 
+from pipecli.commands import options as o
 from pipecli.commands._run import fail, now, settings
 
 
+@o.with_examples("pipe board", "pipe board --pipeline Renewals --owner me")
 def board(
     pipeline: Annotated[
         str | None,

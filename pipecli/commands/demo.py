@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from pipecli import render
+from pipecli.commands import options as o
 from pipecli.commands._run import session
 
 
@@ -27,6 +28,7 @@ def _demo_progress(total: int) -> Iterator[Callable[[int], None] | None]:
         yield lambda n: bar.update(task, advance=n)
 
 
+@o.with_examples("pipe demo", "pipe demo --deals 2000 --seed 7 --db demo.db")
 def demo(
     deals: Annotated[
         int, typer.Option("--deals", metavar="N", help="How many deals to make up.")

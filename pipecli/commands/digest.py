@@ -10,9 +10,15 @@ from typing import Annotated
 import typer
 
 from pipecli import render
+from pipecli.commands import options as o
 from pipecli.commands._run import fail, now, settings
 
 app = typer.Typer(
+    epilog=o.examples(
+        "pipe digest",
+        "pipe digest --owner all --days 14",
+        'pipe digest cron "weekdays 8:00" --email me@example.com',
+    ),
     help="What needs attention today: tasks, deals, follow-ups, birthdays (cron-friendly).",
     invoke_without_command=True,
     no_args_is_help=False,

@@ -20,7 +20,44 @@ from pipecli.commands import options as o
 from pipecli.commands import record_options as ro
 from pipecli.commands._run import fail, session
 
-app = typer.Typer(help="Change fields of a record.", no_args_is_help=True)
+app = typer.Typer(
+    help="Change fields of a record.",
+    no_args_is_help=True,
+    epilog=o.examples(
+        "pipe edit deal 3 --amount 15000 --close 2026-12-20",
+        "pipe edit task 7 --due +3d --priority urgent",
+        'pipe edit contact 12 --email "" --tag vip',
+    ),
+)
+
+# each kind's examples, ending its `pipe edit KIND --help`
+EXAMPLES: dict[str, tuple[str, ...]] = {
+    "deal": (
+        "pipe edit deal 3 --amount 15000 --close 2026-12-20",
+        'pipe edit deal 3 --probability auto --owner "Bo Chen"',
+        'pipe edit deal 3 --close ""',
+    ),
+    "lead": (
+        "pipe edit lead 1 --status contacted",
+        'pipe edit lead 1 --company "Acme Ltd" --untag cold',
+    ),
+    "account": (
+        "pipe edit account 2 --industry logistics --employees 250",
+        'pipe edit account 2 --name "Acme GmbH"',
+    ),
+    "contact": (
+        "pipe edit contact 12 --title CFO --phone +49301234567",
+        'pipe edit contact 12 --email "" --tag vip',
+    ),
+    "task": (
+        "pipe edit task 7 --due +3d --priority urgent",
+        'pipe edit task 7 --repeat none --title "Call Li (last time)"',
+    ),
+    "product": (
+        "pipe edit product SEAT-1 --price 1250",
+        "pipe edit product SEAT-1 --tax 6",
+    ),
+}
 Id = Annotated[str, typer.Argument(help="Record id.")]
 
 
@@ -69,7 +106,7 @@ def _edit(kind: str, doc: str, *groups: Callable[..., None]) -> None:
         render.created(kind, row, render.fmt_of(as_json, as_csv), verb="updated")
 
     command.__doc__ = doc
-    app.command(kind)(command)
+    app.command(kind, epilog=o.examples(*EXAMPLES[kind]))(command)
 
 
 _edit(
@@ -87,4 +124,4 @@ _edit("task", "Edit a task.", _titled, ro.task)
 # products live in commands/quotes.py; registered here so `pipe edit` offers them
 from pipecli.commands import quotes as _quotes  # noqa: E402
 
-app.command("product")(_quotes.edit_product)
+app.command("product", epilog=o.examples(*EXAMPLES["product"]))(_quotes.edit_product)

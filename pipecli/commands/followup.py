@@ -14,6 +14,11 @@ if TYPE_CHECKING:
     from pipecli.core.services.followups import Cadence
 
 app = typer.Typer(
+    epilog=o.examples(
+        "pipe follow-up contact 12 every 14d",
+        'pipe follow-up account "Acme Ltd" every "1 month"',
+        "pipe follow-up stop contact 12",
+    ),
     help="Follow-up cadences: `pipe follow-up contact 12 every 14d`; list; stop.",
     no_args_is_help=True,
 )

@@ -7,11 +7,18 @@ from typing import Annotated
 import typer
 
 from pipecli import render
+from pipecli.commands import options as o
 from pipecli.commands._run import session
 from pipecli.commands.report import Csv, Json
 from pipecli.core.io.writers import as_text
 
-fx_app = typer.Typer(help="Exchange rates that reports convert amounts with.", no_args_is_help=True)
+fx_app = typer.Typer(
+    epilog=o.examples(
+        "pipe fx set USD CNY 7.12", "pipe fx set EUR USD 1.08 --date 2026-11-01", "pipe fx list"
+    ),
+    help="Exchange rates that reports convert amounts with.",
+    no_args_is_help=True,
+)
 
 
 @fx_app.command("set")

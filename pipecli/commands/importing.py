@@ -15,10 +15,17 @@ from typing import Annotated, Any
 import typer
 
 from pipecli import render
+from pipecli.commands import options as o
 from pipecli.commands._run import session
 
 import_app = typer.Typer(
-    help="Import records from CSV/TSV, JSON, JSON Lines or Excel files.", no_args_is_help=True
+    epilog=o.examples(
+        "pipe import deals deals.csv --dry-run",
+        'pipe import deals crm.xlsx --map "title=Opportunity,amount=Value"',
+        "pipe import salesforce ./export/",
+    ),
+    help="Import records from CSV/TSV, JSON, JSON Lines or Excel files.",
+    no_args_is_help=True,
 )
 
 File = Annotated[

@@ -12,6 +12,7 @@ from pipecli.commands import options as o
 from pipecli.commands._run import fail, session, settings
 
 
+@o.with_examples("pipe merge contact 12 40", "pipe merge account 3 9")
 def merge(
     kind: Annotated[str, typer.Argument(metavar="KIND", help="contact or account.")],
     keep: Annotated[str, typer.Argument(metavar="KEEP", help="Id of the record that stays.")],
@@ -41,6 +42,7 @@ def _settings_url() -> str:
 Mkdir = Annotated[bool, typer.Option("--mkdir", help="Create the output file's missing folders.")]
 
 
+@o.with_examples("pipe backup -o pipe-copy.db", "pipe backup -o backups/pipe.db --mkdir")
 def backup(
     output: Annotated[
         str | None,
@@ -85,6 +87,7 @@ def backup(
     )
 
 
+@o.with_examples("pipe restore pipe-copy.db", "pipe restore pipe-copy.db --yes")
 def restore(
     file: Annotated[str, typer.Argument(metavar="FILE", help="A copy made by `pipe backup`.")],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")] = False,

@@ -97,6 +97,22 @@ CreateOwner = Annotated[
 ]
 
 
+def examples(*lines: str) -> str:
+    """A command's help epilog: "Examples:" and each command line as a user types it (no `[`,
+    which Rich would read as markup)."""
+    return "Examples:\n" + "\n".join(f"  $ {line}" for line in lines)
+
+
+def with_examples(*lines: str) -> Callable[[Command], Command]:
+    """Give a top-level command (a function `pipecli.cli` registers) its examples epilog."""
+
+    def mark(fn: Command) -> Command:
+        fn.__dict__["epilog"] = examples(*lines)
+        return fn
+
+    return mark
+
+
 def given(**options: Any) -> dict[str, Any]:
     """The options given (not None), as keywords for an input or change model: one left out is
     not passed, so the model's default (None, or UNSET: not given) applies."""

@@ -10,9 +10,21 @@ from pipecli import render
 from pipecli.commands import options as o
 from pipecli.commands._run import session
 
-pipeline_app = typer.Typer(help="Pipelines: list, add, make default.", no_args_is_help=True)
+pipeline_app = typer.Typer(
+    epilog=o.examples(
+        "pipe pipeline list", 'pipe pipeline add "Renewals"', "pipe pipeline default Renewals"
+    ),
+    help="Pipelines: list, add, make default.",
+    no_args_is_help=True,
+)
 stage_app = typer.Typer(
-    help="Stages of a pipeline: list, add, edit, move, delete.", no_args_is_help=True
+    epilog=o.examples(
+        "pipe stage list",
+        'pipe stage add "Demo" --after qualification --probability 30',
+        "pipe stage edit qualification --rot-days 30",
+    ),
+    help="Stages of a pipeline: list, add, edit, move, delete.",
+    no_args_is_help=True,
 )
 Pipeline = Annotated[
     str | None, typer.Option("--pipeline", "-p", metavar="PIPELINE", help="Pipeline (default one).")

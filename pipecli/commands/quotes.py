@@ -14,8 +14,15 @@ from pipecli.commands import options as o
 from pipecli.commands._run import session
 from pipecli.render import quotes as show
 
-quote_app = typer.Typer(help="Work on a quote: lines, discounts, render, send, accept...",
-                        no_args_is_help=True)  # fmt: skip
+quote_app = typer.Typer(
+    help="Work on a quote: lines, discounts, render, send, accept...",
+    no_args_is_help=True,
+    epilog=o.examples(
+        "pipe quote line Q-2026-0001 SEAT-1 --qty 40 --discount 10%",
+        "pipe quote render Q-2026-0001 -o acme.pdf",
+        "pipe quote send Q-2026-0001 --to li.wei@acme.example",
+    ),
+)
 
 Ref = Annotated[str, typer.Argument(help="Quote number (Q-2026-0001) or id.")]
 Sku = Annotated[str, typer.Argument(help="Product SKU or id.")]

@@ -11,7 +11,50 @@ from pipecli import render
 from pipecli.commands import options as o
 from pipecli.commands._run import fail, session
 
-list_app = typer.Typer(help="List records, filtered.", no_args_is_help=True)
+list_app = typer.Typer(
+    help="List records, filtered.",
+    no_args_is_help=True,
+    epilog=o.examples(
+        "pipe list deals --stage proposal --owner me",
+        "pipe list tasks --due today",
+        "pipe list leads --status all --json",
+    ),
+)
+
+# each list's examples, ending its `pipe list KINDS --help`
+EXAMPLES: dict[str, tuple[str, ...]] = {
+    "deals": (
+        "pipe list deals --stage proposal --owner me",
+        "pipe list deals --status won --close-from 2026-10-01 --csv",
+        "pipe list deals -s acme --limit 0",
+    ),
+    "leads": (
+        "pipe list leads --owner me",
+        "pipe list leads --status all --from 2026-11-01 --json",
+    ),
+    "accounts": (
+        "pipe list accounts --tag key",
+        "pipe list accounts --archived",
+    ),
+    "contacts": (
+        'pipe list contacts --account "Acme Ltd"',
+        "pipe list contacts -s li --json",
+    ),
+    "tasks": (
+        "pipe list tasks --due today",
+        "pipe list tasks --due overdue --owner all",
+        "pipe list tasks --status done --from 2026-11-01",
+    ),
+    "activities": (
+        "pipe list activities --deal 1",
+        "pipe list activities --type call --from mon",
+    ),
+    "products": ("pipe list products", "pipe list products --json"),
+    "quotes": (
+        "pipe list quotes --status sent --expiring +7d",
+        "pipe list quotes --deal 3 --csv",
+    ),
+}
 
 KINDS = ("lead", "account", "contact", "deal", "task")
 Kind = Annotated[str, typer.Argument(metavar="KIND", help="lead, account, contact, deal or task.")]
@@ -133,7 +176,7 @@ def _list_command(kind: str, name: str, doc: str, *groups: Callable[..., None]) 
         _list(kind, fields, as_json, as_csv)
 
     command.__doc__ = doc
-    list_app.command(name)(command)
+    list_app.command(name, epilog=o.examples(*EXAMPLES[name]))(command)
 
 
 _list_command(
@@ -168,6 +211,7 @@ _list_command(
 )
 
 
+@o.with_examples("pipe show deal 1", "pipe show contact 12 --json", "pipe show quote Q-2026-0001")
 def show(kind: Kind, record_id: Id, as_json: o.Json = False, as_csv: o.Csv = False) -> None:
     """Show one record with its history, activities, tasks and related records."""
     from pipecli.core.services import records
@@ -182,6 +226,9 @@ def show(kind: Kind, record_id: Id, as_json: o.Json = False, as_csv: o.Csv = Fal
     render.record(kind, row, render.fmt_of(as_json, as_csv))
 
 
+@o.with_examples(
+    "pipe delete lead 1", "pipe delete deal 3 --purge --yes", "pipe delete product SEAT-1"
+)
 def delete(
     kind: Kind,
     record_id: Id,
@@ -210,6 +257,7 @@ def delete(
     print(f"{'purged' if purge else 'deleted (archived)'} {kind} {record_id}")
 
 
+@o.with_examples("pipe undelete lead 1", "pipe list leads --archived")
 def undelete(kind: Kind, record_id: Id) -> None:
     """Bring back a deleted (archived) record."""
     from pipecli.core.services import records
@@ -227,5 +275,5 @@ def undelete(kind: Kind, record_id: Id) -> None:
 # products and quotes live in commands/quotes.py; registered here so `pipe list` offers them
 from pipecli.commands import quotes as _quotes  # noqa: E402
 
-list_app.command("products")(_quotes.list_products)
-list_app.command("quotes")(_quotes.list_quotes)
+list_app.command("products", epilog=o.examples(*EXAMPLES["products"]))(_quotes.list_products)
+list_app.command("quotes", epilog=o.examples(*EXAMPLES["quotes"]))(_quotes.list_quotes)

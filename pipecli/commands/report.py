@@ -21,7 +21,13 @@ if TYPE_CHECKING:
     from pipecli.core.reports.scope import Filters
 
 report_app = typer.Typer(
-    help="Reports: funnel, forecast, win rate, cycle time...", no_args_is_help=True
+    epilog=o.examples(
+        "pipe report funnel",
+        "pipe report forecast --by month --by-owner",
+        "pipe report stale --limit 0",
+    ),
+    help="Reports: funnel, forecast, win rate, cycle time...",
+    no_args_is_help=True,
 )
 
 From = Annotated[
@@ -109,7 +115,14 @@ def _run(fields: dict[str, Any], build: Callable[[Any, Filters], Any], row_type:
     show(result, row_type, fmt, f("svg"), f("html"))
 
 
-@report_app.command("funnel")
+@report_app.command(
+    "funnel",
+    epilog=o.examples(
+        "pipe report funnel",
+        "pipe report funnel --mode sequential --by owner",
+        "pipe report funnel --from 2026-01-01 --svg funnel.svg",
+    ),
+)
 @o.with_options(_scope)
 def funnel(
     mode: Annotated[str, typer.Option(metavar="MODE", help="reached or sequential.")] = "reached",
@@ -125,7 +138,14 @@ def funnel(
     _run(fields, lambda ctx, flt: rep.build(ctx, flt, mode, by), rep.FunnelRow)
 
 
-@report_app.command("forecast")
+@report_app.command(
+    "forecast",
+    epilog=o.examples(
+        "pipe report forecast",
+        "pipe report forecast --by month --periods 6",
+        "pipe report forecast --by-owner --quota 500000",
+    ),
+)
 @o.with_options(_scope)
 def forecast(
     by: Annotated[
@@ -150,7 +170,12 @@ def forecast(
     _run(fields, build, rep.ForecastRow)
 
 
-@report_app.command("forecast-accuracy")
+@report_app.command(
+    "forecast-accuracy",
+    epilog=o.examples(
+        "pipe report forecast-accuracy", "pipe report forecast-accuracy --periods 8 --to 2026-09-30"
+    ),
+)
 @o.with_options(_scope)
 def forecast_accuracy(
     periods: Annotated[
@@ -176,7 +201,14 @@ def forecast_accuracy(
     _run(fields, lambda ctx, flt: rep.build(ctx, flt, periods), rep.AccuracyRow)
 
 
-@report_app.command("winrate")
+@report_app.command(
+    "winrate",
+    epilog=o.examples(
+        "pipe report winrate",
+        "pipe report winrate --by owner",
+        "pipe report winrate --by reason --from 2026-01-01",
+    ),
+)
 @o.with_options(_scope)
 def winrate(
     by: Annotated[
@@ -199,7 +231,10 @@ def winrate(
     _run(fields, lambda ctx, flt: rep.build(ctx, flt, by), rep.WinRateRow)
 
 
-@report_app.command("lost-reasons")
+@report_app.command(
+    "lost-reasons",
+    epilog=o.examples("pipe report lost-reasons", "pipe report lost-reasons --by stage --json"),
+)
 @o.with_options(_scope)
 def lost_reasons(
     by: Annotated[
@@ -219,6 +254,15 @@ def lost_reasons(
     _run(fields, lambda ctx, flt: rep.build(ctx, flt, by), rep.LostReasonRow)
 
 
+# the generated reports' examples, ending their `pipe report NAME --help`
+EXAMPLES: dict[str, tuple[str, ...]] = {
+    "cycle": ("pipe report cycle", "pipe report cycle --from 2026-01-01 --owner me"),
+    "calibrate": ("pipe report calibrate", "pipe report calibrate --pipeline default --json"),
+    "stale": ("pipe report stale", "pipe report stale --owner me --limit 0"),
+    "slipped": ("pipe report slipped", "pipe report slipped --from 2026-07-01 --csv"),
+}
+
+
 def _simple(name: str, doc: str) -> None:
     """Register a report whose only options are the common ones."""
 
@@ -228,7 +272,7 @@ def _simple(name: str, doc: str) -> None:
         _run(fields, build, row_type)
 
     command.__doc__ = doc
-    report_app.command(name)(command)
+    report_app.command(name, epilog=o.examples(*EXAMPLES[name]))(command)
 
 
 Limit = Annotated[
@@ -254,7 +298,7 @@ def _listing(name: str, doc: str) -> None:
         _run(fields, lambda ctx, flt: build(ctx, flt, limit), row_type)
 
     command.__doc__ = doc
-    report_app.command(name)(command)
+    report_app.command(name, epilog=o.examples(*EXAMPLES[name]))(command)
 
 
 def _simple_reports() -> dict[str, tuple[Callable[..., Any], type]]:
@@ -277,7 +321,12 @@ _listing("slipped", "Deals whose expected close date was pushed out: how often, 
 _simple("calibrate", "Stage probabilities observed in history against the configured ones.")
 
 
-@report_app.command("velocity")
+@report_app.command(
+    "velocity",
+    epilog=o.examples(
+        "pipe report velocity", "pipe report velocity --qualified-from qualification"
+    ),
+)
 @o.with_options(_scope)
 def velocity(
     qualified_from: Annotated[

@@ -11,7 +11,13 @@ from pipecli.commands import options as o
 from pipecli.commands._run import session
 
 user_app = typer.Typer(
-    help="Users: list, add, edit, merge a duplicate, remove one who leaves.", no_args_is_help=True
+    epilog=o.examples(
+        "pipe user list",
+        'pipe user add "Bo Chen" --email bo@example.com --role manager',
+        'pipe user remove "Bo Chen" --reassign-to Ann',
+    ),
+    help="Users: list, add, edit, merge a duplicate, remove one who leaves.",
+    no_args_is_help=True,
 )
 Who = Annotated[
     str, typer.Argument(metavar="USER", help="Name, e-mail or a unique start of the name.")
@@ -112,6 +118,7 @@ def user_remove(
     render.line(f"removed user {uname}{suffix}")
 
 
+@o.with_examples("pipe whoami", "PIPE_USER=Bo pipe whoami --json")
 def whoami(as_json: o.Json = False) -> None:
     """The user pipecli acts as here, and where that name comes from (PIPE_USER, the config
     file's [user] name, or the login name)."""

@@ -19,6 +19,11 @@ On = Annotated[
 ]
 
 
+@o.with_examples(
+    "pipe convert 1",
+    'pipe convert 1 --deal "Acme – 40 seats" --stage qualification',
+    'pipe convert 4 --account "Acme Ltd"',
+)
 def convert(
     lead_id: Annotated[str, typer.Argument(metavar="ID", help="Lead id.")],
     deal: Annotated[
@@ -51,6 +56,7 @@ def convert(
     render.conversion(result, as_json)
 
 
+@o.with_examples("pipe move 1 proposal", 'pipe move 3 neg --note "pricing agreed"')
 def move(
     deal_id: Id,
     stage: Annotated[
@@ -68,6 +74,7 @@ def move(
     render.created("deal", row, render.fmt_of(as_json, as_csv), verb="moved")
 
 
+@o.with_examples("pipe win 1", 'pipe win 1 --date 2026-11-20 --note "signed"')
 def win(
     deal_id: Id, note: Note = None, on: On = None, as_json: o.Json = False, as_csv: o.Csv = False
 ) -> None:
@@ -79,6 +86,10 @@ def win(
     render.created("deal", row, render.fmt_of(as_json, as_csv), verb="won")
 
 
+@o.with_examples(
+    'pipe lose 2 --reason price --note "went with a cheaper vendor"',
+    "pipe lose 2 --reason timing --date yesterday",
+)
 def lose(
     deal_id: Id,
     reason: Annotated[
@@ -97,6 +108,7 @@ def lose(
     render.created("deal", row, render.fmt_of(as_json, as_csv), verb="lost")
 
 
+@o.with_examples("pipe reopen 2", "pipe reopen 2 --stage qualification")
 def reopen(
     deal_id: Id,
     stage: Annotated[
@@ -113,6 +125,7 @@ def reopen(
     render.created("deal", row, render.fmt_of(as_json, as_csv), verb="reopened")
 
 
+@o.with_examples("pipe done 7", "pipe list tasks --status done")
 def done(
     task_id: Annotated[str, typer.Argument(metavar="ID", help="Task id.")], as_json: o.Json = False
 ) -> None:
@@ -131,6 +144,7 @@ def done(
         render.line(f"next: task {nxt['id']} due {nxt['due']}")
 
 
+@o.with_examples("pipe undone 7", "pipe undone 7 --json")
 def undone(
     task_id: Annotated[str, typer.Argument(metavar="ID", help="Task id.")], as_json: o.Json = False
 ) -> None:
@@ -146,6 +160,11 @@ def undone(
         render.line(f"reopened task {row['id']}: {row['title']}")
 
 
+@o.with_examples(
+    'pipe log call "Discussed volume discount" --deal 1',
+    'pipe log meeting "Demo with IT" --contact "Li Wei" --at "yesterday 3pm"',
+    'pipe log note "Prefers e-mail" --account "Acme Ltd"',
+)
 def log(
     kind: Annotated[str, typer.Argument(metavar="TYPE", help="call, email, meeting or note.")],
     subject: Annotated[str, typer.Argument(metavar="SUBJECT", help="What happened.")],
