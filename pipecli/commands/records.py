@@ -42,7 +42,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     ),
     "tasks": (
         "pipe list tasks --due today",
-        "pipe list tasks --due overdue --owner all",
+        "pipe list tasks --due overdue --tag renewal",
         "pipe list tasks --status done --from 2026-11-01",
     ),
     "activities": (
