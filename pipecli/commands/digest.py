@@ -34,7 +34,9 @@ Days = Annotated[int, typer.Option("--days", metavar="DAYS", help="How many days
 Emails = Annotated[
     list[str] | None,
     typer.Option(
-        "--email", help="E-mail it to this address, via config.toml's smtp section (repeatable)."
+        "--email",
+        metavar="EMAIL",
+        help="E-mail it to this address, via config.toml's smtp section (repeatable).",
     ),
 ]
 Urls = Annotated[

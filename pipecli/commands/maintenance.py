@@ -49,6 +49,7 @@ def backup(
         typer.Option(
             "--output",
             "-o",
+            metavar="FILE",
             help="File to write the copy to (default: DB-TIME.db beside the database).",
         ),
     ] = None,

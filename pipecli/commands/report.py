@@ -279,6 +279,7 @@ Limit = Annotated[
     int | None,
     typer.Option(
         "--limit",
+        metavar="N",
         help="Rows to list, worst first; 0 = all. Default: 25 in the table, all in --json/--csv.",
     ),
 ]
