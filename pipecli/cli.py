@@ -21,6 +21,7 @@ from typer.core import TyperGroup
 from pipecli import __version__, render
 from pipecli.commands import _help
 from pipecli.commands._run import GLOBAL_DB
+from pipecli.commands.options import examples
 
 _help.apply()
 
@@ -89,7 +90,9 @@ def _root(
     db: Annotated[
         str | None,
         typer.Option(
-            "--db", help="Database: a SQLite file path or an SQLAlchemy URL (or PIPE_DB)."
+            "--db",
+            metavar="PATH|URL",
+            help="Database: a SQLite file path or an SQLAlchemy URL (or PIPE_DB).",
         ),
     ] = None,
     version: Annotated[
@@ -110,6 +113,11 @@ def build_app(only: str | None = None) -> typer.Typer:
         cls=_InRegistryOrder,
         help="pipecli: a sales-pipeline CRM that lives in the terminal.",
         no_args_is_help=True,
+        epilog=examples(
+            'pipe add deal "Acme – 40 seats" --account "Acme Ltd" --amount 12k --close eoq',
+            "pipe list tasks --due today",
+            "pipe COMMAND --help",
+        ),
         add_completion=only is None,
         pretty_exceptions_enable=False,
         context_settings={"help_option_names": ["-h", "--help"]},
