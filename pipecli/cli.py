@@ -5,7 +5,9 @@ Commands are listed in REGISTRY and built lazily: a run registers only the group
 invokes (Typer inspects every registered function's signature when it starts, so building all of
 them for every run would cost start-up time); `pipe --help` builds them all. Command modules
 import the core only inside their functions, so `pipe --help` and `pipe --version` never load
-SQLModel (tests/test_import_hygiene.py).
+SQLModel (tests/test_import_hygiene.py). REGISTRY also names each command's help panel, so
+`pipe --help` groups and orders them without importing a module to ask; each command's own
+examples (its help epilog) live beside it in its module. How help names values: commands/_help.py.
 """
 
 from __future__ import annotations
