@@ -5,7 +5,9 @@ Commands are listed in REGISTRY and built lazily: a run registers only the group
 invokes (Typer inspects every registered function's signature when it starts, so building all of
 them for every run would cost start-up time); `pipe --help` builds them all. Command modules
 import the core only inside their functions, so `pipe --help` and `pipe --version` never load
-SQLModel (tests/test_import_hygiene.py).
+SQLModel (tests/test_import_hygiene.py). REGISTRY also names each command's help panel, so
+`pipe --help` groups and orders them without importing a module to ask; each command's own
+examples (its help epilog) live beside it in its module. How help names values: commands/_help.py.
 """
 
 from __future__ import annotations
@@ -16,46 +18,68 @@ from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from pipecli import __version__, render
+from pipecli.commands import _help
 from pipecli.commands._run import GLOBAL_DB
+from pipecli.commands.options import examples
 
-# name -> (module, attribute, is_group)
-REGISTRY: dict[str, tuple[str, str, bool]] = {
-    "add": ("pipecli.commands.add", "app", True),
-    "list": ("pipecli.commands.records", "list_app", True),
-    "show": ("pipecli.commands.records", "show", False),
-    "edit": ("pipecli.commands.edit", "app", True),
-    "delete": ("pipecli.commands.records", "delete", False),
-    "undelete": ("pipecli.commands.records", "undelete", False),
-    "convert": ("pipecli.commands.workflow", "convert", False),
-    "move": ("pipecli.commands.workflow", "move", False),
-    "win": ("pipecli.commands.workflow", "win", False),
-    "lose": ("pipecli.commands.workflow", "lose", False),
-    "reopen": ("pipecli.commands.workflow", "reopen", False),
-    "done": ("pipecli.commands.workflow", "done", False),
-    "undone": ("pipecli.commands.workflow", "undone", False),
-    "log": ("pipecli.commands.workflow", "log", False),
-    "pipeline": ("pipecli.commands.pipelines", "pipeline_app", True),
-    "stage": ("pipecli.commands.pipelines", "stage_app", True),
-    "schema": ("pipecli.commands.admin", "schema", False),
-    "calc": ("pipecli.commands.admin", "calc", False),
-    "db": ("pipecli.commands.admin", "db_app", True),
-    "import": ("pipecli.commands.importing", "import_app", True),
-    "export": ("pipecli.commands.exporting", "export", False),
-    "merge": ("pipecli.commands.maintenance", "merge", False),
-    "backup": ("pipecli.commands.maintenance", "backup", False),
-    "restore": ("pipecli.commands.maintenance", "restore", False),
-    "report": ("pipecli.commands.report", "report_app", True),
-    "fx": ("pipecli.commands.fx", "fx_app", True),
-    "demo": ("pipecli.commands.demo", "demo", False),
-    "quote": ("pipecli.commands.quotes", "quote_app", True),
-    "digest": ("pipecli.commands.digest", "app", True),
-    "follow-up": ("pipecli.commands.followup", "app", True),
-    "board": ("pipecli.commands.board", "board", False),
-    "user": ("pipecli.commands.users", "user_app", True),
-    "whoami": ("pipecli.commands.users", "whoami", False),
+_help.apply()
+
+RECORDS = "Records"
+WORK = "Deals and tasks"
+REPORTS = "Reports"
+DATA = "Data in and out"
+SETUP = "Team and setup"
+
+# name -> (module, attribute, is_group, help panel); `pipe --help` lists them in this order,
+# grouped into their panels (known here, so that listing them imports no command module)
+REGISTRY: dict[str, tuple[str, str, bool, str]] = {
+    "add": ("pipecli.commands.add", "app", True, RECORDS),
+    "list": ("pipecli.commands.records", "list_app", True, RECORDS),
+    "show": ("pipecli.commands.records", "show", False, RECORDS),
+    "edit": ("pipecli.commands.edit", "app", True, RECORDS),
+    "delete": ("pipecli.commands.records", "delete", False, RECORDS),
+    "undelete": ("pipecli.commands.records", "undelete", False, RECORDS),
+    "merge": ("pipecli.commands.maintenance", "merge", False, RECORDS),
+    "convert": ("pipecli.commands.workflow", "convert", False, RECORDS),
+    "move": ("pipecli.commands.workflow", "move", False, WORK),
+    "win": ("pipecli.commands.workflow", "win", False, WORK),
+    "lose": ("pipecli.commands.workflow", "lose", False, WORK),
+    "reopen": ("pipecli.commands.workflow", "reopen", False, WORK),
+    "done": ("pipecli.commands.workflow", "done", False, WORK),
+    "undone": ("pipecli.commands.workflow", "undone", False, WORK),
+    "log": ("pipecli.commands.workflow", "log", False, WORK),
+    "follow-up": ("pipecli.commands.followup", "app", True, WORK),
+    "quote": ("pipecli.commands.quotes", "quote_app", True, WORK),
+    "board": ("pipecli.commands.board", "board", False, WORK),
+    "report": ("pipecli.commands.report", "report_app", True, REPORTS),
+    "digest": ("pipecli.commands.digest", "app", True, REPORTS),
+    "import": ("pipecli.commands.importing", "import_app", True, DATA),
+    "export": ("pipecli.commands.exporting", "export", False, DATA),
+    "backup": ("pipecli.commands.maintenance", "backup", False, DATA),
+    "restore": ("pipecli.commands.maintenance", "restore", False, DATA),
+    "schema": ("pipecli.commands.admin", "schema", False, DATA),
+    "demo": ("pipecli.commands.demo", "demo", False, DATA),
+    "user": ("pipecli.commands.users", "user_app", True, SETUP),
+    "whoami": ("pipecli.commands.users", "whoami", False, SETUP),
+    "pipeline": ("pipecli.commands.pipelines", "pipeline_app", True, SETUP),
+    "stage": ("pipecli.commands.pipelines", "stage_app", True, SETUP),
+    "fx": ("pipecli.commands.fx", "fx_app", True, SETUP),
+    "db": ("pipecli.commands.admin", "db_app", True, SETUP),
+    "calc": ("pipecli.commands.admin", "calc", False, SETUP),
 }
+
+
+class _InRegistryOrder(TyperGroup):
+    """The root group: commands listed in REGISTRY's order (Typer lists commands before groups)."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        order = list(REGISTRY)
+        return sorted(
+            super().list_commands(ctx), key=lambda n: order.index(n) if n in order else -1
+        )
 
 
 def _version(value: bool) -> None:
@@ -68,7 +92,9 @@ def _root(
     db: Annotated[
         str | None,
         typer.Option(
-            "--db", help="Database: a SQLite file path or an SQLAlchemy URL (or PIPE_DB)."
+            "--db",
+            metavar="PATH|URL",
+            help="Database: a SQLite file path or an SQLAlchemy URL (or PIPE_DB).",
         ),
     ] = None,
     version: Annotated[
@@ -86,21 +112,32 @@ def build_app(only: str | None = None) -> typer.Typer:
     """The Typer app with every command, or with just `only` (the one this run invokes)."""
     root = typer.Typer(
         name="pipe",
+        cls=_InRegistryOrder,
         help="pipecli: a sales-pipeline CRM that lives in the terminal.",
         no_args_is_help=True,
+        epilog=examples(
+            'pipe add deal "Acme – 40 seats" --account "Acme Ltd" --amount 12k --close eoq',
+            "pipe list tasks --due today",
+            "pipe COMMAND --help",
+        ),
         add_completion=only is None,
         pretty_exceptions_enable=False,
         context_settings={"help_option_names": ["-h", "--help"]},
     )
     root.callback()(_root)
-    for name, (module, attr, group) in REGISTRY.items():
+    for name, (module, attr, group, panel) in REGISTRY.items():
         if only is not None and name != only:
             continue
         target = getattr(importlib.import_module(module), attr)
         if group:
-            root.add_typer(target, name=name)
+            root.add_typer(target, name=name, rich_help_panel=panel)
         else:
-            root.command(name, context_settings=getattr(target, "context_settings", None))(target)
+            root.command(
+                name,
+                context_settings=getattr(target, "context_settings", None),
+                epilog=getattr(target, "epilog", None),
+                rich_help_panel=panel,
+            )(target)
     return root
 
 

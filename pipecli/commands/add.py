@@ -18,8 +18,48 @@ from pipecli.commands import record_options as ro
 from pipecli.commands._run import session
 
 app = typer.Typer(
-    help="Create a record: lead, account, contact, deal or task.", no_args_is_help=True
+    help="Create a record: lead, account, contact, deal or task.",
+    no_args_is_help=True,
+    epilog=o.examples(
+        'pipe add lead "Li Wei" --company "Acme Ltd" --email li.wei@acme.example',
+        'pipe add deal "Acme – 40 seats" --account "Acme Ltd" --amount 12k --close eoq',
+        'pipe add task "Call Li about pricing" --deal 1 --due "fri 10am"',
+    ),
 )
+
+# each kind's examples, ending its `pipe add KIND --help`
+EXAMPLES: dict[str, tuple[str, ...]] = {
+    "lead": (
+        'pipe add lead "Li Wei" --company "Acme Ltd" --email li.wei@acme.example --source web',
+        'pipe add lead "Ana Ruiz" --value 12000 --currency EUR --owner me --tag trade-fair',
+    ),
+    "account": (
+        'pipe add account "Acme Ltd" --domain acme.example --industry manufacturing',
+        'pipe add account "Acme Ltd" --region Germany --duplicate',
+    ),
+    "contact": (
+        'pipe add contact "Li Wei" --account "Acme Ltd" --email li.wei@acme.example',
+        'pipe add contact "Sam Park" --title CTO --birthday 1988-03-14',
+    ),
+    "deal": (
+        'pipe add deal "Acme – 40 seats" --account "Acme Ltd" --amount 12k --close eoq',
+        'pipe add deal "Globex – pilot" --amount 8000 --currency CNY --stage qualification',
+        'pipe add deal "Initech – renewal" --amount "€5,000" --close eoq+2w --product Support',
+    ),
+    "task": (
+        'pipe add task "Call Li about pricing" --deal 1 --due "fri 10am" --priority high',
+        'pipe add task "Pipeline review" --due mon --repeat "every 2 weeks"',
+        'pipe add task "Send the contract" --contact "Li Wei" --type email --due tomorrow',
+    ),
+    "product": (
+        'pipe add product "Seat licence" --sku SEAT-1 --price 1200 --currency CNY --tax 13',
+        'pipe add product "Onboarding" --price 8000 --unit day',
+    ),
+    "quote": (
+        'pipe add quote --deal 3 --valid +30d --terms "Net 30"',
+        "pipe add quote --deal 3",
+    ),
+}
 
 
 def _named(name: Annotated[str, typer.Argument(help="Name.")]) -> None:
@@ -64,7 +104,7 @@ def _add(kind: str, doc: str, *groups: Callable[..., None]) -> None:
         render.created(kind, row, render.fmt_of(as_json, as_csv))
 
     command.__doc__ = doc
-    app.command(kind)(command)
+    app.command(kind, epilog=o.examples(*EXAMPLES[kind]))(command)
 
 
 _add("lead", "Capture a lead: someone who might buy.", _named, ro.lead)
@@ -94,5 +134,5 @@ _add(
 # products and quotes live in commands/quotes.py; registered here so `pipe add` offers them
 from pipecli.commands import quotes as _quotes  # noqa: E402
 
-app.command("product")(_quotes.add_product)
-app.command("quote")(_quotes.add_quote)
+app.command("product", epilog=o.examples(*EXAMPLES["product"]))(_quotes.add_product)
+app.command("quote", epilog=o.examples(*EXAMPLES["quote"]))(_quotes.add_quote)

@@ -14,7 +14,9 @@ if TYPE_CHECKING:
     pass
 
 db_app = typer.Typer(
-    help="The database: where it is, and its schema version.", no_args_is_help=True
+    epilog=o.examples("pipe db path", "pipe db current", "pipe db upgrade"),
+    help="The database: where it is, and its schema version.",
+    no_args_is_help=True,
 )
 
 
@@ -63,8 +65,11 @@ def db_current() -> None:
     print(_revision() or "empty")
 
 
+@o.with_examples("pipe schema deal", "pipe schema task")
 def schema(
-    kind: Annotated[str, typer.Argument(help="deal, lead, account, contact, task, activity...")],
+    kind: Annotated[
+        str, typer.Argument(metavar="KIND", help="deal, lead, account, contact, task, activity...")
+    ],
     as_json: o.Json = False,
 ) -> None:
     """List the stable field names of a kind, as --json and --csv print them."""
@@ -82,8 +87,12 @@ def schema(
         print(f"{f.name:<{width}}  {f.type:<14} {f.doc}")
 
 
+@o.with_examples("pipe calc eoq+2w", 'pipe calc "fri 10am"', "pipe calc -2w")
 def calc(
-    text: Annotated[list[str], typer.Argument(help="A date expression: eoq+2w, 'fri 10am'...")],
+    text: Annotated[
+        list[str],
+        typer.Argument(metavar="EXPRESSION", help="A date expression: eoq+2w, 'fri 10am'..."),
+    ],
 ) -> None:
     """Print the date (and time) a date expression resolves to today."""
     from pipecli.core.dates import parse_when

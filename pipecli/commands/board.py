@@ -7,15 +7,18 @@ from typing import Annotated
 
 import typer
 
+from pipecli.commands import options as o
 from pipecli.commands._run import fail, now, settings
 
 
+@o.with_examples("pipe board", "pipe board --pipeline Renewals --owner me")
 def board(
     pipeline: Annotated[
-        str | None, typer.Option(help="Pipeline to show (default: the default one).")
+        str | None,
+        typer.Option(metavar="PIPELINE", help="Pipeline to show (default: the default one)."),
     ] = None,
     owner: Annotated[
-        str | None, typer.Option(help="Only deals of this owner (me or a name).")
+        str | None, typer.Option(metavar="OWNER", help="Only deals of this owner (me or a name).")
     ] = None,
 ) -> None:
     """Open the interactive pipeline board (keys: ? for help, q to quit)."""

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from pipecli import render
+from pipecli.commands import options as o
 from pipecli.commands._run import session
 
 
@@ -27,14 +28,20 @@ def _demo_progress(total: int) -> Iterator[Callable[[int], None] | None]:
         yield lambda n: bar.update(task, advance=n)
 
 
+@o.with_examples("pipe demo", "pipe demo --deals 2000 --seed 7 --db demo.db")
 def demo(
-    deals: Annotated[int, typer.Option("--deals", help="How many deals to make up.")] = 200,
-    seed: Annotated[int, typer.Option(help="Random seed: the same seed, the same data.")] = 1,
+    deals: Annotated[
+        int, typer.Option("--deals", metavar="N", help="How many deals to make up.")
+    ] = 200,
+    seed: Annotated[
+        int, typer.Option(metavar="N", help="Random seed: the same seed, the same data.")
+    ] = 1,
     force: Annotated[
         bool, typer.Option("--force", help="Add to a database that already holds records.")
     ] = False,
     db: Annotated[
-        str | None, typer.Option("--db", help="Database to fill (as the global --db).")
+        str | None,
+        typer.Option("--db", metavar="DB", help="Database to fill (as the global --db)."),
     ] = None,
 ) -> None:
     """Fill an empty database with a year of made-up accounts, contacts, deals, tasks and

@@ -10,26 +10,38 @@ from typing import Annotated
 import typer
 
 from pipecli import render
+from pipecli.commands import options as o
 from pipecli.commands._run import fail, now, settings
 
 app = typer.Typer(
+    epilog=o.examples(
+        "pipe digest",
+        "pipe digest --owner all --days 14",
+        'pipe digest cron "weekdays 8:00" --email me@example.com',
+    ),
     help="What needs attention today: tasks, deals, follow-ups, birthdays (cron-friendly).",
     invoke_without_command=True,
     no_args_is_help=False,
 )
 
 Owner = Annotated[
-    str, typer.Option("--owner", help="me (default), a user's name, or all (grouped by owner).")
+    str,
+    typer.Option(
+        "--owner", metavar="OWNER", help="me (default), a user's name, or all (grouped by owner)."
+    ),
 ]
-Days = Annotated[int, typer.Option("--days", help="How many days ahead to look.")]
+Days = Annotated[int, typer.Option("--days", metavar="DAYS", help="How many days ahead to look.")]
 Emails = Annotated[
     list[str] | None,
     typer.Option(
-        "--email", help="E-mail it to this address, via config.toml's smtp section (repeatable)."
+        "--email",
+        metavar="EMAIL",
+        help="E-mail it to this address, via config.toml's smtp section (repeatable).",
     ),
 ]
 Urls = Annotated[
-    list[str] | None, typer.Option("--notify", help="Post it to an apprise URL (repeatable).")
+    list[str] | None,
+    typer.Option("--notify", metavar="URL", help="Post it to an apprise URL (repeatable)."),
 ]
 
 
@@ -38,7 +50,9 @@ def digest(
     ctx: typer.Context,
     owner: Owner = "me",
     days: Days = 7,
-    fmt: Annotated[str, typer.Option("--format", help="text, md, html or json.")] = "text",
+    fmt: Annotated[
+        str, typer.Option("--format", metavar="FORMAT", help="text, md, html or json.")
+    ] = "text",
     email: Emails = None,
     notify: Urls = None,
     check: Annotated[
@@ -73,7 +87,9 @@ def _say(text: str, is_error: bool) -> None:
 
 @app.command("cron")
 def cron(
-    schedule: Annotated[str, typer.Argument(help="When: 'weekdays 8:00', 'daily 7:30'...")],
+    schedule: Annotated[
+        str, typer.Argument(metavar="SCHEDULE", help="When: 'weekdays 8:00', 'daily 7:30'...")
+    ],
     owner: Owner = "me",
     days: Days = 7,
     email: Emails = None,

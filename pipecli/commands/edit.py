@@ -20,7 +20,44 @@ from pipecli.commands import options as o
 from pipecli.commands import record_options as ro
 from pipecli.commands._run import fail, session
 
-app = typer.Typer(help="Change fields of a record.", no_args_is_help=True)
+app = typer.Typer(
+    help="Change fields of a record.",
+    no_args_is_help=True,
+    epilog=o.examples(
+        "pipe edit deal 3 --amount 15000 --close 2026-12-20",
+        "pipe edit task 7 --due +3d --priority urgent",
+        'pipe edit contact 12 --email "" --tag vip',
+    ),
+)
+
+# each kind's examples, ending its `pipe edit KIND --help`
+EXAMPLES: dict[str, tuple[str, ...]] = {
+    "deal": (
+        "pipe edit deal 3 --amount 15000 --close 2026-12-20",
+        'pipe edit deal 3 --probability auto --owner "Bo Chen"',
+        'pipe edit deal 3 --close ""',
+    ),
+    "lead": (
+        "pipe edit lead 1 --status contacted",
+        'pipe edit lead 1 --company "Acme Ltd" --untag cold',
+    ),
+    "account": (
+        "pipe edit account 2 --industry logistics --employees 250",
+        'pipe edit account 2 --name "Acme GmbH"',
+    ),
+    "contact": (
+        "pipe edit contact 12 --title CFO --phone +49301234567",
+        'pipe edit contact 12 --email "" --tag vip',
+    ),
+    "task": (
+        "pipe edit task 7 --due +3d --priority urgent",
+        'pipe edit task 7 --repeat none --title "Call Li (last time)"',
+    ),
+    "product": (
+        "pipe edit product SEAT-1 --price 1250",
+        "pipe edit product SEAT-1 --tax 6",
+    ),
+}
 Id = Annotated[str, typer.Argument(help="Record id.")]
 
 
@@ -69,7 +106,7 @@ def _edit(kind: str, doc: str, *groups: Callable[..., None]) -> None:
         render.created(kind, row, render.fmt_of(as_json, as_csv), verb="updated")
 
     command.__doc__ = doc
-    app.command(kind)(command)
+    app.command(kind, epilog=o.examples(*EXAMPLES[kind]))(command)
 
 
 _edit(
@@ -87,22 +124,39 @@ _edit("task", "Edit a task.", _titled, ro.task)
 # products live in commands/quotes.py; registered here so `pipe edit` offers them
 from pipecli.commands import quotes as _quotes  # noqa: E402
 
-app.command("product")(_quotes.edit_product)
+app.command("product", epilog=o.examples(*EXAMPLES["product"]))(_quotes.edit_product)
 
 
-@app.command("activity")
+@app.command(
+    "activity",
+    epilog=o.examples(
+        "pipe edit activity 4 --deal 12",
+        'pipe edit activity 4 --type meeting --at "yesterday 3pm"',
+        'pipe edit activity 4 --subject "Call with Li Wei" --body ""',
+    ),
+)
 def edit_activity(
     activity_id: Id,
     type_: Annotated[
-        str | None, typer.Option("--type", help="call, email, meeting or note.")
+        str | None, typer.Option("--type", metavar="TYPE", help="call, email, meeting or note.")
     ] = None,
-    subject: Annotated[str | None, typer.Option(help="What happened.")] = None,
-    body: Annotated[str | None, typer.Option(help='More text ("" clears it).')] = None,
-    at: Annotated[str | None, typer.Option(help="When it happened: 'yesterday 3pm'.")] = None,
-    deal: Annotated[str | None, typer.Option(help='Deal id ("" takes it off).')] = None,
-    lead: Annotated[str | None, typer.Option(help="Lead id or name.")] = None,
-    contact: Annotated[str | None, typer.Option(help="Contact id or name.")] = None,
-    account: Annotated[str | None, typer.Option(help="Account id or name.")] = None,
+    subject: Annotated[str | None, typer.Option(metavar="TEXT", help="What happened.")] = None,
+    body: Annotated[
+        str | None, typer.Option(metavar="TEXT", help='More text ("" clears it).')
+    ] = None,
+    at: Annotated[
+        str | None, typer.Option(metavar="WHEN", help="When it happened: 'yesterday 3pm'.")
+    ] = None,
+    deal: Annotated[
+        str | None, typer.Option(metavar="DEAL", help='Deal id ("" takes it off).')
+    ] = None,
+    lead: Annotated[str | None, typer.Option(metavar="LEAD", help="Lead id or name.")] = None,
+    contact: Annotated[
+        str | None, typer.Option(metavar="CONTACT", help="Contact id or name.")
+    ] = None,
+    account: Annotated[
+        str | None, typer.Option(metavar="ACCOUNT", help="Account id or name.")
+    ] = None,
     as_json: o.Json = False,
 ) -> None:
     """Fix a logged call, e-mail, meeting or note: its type, text, time, or the record it is on

@@ -15,15 +15,24 @@ from typing import IO, Annotated, Any
 import typer
 
 from pipecli import render
+from pipecli.commands import options as o
 from pipecli.commands._run import fail, session
 
-Kind = Annotated[str, typer.Argument(help="deals, leads, accounts, contacts, tasks or all.")]
+Kind = Annotated[
+    str, typer.Argument(metavar="KIND", help="deals, leads, accounts, contacts, tasks or all.")
+]
 Format = Annotated[
     str | None,
-    typer.Option("--format", "-f", help="csv, json, jsonl, xlsx; ics for tasks (default: csv)."),
+    typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="csv, json, jsonl, xlsx; ics for tasks (default: csv).",
+    ),
 ]
 Output = Annotated[
-    str | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
+    str | None,
+    typer.Option("--output", "-o", metavar="FILE", help="File to write (default: stdout)."),
 ]
 
 
@@ -57,6 +66,11 @@ def _open(target: Path | None, binary: bool) -> Iterator[IO[Any]]:
         yield fh
 
 
+@o.with_examples(
+    "pipe export deals --format csv",
+    "pipe export deals --format xlsx -o deals.xlsx",
+    "pipe export all -o backup.jsonl",
+)
 def export(kind: Kind, fmt: Format = None, output: Output = None, mkdir: Mkdir = False) -> None:
     """Export every record of a kind (archived ones too), or everything (`all`, JSON Lines)."""
     from pipecli.core.errors import PipeError

@@ -14,11 +14,18 @@ if TYPE_CHECKING:
     from pipecli.core.services.followups import Cadence
 
 app = typer.Typer(
+    epilog=o.examples(
+        "pipe follow-up contact 12 every 14d",
+        'pipe follow-up account "Acme Ltd" every "1 month"',
+        "pipe follow-up stop contact 12",
+    ),
     help="Follow-up cadences: `pipe follow-up contact 12 every 14d`; list; stop.",
     no_args_is_help=True,
 )
 
-Every = Annotated[list[str], typer.Argument(help="every 14d | every 2 weeks | '1 month'.")]
+Every = Annotated[
+    list[str], typer.Argument(metavar="EVERY", help="every 14d | every 2 weeks | '1 month'.")
+]
 
 
 def _start(kind: str, ref: str, every: list[str], owner: str | None, as_json: bool) -> None:
@@ -31,7 +38,7 @@ def _start(kind: str, ref: str, every: list[str], owner: str | None, as_json: bo
 
 @app.command("contact")
 def contact(
-    ref: Annotated[str, typer.Argument(help="Contact id or name.")],
+    ref: Annotated[str, typer.Argument(metavar="CONTACT", help="Contact id or name.")],
     every: Every,
     owner: o.Owner = None,
     as_json: o.Json = False,
@@ -42,7 +49,7 @@ def contact(
 
 @app.command("account")
 def account(
-    ref: Annotated[str, typer.Argument(help="Account id or name.")],
+    ref: Annotated[str, typer.Argument(metavar="ACCOUNT", help="Account id or name.")],
     every: Every,
     owner: o.Owner = None,
     as_json: o.Json = False,
@@ -53,7 +60,9 @@ def account(
 
 @app.command("list")
 def list_(
-    owner: Annotated[str, typer.Option("--owner", help="me, a name, or all.")] = "all",
+    owner: Annotated[
+        str, typer.Option("--owner", metavar="OWNER", help="me, a name, or all.")
+    ] = "all",
     as_json: o.Json = False,
 ) -> None:
     """Running cadences, soonest due first."""
@@ -67,8 +76,8 @@ def list_(
 
 @app.command("stop")
 def stop(
-    kind: Annotated[str, typer.Argument(help="contact or account.")],
-    ref: Annotated[str, typer.Argument(help="Its id or name.")],
+    kind: Annotated[str, typer.Argument(metavar="KIND", help="contact or account.")],
+    ref: Annotated[str, typer.Argument(metavar="REF", help="Its id or name.")],
     as_json: o.Json = False,
 ) -> None:
     """Stop the cadence on a contact or account."""

@@ -7,19 +7,32 @@ from typing import Annotated
 import typer
 
 from pipecli import render
+from pipecli.commands import options as o
 from pipecli.commands._run import session
 from pipecli.commands.report import Csv, Json
 from pipecli.core.io.writers import as_text
 
-fx_app = typer.Typer(help="Exchange rates that reports convert amounts with.", no_args_is_help=True)
+fx_app = typer.Typer(
+    epilog=o.examples(
+        "pipe fx set USD CNY 7.12", "pipe fx set EUR USD 1.08 --date 2026-11-01", "pipe fx list"
+    ),
+    help="Exchange rates that reports convert amounts with.",
+    no_args_is_help=True,
+)
 
 
 @fx_app.command("set")
 def fx_set(
-    base: Annotated[str, typer.Argument(help="Currency converted from (ISO 4217).")],
-    quote: Annotated[str, typer.Argument(help="Currency converted to.")],
-    rate: Annotated[str, typer.Argument(help="How many QUOTE one BASE buys, e.g. 7.12.")],
-    on: Annotated[str | None, typer.Option("--date", help="Valid from (default today).")] = None,
+    base: Annotated[
+        str, typer.Argument(metavar="BASE", help="Currency converted from (ISO 4217).")
+    ],
+    quote: Annotated[str, typer.Argument(metavar="QUOTE", help="Currency converted to.")],
+    rate: Annotated[
+        str, typer.Argument(metavar="RATE", help="How many QUOTE one BASE buys, e.g. 7.12.")
+    ],
+    on: Annotated[
+        str | None, typer.Option("--date", metavar="DATE", help="Valid from (default today).")
+    ] = None,
 ) -> None:
     """Store an exchange rate: 1 BASE = RATE QUOTE from --date on."""
     from pipecli.core.reports import fx

@@ -15,18 +15,30 @@ from typing import Annotated, Any
 import typer
 
 from pipecli import render
+from pipecli.commands import options as o
 from pipecli.commands._run import session
 
 import_app = typer.Typer(
-    help="Import records from CSV/TSV, JSON, JSON Lines or Excel files.", no_args_is_help=True
+    epilog=o.examples(
+        "pipe import deals deals.csv --dry-run",
+        'pipe import deals crm.xlsx --map "title=Opportunity,amount=Value"',
+        "pipe import salesforce ./export/",
+    ),
+    help="Import records from CSV/TSV, JSON, JSON Lines or Excel files.",
+    no_args_is_help=True,
 )
 
-File = Annotated[str, typer.Argument(help="The file to import (.csv .tsv .json .jsonl .xlsx).")]
+File = Annotated[
+    str, typer.Argument(metavar="FILE", help="The file to import (.csv .tsv .json .jsonl .xlsx).")
+]
 Map = Annotated[
-    str | None, typer.Option("--map", help="field=Column,... (fields: `pipe add` options, id...).")
+    str | None,
+    typer.Option(
+        "--map", metavar="MAP", help="field=Column,... (fields: `pipe add` options, id...)."
+    ),
 ]
 StageMap = Annotated[
-    str | None, typer.Option("--stage-map", help="'File stage=pipecli stage,...'.")
+    str | None, typer.Option("--stage-map", metavar="MAP", help="'File stage=pipecli stage,...'.")
 ]
 CreateStages = Annotated[bool, typer.Option("--create-stages", help="Add unknown stages.")]
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Count what would change; write nothing.")]
@@ -34,18 +46,23 @@ SkipInvalid = Annotated[
     bool, typer.Option("--skip-invalid", help="Import valid rows; save others to FILE.rejects.csv.")
 ]
 Match = Annotated[
-    str | None, typer.Option("--match", help="Match existing records by email, name or id.")
+    str | None,
+    typer.Option("--match", metavar="FIELD", help="Match existing records by email, name or id."),
 ]
 OnConflict = Annotated[
-    str, typer.Option("--on-conflict", help="A matched record: update, skip or fail.")
+    str,
+    typer.Option("--on-conflict", metavar="ACTION", help="A matched record: update, skip or fail."),
 ]
 Encoding = Annotated[
-    str | None, typer.Option("--encoding", help="Text encoding (default: detected).")
+    str | None,
+    typer.Option("--encoding", metavar="ENCODING", help="Text encoding (default: detected)."),
 ]
 Dayfirst = Annotated[
     bool | None, typer.Option("--dayfirst/--monthfirst", help="Order of 1/2/2026 dates.")
 ]
-Pipeline = Annotated[str | None, typer.Option("--pipeline", help="Pipeline for deals.")]
+Pipeline = Annotated[
+    str | None, typer.Option("--pipeline", metavar="PIPELINE", help="Pipeline for deals.")
+]
 Json = Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")]
 CreateOwner = Annotated[
     bool, typer.Option("--create-owner", help="Add owners nobody is called yet as new users.")
@@ -150,7 +167,9 @@ for _kind in ("deal", "lead", "account", "contact", "task"):
 
 @import_app.command("salesforce")
 def import_salesforce(
-    folder: Annotated[str, typer.Argument(help="Folder of a Salesforce CSV export.")],
+    folder: Annotated[
+        str, typer.Argument(metavar="FOLDER", help="Folder of a Salesforce CSV export.")
+    ],
     dry_run: DryRun = False,
     skip_invalid: SkipInvalid = False,
     pipeline: Pipeline = None,
@@ -197,7 +216,9 @@ for _name in ("hubspot", "pipedrive"):
 
 @import_app.command("all")
 def import_all(
-    file: Annotated[str, typer.Argument(help="A backup written by `pipe export all`.")],
+    file: Annotated[
+        str, typer.Argument(metavar="FILE", help="A backup written by `pipe export all`.")
+    ],
 ) -> None:
     """Restore everything from `pipe export all` (UUIDs kept; a re-run adds nothing)."""
     from pipecli.core.services import backup_jsonl

@@ -12,10 +12,13 @@ from pipecli.commands import options as o
 from pipecli.commands._run import fail, session, settings
 
 
+@o.with_examples("pipe merge contact 12 40", "pipe merge account 3 9")
 def merge(
-    kind: Annotated[str, typer.Argument(help="contact or account.")],
-    keep: Annotated[str, typer.Argument(help="Id of the record that stays.")],
-    other: Annotated[str, typer.Argument(help="Id of the duplicate, archived after the merge.")],
+    kind: Annotated[str, typer.Argument(metavar="KIND", help="contact or account.")],
+    keep: Annotated[str, typer.Argument(metavar="KEEP", help="Id of the record that stays.")],
+    other: Annotated[
+        str, typer.Argument(metavar="OTHER", help="Id of the duplicate, archived after the merge.")
+    ],
     as_json: o.Json = False,
     as_csv: o.Csv = False,
 ) -> None:
@@ -39,12 +42,14 @@ def _settings_url() -> str:
 Mkdir = Annotated[bool, typer.Option("--mkdir", help="Create the output file's missing folders.")]
 
 
+@o.with_examples("pipe backup -o pipe-copy.db", "pipe backup -o backups/pipe.db --mkdir")
 def backup(
     output: Annotated[
         str | None,
         typer.Option(
             "--output",
             "-o",
+            metavar="FILE",
             help="File to write the copy to (default: DB-TIME.db beside the database).",
         ),
     ] = None,
@@ -83,8 +88,9 @@ def backup(
     )
 
 
+@o.with_examples("pipe restore pipe-copy.db", "pipe restore pipe-copy.db --yes")
 def restore(
-    file: Annotated[str, typer.Argument(help="A copy made by `pipe backup`.")],
+    file: Annotated[str, typer.Argument(metavar="FILE", help="A copy made by `pipe backup`.")],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask.")] = False,
 ) -> None:
     """Replace the SQLite database with a backup (PostgreSQL: use pg_restore).

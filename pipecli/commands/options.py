@@ -30,49 +30,87 @@ Csv = Annotated[
         "--csv", help="Print CSV with the JSON field names as header.", callback=one_format
     ),
 ]
-Owner = Annotated[str | None, typer.Option("--owner", help="Owner name, or `me`.")]
-Tags = Annotated[list[str] | None, typer.Option("--tag", help="Tag (repeatable).")]
-Untags = Annotated[list[str] | None, typer.Option("--untag", help="Remove a tag (repeatable).")]
-Notes = Annotated[str | None, typer.Option("--notes", help="Free text.")]
+Owner = Annotated[str | None, typer.Option("--owner", metavar="NAME", help="Owner name, or `me`.")]
+Tags = Annotated[list[str] | None, typer.Option("--tag", metavar="TAG", help="Tag (repeatable).")]
+Untags = Annotated[
+    list[str] | None, typer.Option("--untag", metavar="TAG", help="Remove a tag (repeatable).")
+]
+Notes = Annotated[str | None, typer.Option("--notes", metavar="TEXT", help="Free text.")]
 Source = Annotated[
-    str | None, typer.Option("--source", help="Where it came from (web, referral...).")
+    str | None,
+    typer.Option("--source", metavar="SOURCE", help="Where it came from (web, referral...)."),
 ]
 Product = Annotated[
-    str | None, typer.Option("--product", help="What the deal sells (product or product line).")
+    str | None,
+    typer.Option(
+        "--product", metavar="PRODUCT", help="What the deal sells (product or product line)."
+    ),
 ]
-Email = Annotated[str | None, typer.Option("--email", help="E-mail address.")]
-Phone = Annotated[str | None, typer.Option("--phone", help="Phone number.")]
+Email = Annotated[str | None, typer.Option("--email", metavar="EMAIL", help="E-mail address.")]
+Phone = Annotated[str | None, typer.Option("--phone", metavar="PHONE", help="Phone number.")]
 Currency = Annotated[
-    str | None, typer.Option("--currency", help="ISO 4217 code (default from config).")
+    str | None,
+    typer.Option("--currency", metavar="CODE", help="ISO 4217 code (default from config)."),
 ]
-Limit = Annotated[int, typer.Option("--limit", "-n", help="Show at most N rows (0 = all).", min=0)]
-Search = Annotated[str | None, typer.Option("--search", "-s", help="Text search.")]
+Limit = Annotated[
+    int, typer.Option("--limit", "-n", metavar="N", help="Show at most N rows (0 = all).", min=0)
+]
+Search = Annotated[str | None, typer.Option("--search", "-s", metavar="TEXT", help="Text search.")]
 Archived = Annotated[bool, typer.Option("--archived", help="List deleted (archived) records.")]
 
 # record fields shared by `add` and `edit` (and the tag filter of `list`)
-Tag = Annotated[str | None, typer.Option("--tag", help="Tag.")]
-JobTitle = Annotated[str | None, typer.Option("--title", help="Job title.")]
-Company = Annotated[str | None, typer.Option("--company", help="Company name.")]
-Value = Annotated[str | None, typer.Option("--value", help="Estimated value.")]
+Tag = Annotated[str | None, typer.Option("--tag", metavar="TAG", help="Tag.")]
+JobTitle = Annotated[str | None, typer.Option("--title", metavar="TEXT", help="Job title.")]
+Company = Annotated[str | None, typer.Option("--company", metavar="NAME", help="Company name.")]
+Value = Annotated[str | None, typer.Option("--value", metavar="AMOUNT", help="Estimated value.")]
 LeadStatus = Annotated[
-    str | None, typer.Option("--status", help="new, contacted, qualified, disqualified.")
+    str | None,
+    typer.Option("--status", metavar="STATUS", help="new, contacted, qualified, disqualified."),
 ]
-Domain = Annotated[str | None, typer.Option("--domain", help="Web domain, e.g. acme.example.")]
-Industry = Annotated[str | None, typer.Option("--industry", help="Industry.")]
-Website = Annotated[str | None, typer.Option("--website", help="Web site.")]
-Address = Annotated[str | None, typer.Option("--address", help="Postal address.")]
-Region = Annotated[str | None, typer.Option("--region", help="Region or country.")]
-Employees = Annotated[str | None, typer.Option("--employees", help="Head count.")]
-Birthday = Annotated[str | None, typer.Option("--birthday", help="Birthday, e.g. 1988-03-14.")]
-AccountRef = Annotated[str | None, typer.Option("--account", help="Account name or id.")]
-ContactRef = Annotated[str | None, typer.Option("--contact", help="Contact name or id.")]
-DealRef = Annotated[str | None, typer.Option("--deal", help="Deal id or title.")]
-Priority = Annotated[str | None, typer.Option("--priority", help="low, normal, high, urgent.")]
-TaskType = Annotated[str | None, typer.Option("--type", help="todo, call, email, meeting.")]
+Domain = Annotated[
+    str | None, typer.Option("--domain", metavar="DOMAIN", help="Web domain, e.g. acme.example.")
+]
+Industry = Annotated[str | None, typer.Option("--industry", metavar="TEXT", help="Industry.")]
+Website = Annotated[str | None, typer.Option("--website", metavar="URL", help="Web site.")]
+Address = Annotated[str | None, typer.Option("--address", metavar="TEXT", help="Postal address.")]
+Region = Annotated[str | None, typer.Option("--region", metavar="TEXT", help="Region or country.")]
+Employees = Annotated[str | None, typer.Option("--employees", metavar="N", help="Head count.")]
+Birthday = Annotated[
+    str | None, typer.Option("--birthday", metavar="DATE", help="Birthday, e.g. 1988-03-14.")
+]
+AccountRef = Annotated[
+    str | None, typer.Option("--account", metavar="ACCOUNT", help="Account name or id.")
+]
+ContactRef = Annotated[
+    str | None, typer.Option("--contact", metavar="CONTACT", help="Contact name or id.")
+]
+DealRef = Annotated[str | None, typer.Option("--deal", metavar="DEAL", help="Deal id or title.")]
+Priority = Annotated[
+    str | None, typer.Option("--priority", metavar="PRIORITY", help="low, normal, high, urgent.")
+]
+TaskType = Annotated[
+    str | None, typer.Option("--type", metavar="TYPE", help="todo, call, email, meeting.")
+]
 CreateOwner = Annotated[
     bool,
     typer.Option("--create-owner", help="Add the --owner as a new user if nobody has that name."),
 ]
+
+
+def examples(*lines: str) -> str:
+    """A command's help epilog: "Examples:" and each command line as a user types it (no `[`,
+    which Rich would read as markup)."""
+    return "Examples:\n" + "\n".join(f"  $ {line}" for line in lines)
+
+
+def with_examples(*lines: str) -> Callable[[Command], Command]:
+    """Give a top-level command (a function `pipecli.cli` registers) its examples epilog."""
+
+    def mark(fn: Command) -> Command:
+        fn.__dict__["epilog"] = examples(*lines)
+        return fn
+
+    return mark
 
 
 def given(**options: Any) -> dict[str, Any]:

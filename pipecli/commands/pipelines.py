@@ -10,11 +10,25 @@ from pipecli import render
 from pipecli.commands import options as o
 from pipecli.commands._run import session
 
-pipeline_app = typer.Typer(help="Pipelines: list, add, make default.", no_args_is_help=True)
-stage_app = typer.Typer(
-    help="Stages of a pipeline: list, add, edit, move, delete.", no_args_is_help=True
+pipeline_app = typer.Typer(
+    epilog=o.examples(
+        "pipe pipeline list", 'pipe pipeline add "Renewals"', "pipe pipeline default Renewals"
+    ),
+    help="Pipelines: list, add, make default.",
+    no_args_is_help=True,
 )
-Pipeline = Annotated[str | None, typer.Option("--pipeline", "-p", help="Pipeline (default one).")]
+stage_app = typer.Typer(
+    epilog=o.examples(
+        "pipe stage list",
+        'pipe stage add "Demo" --after qualification --probability 30',
+        "pipe stage edit qualification --rot-days 30",
+    ),
+    help="Stages of a pipeline: list, add, edit, move, delete.",
+    no_args_is_help=True,
+)
+Pipeline = Annotated[
+    str | None, typer.Option("--pipeline", "-p", metavar="PIPELINE", help="Pipeline (default one).")
+]
 
 
 @pipeline_app.command("list")
@@ -29,7 +43,7 @@ def pipeline_list(as_json: o.Json = False, as_csv: o.Csv = False) -> None:
 
 @pipeline_app.command("add")
 def pipeline_add(
-    name: Annotated[str, typer.Argument(help="Pipeline name.")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="Pipeline name.")],
     default: Annotated[bool, typer.Option("--default", help="Make it the default.")] = False,
 ) -> None:
     """A new pipeline with the standard stages (edit them with `pipe stage`)."""
@@ -42,7 +56,9 @@ def pipeline_add(
 
 
 @pipeline_app.command("default")
-def pipeline_default(name: Annotated[str, typer.Argument(help="Pipeline name or id.")]) -> None:
+def pipeline_default(
+    name: Annotated[str, typer.Argument(metavar="PIPELINE", help="Pipeline name or id.")],
+) -> None:
     """Make a pipeline the default one."""
     from pipecli.core.services import pipelines
 
@@ -65,14 +81,23 @@ def stage_list(pipeline: Pipeline = None, as_json: o.Json = False, as_csv: o.Csv
 
 @stage_app.command("add")
 def stage_add(
-    name: Annotated[str, typer.Argument(help="Stage name.")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="Stage name.")],
     pipeline: Pipeline = None,
-    after: Annotated[str | None, typer.Option(help="Insert after this stage.")] = None,
-    probability: Annotated[str | None, typer.Option(help="Default probability, percent.")] = None,
-    category: Annotated[
-        str | None, typer.Option(help="pipeline, best_case, commit (default: by probability).")
+    after: Annotated[
+        str | None, typer.Option(metavar="STAGE", help="Insert after this stage.")
     ] = None,
-    rot_days: Annotated[int | None, typer.Option(help="Stale after this many days.")] = None,
+    probability: Annotated[
+        str | None, typer.Option(metavar="PERCENT", help="Default probability, percent.")
+    ] = None,
+    category: Annotated[
+        str | None,
+        typer.Option(
+            metavar="CATEGORY", help="pipeline, best_case, commit (default: by probability)."
+        ),
+    ] = None,
+    rot_days: Annotated[
+        int | None, typer.Option(metavar="DAYS", help="Stale after this many days.")
+    ] = None,
 ) -> None:
     """Add an open stage to a pipeline."""
     from pipecli.core.services import pipelines
@@ -86,12 +111,18 @@ def stage_add(
 
 @stage_app.command("edit")
 def stage_edit(
-    stage: Annotated[str, typer.Argument(help="Stage name.")],
+    stage: Annotated[str, typer.Argument(metavar="STAGE", help="Stage name.")],
     pipeline: Pipeline = None,
-    name: Annotated[str | None, typer.Option(help="New name.")] = None,
-    probability: Annotated[str | None, typer.Option(help="Default probability.")] = None,
-    category: Annotated[str | None, typer.Option(help="Forecast category.")] = None,
-    rot_days: Annotated[int | None, typer.Option(help="Stale after N days (0 = never).")] = None,
+    name: Annotated[str | None, typer.Option(metavar="NAME", help="New name.")] = None,
+    probability: Annotated[
+        str | None, typer.Option(metavar="PERCENT", help="Default probability.")
+    ] = None,
+    category: Annotated[
+        str | None, typer.Option(metavar="CATEGORY", help="Forecast category.")
+    ] = None,
+    rot_days: Annotated[
+        int | None, typer.Option(metavar="DAYS", help="Stale after N days (0 = never).")
+    ] = None,
 ) -> None:
     """Rename a stage or change its probability, category or rotting threshold."""
     from pipecli.core.services import pipelines
@@ -107,10 +138,11 @@ def stage_edit(
 
 @stage_app.command("delete")
 def stage_delete(
-    stage: Annotated[str, typer.Argument(help="Stage name (an open stage).")],
+    stage: Annotated[str, typer.Argument(metavar="STAGE", help="Stage name (an open stage).")],
     pipeline: Pipeline = None,
     move_to: Annotated[
-        str | None, typer.Option("--move-to", help="Open stage that takes the stage's deals.")
+        str | None,
+        typer.Option("--move-to", metavar="STAGE", help="Open stage that takes the stage's deals."),
     ] = None,
 ) -> None:
     """Delete an open stage; its deals move to `--move-to` first, each with a history row.
@@ -125,9 +157,11 @@ def stage_delete(
 
 @stage_app.command("move")
 def stage_move(
-    stage: Annotated[str, typer.Argument(help="Stage name (an open stage).")],
+    stage: Annotated[str, typer.Argument(metavar="STAGE", help="Stage name (an open stage).")],
     pipeline: Pipeline = None,
-    after: Annotated[str | None, typer.Option("--after", help="Put it after this stage.")] = None,
+    after: Annotated[
+        str | None, typer.Option("--after", metavar="STAGE", help="Put it after this stage.")
+    ] = None,
     first: Annotated[bool, typer.Option("--first", help="Make it the first stage.")] = False,
 ) -> None:
     """Reorder the open stages: put one after another, or first."""

@@ -14,26 +14,47 @@ from pipecli.commands import options as o
 from pipecli.commands._run import session
 from pipecli.render import quotes as show
 
-quote_app = typer.Typer(help="Work on a quote: lines, discounts, render, send, accept...",
-                        no_args_is_help=True)  # fmt: skip
+quote_app = typer.Typer(
+    help="Work on a quote: lines, discounts, render, send, accept...",
+    no_args_is_help=True,
+    epilog=o.examples(
+        "pipe quote line Q-2026-0001 SEAT-1 --qty 40 --discount 10%",
+        "pipe quote render Q-2026-0001 -o acme.pdf",
+        "pipe quote send Q-2026-0001 --to li.wei@acme.example",
+    ),
+)
 
-Ref = Annotated[str, typer.Argument(help="Quote number (Q-2026-0001) or id.")]
-Sku = Annotated[str, typer.Argument(help="Product SKU or id.")]
-Price = Annotated[str | None, typer.Option("--price", help="Unit price, e.g. 1200 or ¥1,200.")]
-Tax = Annotated[str | None, typer.Option("--tax", help="Tax rate in percent, 0–100.")]
-Unit = Annotated[str | None, typer.Option("--unit", help="Unit: seat, hour, piece...")]
-Currency = Annotated[str | None, typer.Option("--currency", help="ISO 4217 code, e.g. CNY.")]
-Notes = Annotated[str | None, typer.Option("--notes", help="Free text.")]
-Valid = Annotated[str | None, typer.Option("--valid", help="Valid until: +30d, 2026-12-31...")]
-Terms = Annotated[str | None, typer.Option("--terms", help="Payment terms, e.g. 'Net 30'.")]
+Ref = Annotated[str, typer.Argument(metavar="QUOTE", help="Quote number (Q-2026-0001) or id.")]
+Sku = Annotated[str, typer.Argument(metavar="SKU", help="Product SKU or id.")]
+Price = Annotated[
+    str | None, typer.Option("--price", metavar="AMOUNT", help="Unit price, e.g. 1200 or ¥1,200.")
+]
+Tax = Annotated[
+    str | None, typer.Option("--tax", metavar="PERCENT", help="Tax rate in percent, 0–100.")
+]
+Unit = Annotated[
+    str | None, typer.Option("--unit", metavar="UNIT", help="Unit: seat, hour, piece...")
+]
+Currency = Annotated[
+    str | None, typer.Option("--currency", metavar="CODE", help="ISO 4217 code, e.g. CNY.")
+]
+Notes = Annotated[str | None, typer.Option("--notes", metavar="TEXT", help="Free text.")]
+Valid = Annotated[
+    str | None, typer.Option("--valid", metavar="DATE", help="Valid until: +30d, 2026-12-31...")
+]
+Terms = Annotated[
+    str | None, typer.Option("--terms", metavar="TEXT", help="Payment terms, e.g. 'Net 30'.")
+]
 
 
 # --- products ---------------------------------------------------------------------------------
 
 
 def add_product(
-    name: Annotated[str, typer.Argument(help="Product name.")],
-    sku: Annotated[str | None, typer.Option("--sku", help="Stock-keeping unit (unique).")] = None,
+    name: Annotated[str, typer.Argument(metavar="NAME", help="Product name.")],
+    sku: Annotated[
+        str | None, typer.Option("--sku", metavar="SKU", help="Stock-keeping unit (unique).")
+    ] = None,
     price: Price = None,
     currency: Currency = None,
     tax: Tax = None,
@@ -54,8 +75,8 @@ def add_product(
 
 def edit_product(
     ref: Sku,
-    name: Annotated[str | None, typer.Option("--name", help="New name.")] = None,
-    sku: Annotated[str | None, typer.Option("--sku", help="New SKU.")] = None,
+    name: Annotated[str | None, typer.Option("--name", metavar="NAME", help="New name.")] = None,
+    sku: Annotated[str | None, typer.Option("--sku", metavar="SKU", help="New SKU.")] = None,
     price: Price = None,
     currency: Currency = None,
     tax: Tax = None,
@@ -88,7 +109,9 @@ def edit_product(
 
 
 def list_products(
-    search: Annotated[str | None, typer.Option("--search", "-s", help="Text search.")] = None,
+    search: Annotated[
+        str | None, typer.Option("--search", "-s", metavar="TEXT", help="Text search.")
+    ] = None,
     inactive: Annotated[bool, typer.Option("--inactive", help="Include inactive ones.")] = False,
     archived: Annotated[bool, typer.Option("--archived", help="Include deleted ones.")] = False,
     as_json: o.Json = False,
@@ -106,14 +129,21 @@ def list_products(
 
 
 def add_quote(
-    deal: Annotated[str, typer.Option("--deal", help="The deal it prices (id or title).")],
+    deal: Annotated[
+        str, typer.Option("--deal", metavar="DEAL", help="The deal it prices (id or title).")
+    ],
     valid: Valid = None,
     terms: Terms = None,
     notes: Notes = None,
-    account: Annotated[str | None, typer.Option("--account", help="Bill-to account.")] = None,
-    contact: Annotated[str | None, typer.Option("--contact", help="Bill-to contact.")] = None,
+    account: Annotated[
+        str | None, typer.Option("--account", metavar="ACCOUNT", help="Bill-to account.")
+    ] = None,
+    contact: Annotated[
+        str | None, typer.Option("--contact", metavar="CONTACT", help="Bill-to contact.")
+    ] = None,
     tax_mode: Annotated[
-        str | None, typer.Option("--tax-mode", help="exclusive (default) or inclusive.")
+        str | None,
+        typer.Option("--tax-mode", metavar="MODE", help="exclusive (default) or inclusive."),
     ] = None,
     as_json: o.Json = False,
     as_csv: o.Csv = False,
@@ -131,12 +161,19 @@ def add_quote(
 def list_quotes(
     status: Annotated[
         str | None,
-        typer.Option("--status", help="draft, sent, accepted, declined, expired or all."),
+        typer.Option(
+            "--status", metavar="STATUS", help="draft, sent, accepted, declined, expired or all."
+        ),
     ] = None,
     expiring: Annotated[
-        str | None, typer.Option("--expiring", help="Sent quotes valid until no later than: +7d.")
+        str | None,
+        typer.Option(
+            "--expiring", metavar="DATE", help="Sent quotes valid until no later than: +7d."
+        ),
     ] = None,
-    deal: Annotated[str | None, typer.Option("--deal", help="One deal's quotes.")] = None,
+    deal: Annotated[
+        str | None, typer.Option("--deal", metavar="DEAL", help="One deal's quotes.")
+    ] = None,
     archived: Annotated[bool, typer.Option("--archived", help="Include deleted ones.")] = False,
     as_json: o.Json = False,
     as_csv: o.Csv = False,
@@ -199,13 +236,18 @@ def _changed(ref: str, verb: str, as_json: bool, change: Callable[[Any], Any]) -
 @quote_app.command("line")
 def line(
     ref: Ref,
-    product: Annotated[str | None, typer.Argument(help="Product SKU (or give --name).")] = None,
-    name: Annotated[str | None, typer.Option("--name", help="Line text (free line).")] = None,
-    qty: Annotated[str, typer.Option("--qty", help="Quantity.")] = "1",
+    product: Annotated[
+        str | None, typer.Argument(metavar="SKU", help="Product SKU (or give --name).")
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option("--name", metavar="TEXT", help="Line text (free line).")
+    ] = None,
+    qty: Annotated[str, typer.Option("--qty", metavar="N", help="Quantity.")] = "1",
     price: Price = None,
     tax: Tax = None,
     discount: Annotated[
-        str | None, typer.Option("--discount", help="10% or an amount off the line.")
+        str | None,
+        typer.Option("--discount", metavar="DISCOUNT", help="10% or an amount off the line."),
     ] = None,
     unit: Unit = None,
     optional: Annotated[bool, typer.Option("--optional", help="Shown, not counted.")] = False,
@@ -225,7 +267,7 @@ def line(
 @quote_app.command("rmline")
 def rmline(
     ref: Ref,
-    n: Annotated[int, typer.Argument(help="Line number as shown.")],
+    n: Annotated[int, typer.Argument(metavar="N", help="Line number as shown.")],
     as_json: o.Json = False,
 ) -> None:
     """Remove a line; the lines after it move up."""
@@ -237,7 +279,9 @@ def rmline(
 @quote_app.command("discount")
 def discount(
     ref: Ref,
-    value: Annotated[str, typer.Argument(help="5% or an amount; 0 removes it.")],
+    value: Annotated[
+        str, typer.Argument(metavar="DISCOUNT", help="5% or an amount; 0 removes it.")
+    ],
     as_json: o.Json = False,
 ) -> None:
     """Set the quote discount, spread over the lines before tax."""
@@ -249,7 +293,7 @@ def discount(
 @quote_app.command("shipping")
 def shipping(
     ref: Ref,
-    value: Annotated[str, typer.Argument(help="Amount (untaxed).")],
+    value: Annotated[str, typer.Argument(metavar="AMOUNT", help="Amount (untaxed).")],
     as_json: o.Json = False,
 ) -> None:
     """Set the shipping amount, added after tax."""
@@ -261,7 +305,9 @@ def shipping(
 @quote_app.command("tax-mode")
 def tax_mode(
     ref: Ref,
-    mode: Annotated[str, typer.Argument(help="exclusive or inclusive (prices hold tax).")],
+    mode: Annotated[
+        str, typer.Argument(metavar="MODE", help="exclusive or inclusive (prices hold tax).")
+    ],
     as_json: o.Json = False,
 ) -> None:
     """Say whether prices exclude tax (added on top) or include it."""
@@ -276,7 +322,9 @@ def set_fields(
     valid: Valid = None,
     terms: Terms = None,
     notes: Notes = None,
-    contact: Annotated[str | None, typer.Option("--contact", help="Bill-to contact.")] = None,
+    contact: Annotated[
+        str | None, typer.Option("--contact", metavar="CONTACT", help="Bill-to contact.")
+    ] = None,
     as_json: o.Json = False,
 ) -> None:
     """Change a draft's valid-until day, payment terms, notes or contact."""
@@ -289,8 +337,12 @@ def set_fields(
 @quote_app.command("render")
 def render_doc(
     ref: Ref,
-    output: Annotated[str, typer.Option("--output", "-o", help="File: .pdf, .html or .md.")],
-    fmt: Annotated[str | None, typer.Option("--format", "-f", help="pdf, html or md.")] = None,
+    output: Annotated[
+        str, typer.Option("--output", "-o", metavar="FILE", help="File: .pdf, .html or .md.")
+    ],
+    fmt: Annotated[
+        str | None, typer.Option("--format", "-f", metavar="FORMAT", help="pdf, html or md.")
+    ] = None,
     mkdir: Annotated[bool, typer.Option("--mkdir", help="Create the folder.")] = False,
 ) -> None:
     """Write the quote as a PDF, HTML or Markdown document."""
@@ -312,9 +364,15 @@ def render_doc(
 @quote_app.command("send")
 def send(
     ref: Ref,
-    to: Annotated[list[str] | None, typer.Option("--to", help="Recipient (repeatable).")] = None,
-    cc: Annotated[list[str] | None, typer.Option("--cc", help="Copy to (repeatable).")] = None,
-    message: Annotated[str | None, typer.Option("--message", help="A note in the mail.")] = None,
+    to: Annotated[
+        list[str] | None, typer.Option("--to", metavar="EMAIL", help="Recipient (repeatable).")
+    ] = None,
+    cc: Annotated[
+        list[str] | None, typer.Option("--cc", metavar="EMAIL", help="Copy to (repeatable).")
+    ] = None,
+    message: Annotated[
+        str | None, typer.Option("--message", metavar="TEXT", help="A note in the mail.")
+    ] = None,
     as_json: o.Json = False,
 ) -> None:
     """E-mail the quote as a PDF ([smtp] in config.toml); it is then sent."""
@@ -340,7 +398,9 @@ def accept(
 @quote_app.command("decline")
 def decline(
     ref: Ref,
-    reason: Annotated[str | None, typer.Option("--reason", help="Why: price, timing...")] = None,
+    reason: Annotated[
+        str | None, typer.Option("--reason", metavar="REASON", help="Why: price, timing...")
+    ] = None,
     as_json: o.Json = False,
 ) -> None:
     """The customer declined."""

@@ -17,14 +17,26 @@ import typer
 
 from pipecli.commands import options as o
 
-Amount = Annotated[str | None, typer.Option("--amount", help="Deal value, e.g. 12000 or 12k.")]
-Close = Annotated[str | None, typer.Option("--close", help="Expected close: 2026-12-20, eoq...")]
-Probability = Annotated[
-    str | None, typer.Option("--probability", help="Percent; default follows the stage; `auto`.")
+Amount = Annotated[
+    str | None, typer.Option("--amount", metavar="AMOUNT", help="Deal value, e.g. 12000 or 12k.")
 ]
-Due = Annotated[str | None, typer.Option("--due", help="Due: fri 10am, tomorrow, +3d, 2026-12-01.")]
-Repeat = Annotated[str | None, typer.Option("--repeat", help="e.g. 'every 2 weeks'; or `none`.")]
-LeadRef = Annotated[str | None, typer.Option("--lead", help="Lead id or name.")]
+Close = Annotated[
+    str | None, typer.Option("--close", metavar="DATE", help="Expected close: 2026-12-20, eoq...")
+]
+Probability = Annotated[
+    str | None,
+    typer.Option(
+        "--probability", metavar="PERCENT", help="Percent; default follows the stage; `auto`."
+    ),
+]
+Due = Annotated[
+    str | None,
+    typer.Option("--due", metavar="WHEN", help="Due: fri 10am, tomorrow, +3d, 2026-12-01."),
+]
+Repeat = Annotated[
+    str | None, typer.Option("--repeat", metavar="RULE", help="e.g. 'every 2 weeks'; or `none`.")
+]
+LeadRef = Annotated[str | None, typer.Option("--lead", metavar="LEAD", help="Lead id or name.")]
 
 
 def owned(
@@ -97,8 +109,12 @@ def task(
 
 
 def placement(
-    stage: Annotated[str | None, typer.Option(help="Stage (default: the first).")] = None,
-    pipeline: Annotated[str | None, typer.Option(help="Pipeline (default: default).")] = None,
+    stage: Annotated[
+        str | None, typer.Option(metavar="STAGE", help="Stage (default: the first).")
+    ] = None,
+    pipeline: Annotated[
+        str | None, typer.Option(metavar="PIPELINE", help="Pipeline (default: default).")
+    ] = None,
 ) -> None:
     """Where `pipe add deal` opens the deal."""
 

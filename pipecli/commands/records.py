@@ -11,18 +11,64 @@ from pipecli import render
 from pipecli.commands import options as o
 from pipecli.commands._run import fail, session
 
-list_app = typer.Typer(help="List records, filtered.", no_args_is_help=True)
+list_app = typer.Typer(
+    help="List records, filtered.",
+    no_args_is_help=True,
+    epilog=o.examples(
+        "pipe list deals --stage proposal --owner me",
+        "pipe list tasks --due today",
+        "pipe list leads --status all --json",
+    ),
+)
+
+# each list's examples, ending its `pipe list KINDS --help`
+EXAMPLES: dict[str, tuple[str, ...]] = {
+    "deals": (
+        "pipe list deals --stage proposal --owner me",
+        "pipe list deals --status won --close-from 2026-10-01 --csv",
+        "pipe list deals -s acme --limit 0",
+    ),
+    "leads": (
+        "pipe list leads --owner me",
+        "pipe list leads --status all --from 2026-11-01 --json",
+    ),
+    "accounts": (
+        "pipe list accounts --tag key",
+        "pipe list accounts --archived",
+    ),
+    "contacts": (
+        'pipe list contacts --account "Acme Ltd"',
+        "pipe list contacts -s li --json",
+    ),
+    "tasks": (
+        "pipe list tasks --due today",
+        "pipe list tasks --due overdue --tag renewal",
+        "pipe list tasks --status done --from 2026-11-01",
+    ),
+    "activities": (
+        "pipe list activities --deal 1",
+        "pipe list activities --type call --from mon",
+    ),
+    "products": ("pipe list products", "pipe list products --json"),
+    "quotes": (
+        "pipe list quotes --status sent --expiring +7d",
+        "pipe list quotes --deal 3 --csv",
+    ),
+}
 
 KINDS = ("lead", "account", "contact", "deal", "task", "activity")
-Kind = Annotated[str, typer.Argument(help="lead, account, contact, deal, task or activity.")]
-Id = Annotated[str, typer.Argument(help="Record id.")]
+Kind = Annotated[
+    str, typer.Argument(metavar="KIND", help="lead, account, contact, deal, task or activity.")
+]
+Id = Annotated[str, typer.Argument(metavar="ID", help="Record id.")]
 Status = Annotated[
     str | None,
-    typer.Option("--status", help="Deals: open, won, lost, closed, all. Leads: open, all, new, "
+    typer.Option("--status", metavar="STATUS",
+                 help="Deals: open, won, lost, closed, all. Leads: open, all, new, "
                  "contacted, qualified, disqualified, converted."),
 ]  # fmt: skip
-From = Annotated[str | None, typer.Option("--from", help="From date (inclusive).")]
-To = Annotated[str | None, typer.Option("--to", help="To date (inclusive).")]
+From = Annotated[str | None, typer.Option("--from", metavar="DATE", help="From date (inclusive).")]
+To = Annotated[str | None, typer.Option("--to", metavar="DATE", help="To date (inclusive).")]
 
 
 def _kind(text: str) -> str:
@@ -71,15 +117,20 @@ def _paged(search: o.Search = None, limit: o.Limit = 50, archived: o.Archived = 
 
 def _deals(
     stage: Annotated[
-        str | None, typer.Option(help="Stage name, in every pipeline unless --pipeline.")
+        str | None,
+        typer.Option(metavar="STAGE", help="Stage name, in every pipeline unless --pipeline."),
     ] = None,
-    pipeline: Annotated[str | None, typer.Option(help="Pipeline name.")] = None,
+    pipeline: Annotated[str | None, typer.Option(metavar="PIPELINE", help="Pipeline name.")] = None,
     status: Status = None,
     owner: o.Owner = None,
     tag: o.Tag = None,
     account: o.AccountRef = None,
-    date_from: Annotated[str | None, typer.Option("--close-from", help="Close on/after.")] = None,
-    date_to: Annotated[str | None, typer.Option("--close-to", help="Close on/before.")] = None,
+    date_from: Annotated[
+        str | None, typer.Option("--close-from", metavar="DATE", help="Close on/after.")
+    ] = None,
+    date_to: Annotated[
+        str | None, typer.Option("--close-to", metavar="DATE", help="Close on/before.")
+    ] = None,
 ) -> None:
     """Deal filters."""
 
@@ -95,18 +146,23 @@ def _contacts(account: o.AccountRef = None) -> None:
 
 def _tasks(
     due: Annotated[
-        str | None, typer.Option(help="Due on or before: today, fri, eow...; or `overdue`.")
+        str | None,
+        typer.Option(metavar="WHEN", help="Due on or before: today, fri, eow...; or `overdue`."),
     ] = None,
     date_from: From = None,
     date_to: To = None,
-    status: Annotated[str | None, typer.Option(help="open (default), done or all.")] = None,
+    status: Annotated[
+        str | None, typer.Option(metavar="STATUS", help="open (default), done or all.")
+    ] = None,
 ) -> None:
     """Task filters."""
 
 
 def _activities(
-    deal: Annotated[int | None, typer.Option(help="Deal id.")] = None,
-    kind: Annotated[str | None, typer.Option("--type", help="call, email, meeting, note.")] = None,
+    deal: Annotated[int | None, typer.Option(metavar="ID", help="Deal id.")] = None,
+    kind: Annotated[
+        str | None, typer.Option("--type", metavar="TYPE", help="call, email, meeting, note.")
+    ] = None,
     owner: o.Owner = None,
     date_from: From = None,
     date_to: To = None,
@@ -122,7 +178,7 @@ def _list_command(kind: str, name: str, doc: str, *groups: Callable[..., None]) 
         _list(kind, fields, as_json, as_csv)
 
     command.__doc__ = doc
-    list_app.command(name)(command)
+    list_app.command(name, epilog=o.examples(*EXAMPLES[name]))(command)
 
 
 _list_command(
@@ -157,6 +213,7 @@ _list_command(
 )
 
 
+@o.with_examples("pipe show deal 1", "pipe show contact 12 --json", "pipe show quote Q-2026-0001")
 def show(kind: Kind, record_id: Id, as_json: o.Json = False, as_csv: o.Csv = False) -> None:
     """Show one record with its history, activities, tasks and related records."""
     from pipecli.core.services import records
@@ -171,6 +228,9 @@ def show(kind: Kind, record_id: Id, as_json: o.Json = False, as_csv: o.Csv = Fal
     render.record(kind, row, render.fmt_of(as_json, as_csv))
 
 
+@o.with_examples(
+    "pipe delete lead 1", "pipe delete deal 3 --purge --yes", "pipe delete product SEAT-1"
+)
 def delete(
     kind: Kind,
     record_id: Id,
@@ -199,6 +259,7 @@ def delete(
     print(f"{'purged' if purge else 'deleted (archived)'} {kind} {record_id}")
 
 
+@o.with_examples("pipe undelete lead 1", "pipe list leads --archived")
 def undelete(kind: Kind, record_id: Id) -> None:
     """Bring back a deleted (archived) record."""
     from pipecli.core.services import records
@@ -216,5 +277,5 @@ def undelete(kind: Kind, record_id: Id) -> None:
 # products and quotes live in commands/quotes.py; registered here so `pipe list` offers them
 from pipecli.commands import quotes as _quotes  # noqa: E402
 
-list_app.command("products")(_quotes.list_products)
-list_app.command("quotes")(_quotes.list_quotes)
+list_app.command("products", epilog=o.examples(*EXAMPLES["products"]))(_quotes.list_products)
+list_app.command("quotes", epilog=o.examples(*EXAMPLES["quotes"]))(_quotes.list_quotes)

@@ -21,17 +21,33 @@ if TYPE_CHECKING:
     from pipecli.core.reports.scope import Filters
 
 report_app = typer.Typer(
-    help="Reports: funnel, forecast, win rate, cycle time...", no_args_is_help=True
+    epilog=o.examples(
+        "pipe report funnel",
+        "pipe report forecast --by month --by-owner",
+        "pipe report stale --limit 0",
+    ),
+    help="Reports: funnel, forecast, win rate, cycle time...",
+    no_args_is_help=True,
 )
 
-From = Annotated[str | None, typer.Option("--from", help="Start of the date range (inclusive).")]
-To = Annotated[str | None, typer.Option("--to", help="End of the date range (inclusive).")]
-Pipeline = Annotated[str | None, typer.Option("--pipeline", "-p", help="Pipeline name or id.")]
+From = Annotated[
+    str | None, typer.Option("--from", metavar="DATE", help="Start of the date range (inclusive).")
+]
+To = Annotated[
+    str | None, typer.Option("--to", metavar="DATE", help="End of the date range (inclusive).")
+]
+Pipeline = Annotated[
+    str | None, typer.Option("--pipeline", "-p", metavar="PIPELINE", help="Pipeline name or id.")
+]
 AsOf = Annotated[
-    str | None, typer.Option("--as-of", help="Rebuild the report from history as of this date.")
+    str | None,
+    typer.Option(
+        "--as-of", metavar="DATE", help="Rebuild the report from history as of this date."
+    ),
 ]
 Currency = Annotated[
-    str | None, typer.Option("--currency", help="Report currency (default from config).")
+    str | None,
+    typer.Option("--currency", metavar="CODE", help="Report currency (default from config)."),
 ]
 Json = Annotated[
     bool,
@@ -47,8 +63,13 @@ Csv = Annotated[
 ]
 
 
-Svg = Annotated[str | None, typer.Option("--svg", help="Also save the table and chart as SVG.")]
-Html = Annotated[str | None, typer.Option("--html", help="Also save the table and chart as HTML.")]
+Svg = Annotated[
+    str | None, typer.Option("--svg", metavar="FILE", help="Also save the table and chart as SVG.")
+]
+Html = Annotated[
+    str | None,
+    typer.Option("--html", metavar="FILE", help="Also save the table and chart as HTML."),
+]
 Mkdir = Annotated[
     bool, typer.Option("--mkdir", help="Create the missing folders of --svg / --html files.")
 ]
@@ -94,11 +115,20 @@ def _run(fields: dict[str, Any], build: Callable[[Any, Filters], Any], row_type:
     show(result, row_type, fmt, f("svg"), f("html"))
 
 
-@report_app.command("funnel")
+@report_app.command(
+    "funnel",
+    epilog=o.examples(
+        "pipe report funnel",
+        "pipe report funnel --mode sequential --by owner",
+        "pipe report funnel --from 2026-01-01 --svg funnel.svg",
+    ),
+)
 @o.with_options(_scope)
 def funnel(
-    mode: Annotated[str, typer.Option(help="reached or sequential.")] = "reached",
-    by: Annotated[str | None, typer.Option("--by", help="owner: a funnel per owner.")] = None,
+    mode: Annotated[str, typer.Option(metavar="MODE", help="reached or sequential.")] = "reached",
+    by: Annotated[
+        str | None, typer.Option("--by", metavar="owner", help="owner: a funnel per owner.")
+    ] = None,
     *,
     fields: dict[str, Any],
 ) -> None:
@@ -108,15 +138,28 @@ def funnel(
     _run(fields, lambda ctx, flt: rep.build(ctx, flt, mode, by), rep.FunnelRow)
 
 
-@report_app.command("forecast")
+@report_app.command(
+    "forecast",
+    epilog=o.examples(
+        "pipe report forecast",
+        "pipe report forecast --by month --periods 6",
+        "pipe report forecast --by-owner --quota 500000",
+    ),
+)
 @o.with_options(_scope)
 def forecast(
-    by: Annotated[str, typer.Option("--by", help="month or quarter.")] = "quarter",
-    periods: Annotated[int | None, typer.Option(help="How many periods (default 4).")] = None,
+    by: Annotated[
+        str, typer.Option("--by", metavar="PERIOD", help="month or quarter.")
+    ] = "quarter",
+    periods: Annotated[
+        int | None, typer.Option(metavar="N", help="How many periods (default 4).")
+    ] = None,
     by_owner: Annotated[
         bool, typer.Option("--by-owner", help="A forecast per owner, then the team's total.")
     ] = False,
-    quota: Annotated[str | None, typer.Option(help="Quota per period, report currency.")] = None,
+    quota: Annotated[
+        str | None, typer.Option(metavar="AMOUNT", help="Quota per period, report currency.")
+    ] = None,
     *,
     fields: dict[str, Any],
 ) -> None:
@@ -127,12 +170,19 @@ def forecast(
     _run(fields, build, rep.ForecastRow)
 
 
-@report_app.command("forecast-accuracy")
+@report_app.command(
+    "forecast-accuracy",
+    epilog=o.examples(
+        "pipe report forecast-accuracy", "pipe report forecast-accuracy --periods 8 --to 2026-09-30"
+    ),
+)
 @o.with_options(_scope)
 def forecast_accuracy(
     periods: Annotated[
         int | None,
-        typer.Option(help="How many past quarters, back from --to (default 4; not with --from)."),
+        typer.Option(
+            metavar="N", help="How many past quarters, back from --to (default 4; not with --from)."
+        ),
     ] = None,
     *,
     fields: dict[str, Any],
@@ -151,7 +201,14 @@ def forecast_accuracy(
     _run(fields, lambda ctx, flt: rep.build(ctx, flt, periods), rep.AccuracyRow)
 
 
-@report_app.command("winrate")
+@report_app.command(
+    "winrate",
+    epilog=o.examples(
+        "pipe report winrate",
+        "pipe report winrate --by owner",
+        "pipe report winrate --by reason --from 2026-01-01",
+    ),
+)
 @o.with_options(_scope)
 def winrate(
     by: Annotated[
@@ -174,12 +231,15 @@ def winrate(
     _run(fields, lambda ctx, flt: rep.build(ctx, flt, by), rep.WinRateRow)
 
 
-@report_app.command("lost-reasons")
+@report_app.command(
+    "lost-reasons",
+    epilog=o.examples("pipe report lost-reasons", "pipe report lost-reasons --by stage --json"),
+)
 @o.with_options(_scope)
 def lost_reasons(
     by: Annotated[
         str | None,
-        typer.Option(help="owner, stage (the stage they were lost from) or source."),
+        typer.Option(metavar="BY", help="owner, stage (the stage they were lost from) or source."),
     ] = None,
     *,
     fields: dict[str, Any],
@@ -194,6 +254,15 @@ def lost_reasons(
     _run(fields, lambda ctx, flt: rep.build(ctx, flt, by), rep.LostReasonRow)
 
 
+# the generated reports' examples, ending their `pipe report NAME --help`
+EXAMPLES: dict[str, tuple[str, ...]] = {
+    "cycle": ("pipe report cycle", "pipe report cycle --from 2026-01-01 --owner me"),
+    "calibrate": ("pipe report calibrate", "pipe report calibrate --pipeline default --json"),
+    "stale": ("pipe report stale", "pipe report stale --owner me --limit 0"),
+    "slipped": ("pipe report slipped", "pipe report slipped --from 2026-07-01 --csv"),
+}
+
+
 def _simple(name: str, doc: str) -> None:
     """Register a report whose only options are the common ones."""
 
@@ -203,13 +272,14 @@ def _simple(name: str, doc: str) -> None:
         _run(fields, build, row_type)
 
     command.__doc__ = doc
-    report_app.command(name)(command)
+    report_app.command(name, epilog=o.examples(*EXAMPLES[name]))(command)
 
 
 Limit = Annotated[
     int | None,
     typer.Option(
         "--limit",
+        metavar="N",
         help="Rows to list, worst first; 0 = all. Default: 25 in the table, all in --json/--csv.",
     ),
 ]
@@ -229,7 +299,7 @@ def _listing(name: str, doc: str) -> None:
         _run(fields, lambda ctx, flt: build(ctx, flt, limit), row_type)
 
     command.__doc__ = doc
-    report_app.command(name)(command)
+    report_app.command(name, epilog=o.examples(*EXAMPLES[name]))(command)
 
 
 def _simple_reports() -> dict[str, tuple[Callable[..., Any], type]]:
@@ -252,11 +322,17 @@ _listing("slipped", "Deals whose expected close date was pushed out: how often, 
 _simple("calibrate", "Stage probabilities observed in history against the configured ones.")
 
 
-@report_app.command("velocity")
+@report_app.command(
+    "velocity",
+    epilog=o.examples(
+        "pipe report velocity", "pipe report velocity --qualified-from qualification"
+    ),
+)
 @o.with_options(_scope)
 def velocity(
     qualified_from: Annotated[
-        str | None, typer.Option(help="First qualified stage (default: the second open one).")
+        str | None,
+        typer.Option(metavar="STAGE", help="First qualified stage (default: the second open one)."),
     ] = None,
     *,
     fields: dict[str, Any],

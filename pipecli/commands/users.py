@@ -11,11 +11,19 @@ from pipecli.commands import options as o
 from pipecli.commands._run import session
 
 user_app = typer.Typer(
-    help="Users: list, add, edit, merge a duplicate, remove one who leaves.", no_args_is_help=True
+    epilog=o.examples(
+        "pipe user list",
+        'pipe user add "Bo Chen" --email bo@example.com --role manager',
+        'pipe user remove "Bo Chen" --reassign-to Ann',
+    ),
+    help="Users: list, add, edit, merge a duplicate, remove one who leaves.",
+    no_args_is_help=True,
 )
-Who = Annotated[str, typer.Argument(help="Name, e-mail or a unique start of the name.")]
-Email = Annotated[str | None, typer.Option("--email", help="E-mail address.")]
-Role = Annotated[str | None, typer.Option("--role", help="rep, manager or admin.")]
+Who = Annotated[
+    str, typer.Argument(metavar="USER", help="Name, e-mail or a unique start of the name.")
+]
+Email = Annotated[str | None, typer.Option("--email", metavar="EMAIL", help="E-mail address.")]
+Role = Annotated[str | None, typer.Option("--role", metavar="ROLE", help="rep, manager or admin.")]
 
 
 def _moved(counts: dict[str, int]) -> str:
@@ -38,7 +46,7 @@ def user_list(
 
 @user_app.command("add")
 def user_add(
-    name: Annotated[str, typer.Argument(help="The user's name.")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The user's name.")],
     email: Email = None,
     role: Role = None,
 ) -> None:
@@ -54,9 +62,10 @@ def user_add(
 @user_app.command("edit")
 def user_edit(
     who: Who,
-    name: Annotated[str | None, typer.Option("--name", help="New name.")] = None,
+    name: Annotated[str | None, typer.Option("--name", metavar="NAME", help="New name.")] = None,
     email: Annotated[
-        str | None, typer.Option("--email", help='New e-mail address ("" clears it).')
+        str | None,
+        typer.Option("--email", metavar="EMAIL", help='New e-mail address ("" clears it).'),
     ] = None,
     role: Role = None,
 ) -> None:
@@ -71,8 +80,10 @@ def user_edit(
 
 @user_app.command("merge")
 def user_merge(
-    duplicate: Annotated[str, typer.Argument(help="The user to merge away (deleted after).")],
-    keep: Annotated[str, typer.Argument(help="The user who keeps everything.")],
+    duplicate: Annotated[
+        str, typer.Argument(metavar="DUPLICATE", help="The user to merge away (deleted after).")
+    ],
+    keep: Annotated[str, typer.Argument(metavar="KEEP", help="The user who keeps everything.")],
 ) -> None:
     """Join a duplicate (a typo that became a user) into the real one: every record, history
     row and activity of the duplicate moves, then the duplicate is deleted."""
@@ -89,7 +100,11 @@ def user_remove(
     who: Who,
     reassign_to: Annotated[
         str | None,
-        typer.Option("--reassign-to", help="Who takes over open deals, leads, tasks, customers."),
+        typer.Option(
+            "--reassign-to",
+            metavar="USER",
+            help="Who takes over open deals, leads, tasks, customers.",
+        ),
     ] = None,
 ) -> None:
     """Remove a user who leaves: their open work goes to `--reassign-to`; closed deals keep
@@ -103,9 +118,10 @@ def user_remove(
     render.line(f"removed user {uname}{suffix}")
 
 
+@o.with_examples("pipe whoami", "PIPE_USER=Bo pipe whoami --json")
 def whoami(as_json: o.Json = False) -> None:
-    """The user pipecli acts as here, and where that name comes from (PIPE_USER, the config
-    file's [user] name, or the login name)."""
+    """Who pipecli acts as here, and where the name comes from: PIPE_USER, the name in the
+    config file's user section, or the login name."""
     from pipecli.core.services import users
 
     with session(write=False) as ctx:
