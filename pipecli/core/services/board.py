@@ -58,6 +58,9 @@ class Card:
     days_in_stage: int
     rotting: bool
     overdue: bool
+    version: int | None = None
+    """The deal's row version when the card was read: the board's writes pass it back
+    (`deals.move(..., expected_version=)`), so a card changed elsewhere meanwhile is refused."""
 
     @property
     def amount(self) -> Decimal | None:
@@ -195,7 +198,7 @@ def _card_query(stage_ids: Sequence[int], conds: list[Any], days: Any, closed: b
     """Days in stage are counted in SQL (UTC dates, as `pipe report stale` counts them)."""
     fields: list[Any] = [
         Deal.id, Deal.title, Account.name, Deal.amount_minor, Deal.currency, Deal.expected_close,
-        User.name, days, Deal.stage_id, Deal.probability,
+        User.name, days, Deal.stage_id, Deal.probability, Deal.version,
     ]  # fmt: skip
     query = (
         select(*fields)
@@ -211,12 +214,12 @@ def _card_query(stage_ids: Sequence[int], conds: list[Any], days: Any, closed: b
 
 
 def _card(today: date, r: Any, rot_days: int | None, is_open: bool = True) -> Card:
-    did, title, account, minor, cur, close, owner, days, _, prob = r
+    did, title, account, minor, cur, close, owner, days, _, prob, version = r
     days = int(days)
     return Card(
         did, title, account, minor, cur, close, owner, prob, days,
         rot_days is not None and days > rot_days,
-        is_open and close is not None and close < today,
+        is_open and close is not None and close < today, version,
     )  # fmt: skip
 
 
@@ -267,16 +270,19 @@ def card_order(card: Card) -> tuple[bool, date, int]:
     return (card.close is None, card.close or date.min, card.id)
 
 
-def with_card_moved(data: Board, deal_id: int, to_stage_id: int) -> Board:
+def with_card_moved(
+    data: Board, deal_id: int, to_stage_id: int, version: int | None = None
+) -> Board:
     """The board as it looks once `deal_id` sits in `to_stage_id`, for a front end to show a move
-    at once; counts follow, totals wait for the next `load` (their conversion needs the store)."""
+    at once; counts follow, totals wait for the next `load` (their conversion needs the store).
+    `version`: the deal's row version after the move (the card's next write passes it)."""
     from dataclasses import replace
     from itertools import chain
 
     card = next((c for c in chain(*(k.cards for k in data.columns)) if c.id == deal_id), None)
     if card is None:
         return data
-    card = replace(card, days_in_stage=0, rotting=False)
+    card = replace(card, days_in_stage=0, rotting=False, version=version or card.version)
     columns = []
     for column in data.columns:
         cards = tuple(c for c in column.cards if c.id != deal_id)
