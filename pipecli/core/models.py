@@ -53,7 +53,9 @@ class Versioned(Table):
     update is ever lost. Core UPDATEs bump it themselves (`version=table.c.version + 1`). Inserts
     need not set it: it defaults to 1 (a server default too, for Core inserts)."""
 
-    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    # no client-side column default: Core inserts that do not name it (the batched writers
+    # compile one statement for their keys) leave it to the server default
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1", "default": None})
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:
