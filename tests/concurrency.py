@@ -85,7 +85,8 @@ def env_for(url: str, user: str) -> dict[str, str]:
 
 
 def plan(worker: int, count: int, deal_ids: list[int], seed: int) -> list[Op]:
-    """`count` commands for one worker; values are unique across workers and commands."""
+    """`count` commands for one worker; values are unique across workers and commands (close
+    dates stay within the years pipecli accepts for up to 50 workers of 1,000 commands)."""
     rng = random.Random(seed * 1000 + worker)
     ops = []
     for seq in range(count):
@@ -93,7 +94,7 @@ def plan(worker: int, count: int, deal_ids: list[int], seed: int) -> list[Op]:
         unique = (worker + 1) * 10_000 + seq
         value = {
             "amount": f"{unique}.25",
-            "close": (date(2027, 1, 1) + timedelta(days=unique % 90_000)).isoformat(),
+            "close": (date(2027, 1, 1) + timedelta(days=worker * 1000 + seq)).isoformat(),
             "title": f"deal {deal} by w{worker} #{seq}",
             "move": rng.choice(OPEN_STAGES),
         }[kind]
