@@ -23,6 +23,7 @@ from typing import Any
 
 from pydantic import ConfigDict
 from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, MetaData, UniqueConstraint
+from sqlalchemy.orm import declared_attr
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -41,6 +42,31 @@ class Table(SQLModel):
     (table models are not validated on construction), which keeps CLI start-up short."""
 
     model_config = ConfigDict(defer_build=True)  # type: ignore[assignment]
+
+
+class Versioned(Table):
+    """Base of every table whose rows are changed in place: `version` counts the row's changes.
+
+    SQLAlchemy's `version_id_col` adds `WHERE version = <the version read>` to each ORM UPDATE
+    (and DELETE) and bumps it, so a write from a stale read matches no row and raises
+    `StaleDataError`, which the workspace turns into a Conflict naming the record (exit 4): no
+    update is ever lost. Core UPDATEs bump it themselves (`version=table.c.version + 1`). Inserts
+    need not set it: it defaults to 1 (a server default too, for Core inserts)."""
+
+    # no client-side column default: Core inserts that do not name it (the batched writers
+    # compile one statement for their keys) leave it to the server default
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1", "default": None})
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
+
+
+class Audited(Versioned):
+    """A versioned table with `updated_at`: `updated_by` names the acting user of the row's last
+    change (set for every ORM write by the workspace's flush hook), so a conflict can say who."""
+
+    updated_by: str | None = Field(default=None, max_length=200)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -80,7 +106,7 @@ def _money() -> Any:
     return Field(default=None, sa_type=BigInteger)
 
 
-class User(Table, table=True):
+class User(Versioned, table=True):
     """An owner of records: a sales rep or anyone else who works the pipeline."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -105,7 +131,7 @@ class TagLink(Table, table=True):
     record_id: int = Field(primary_key=True, index=True)
 
 
-class Account(Table, table=True):
+class Account(Audited, table=True):
     """A company: the customer the contacts work for and the deals are sold to."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -128,7 +154,7 @@ class Account(Table, table=True):
     archived_at: datetime | None = _ts(nullable=True)
 
 
-class Contact(Table, table=True):
+class Contact(Audited, table=True):
     """A person, usually at an account."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -149,7 +175,7 @@ class Contact(Table, table=True):
     archived_at: datetime | None = _ts(nullable=True)
 
 
-class Lead(Table, table=True):
+class Lead(Audited, table=True):
     """Someone who might buy, not yet qualified; converted into account + contact (+ deal)."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -176,7 +202,7 @@ class Lead(Table, table=True):
     archived_at: datetime | None = _ts(nullable=True)
 
 
-class Pipeline(Table, table=True):
+class Pipeline(Versioned, table=True):
     id: int | None = Field(default=None, primary_key=True)
     uuid: str = _uuid_field()
     name: str = Field(unique=True)
@@ -185,7 +211,7 @@ class Pipeline(Table, table=True):
     archived_at: datetime | None = _ts(nullable=True)
 
 
-class Stage(Table, table=True):
+class Stage(Versioned, table=True):
     """One step of a pipeline. `outcome` is open, won or lost; won and lost stages close a deal."""
 
     __table_args__ = (UniqueConstraint("pipeline_id", "name"),)
@@ -202,7 +228,7 @@ class Stage(Table, table=True):
     archived_at: datetime | None = _ts(nullable=True)
 
 
-class Deal(Table, table=True):
+class Deal(Audited, table=True):
     """An opportunity moving through the stages of one pipeline.
 
     `closed_at` is set while the deal sits in a won or lost stage; its status is the stage's
@@ -272,7 +298,7 @@ class StageChange(Table, table=True):
     note: str | None = None
 
 
-class Activity(Table, table=True):
+class Activity(Versioned, table=True):
     """Something that happened: a call, e-mail, meeting or note, on a record's timeline."""
 
     id: int | None = Field(default=None, primary_key=True)
@@ -291,7 +317,7 @@ class Activity(Table, table=True):
     archived_at: datetime | None = _ts(nullable=True)
 
 
-class Task(Table, table=True):
+class Task(Audited, table=True):
     """Something to do, by a date and maybe a time; `repeat` is an RFC 5545 RRULE."""
 
     __table_args__ = (
@@ -338,7 +364,7 @@ class FxRate(Table, table=True):
     created_at: datetime = _ts()
 
 
-class Product(Table, table=True):
+class Product(Audited, table=True):
     """A catalogue item quotes are priced from. `sku_key` is the SKU folded to lower case, so
     SKUs are unique regardless of case; rates are decimal text (like FxRate), never floats."""
 
@@ -358,7 +384,7 @@ class Product(Table, table=True):
     archived_at: datetime | None = _ts(nullable=True)
 
 
-class Quote(Table, table=True):
+class Quote(Audited, table=True):
     """A priced offer on a deal. `number` is prefix + year + sequence (+ `-R2`... for revisions);
     discounts are either a percent (decimal text) or an amount in minor units, never both.
     `status` stores draft, sent, accepted or declined; expired is computed from now."""
@@ -394,7 +420,7 @@ class Quote(Table, table=True):
     archived_at: datetime | None = _ts(nullable=True)
 
 
-class QuoteLine(Table, table=True):
+class QuoteLine(Versioned, table=True):
     """One line of a quote, a copy of what was offered: the product's name and price at the
     time, so a later catalogue change never alters a quote. Optional lines are shown, not
     counted."""
@@ -417,7 +443,7 @@ class QuoteLine(Table, table=True):
     optional: bool = False
 
 
-class FollowUp(Table, table=True):
+class FollowUp(Versioned, table=True):
     """A follow-up cadence on a contact or an account: a touch is due `every_n` `every_unit`
     (d, w, m or y) after the last activity logged with it (or after `started_at` when none is).
     Nothing is created in advance; the digest computes what is due. `stopped_at` ends it."""

@@ -75,6 +75,9 @@ class Card:
     rotting: bool
     overdue: bool
     closed: date | None = None  # the day (user's zone) a won or lost deal closed
+    version: int | None = None
+    """The deal's row version when the card was read: the board's writes pass it back
+    (`deals.move(..., expected_version=)`), so a card changed elsewhere meanwhile is refused."""
 
     @property
     def amount(self) -> Decimal | None:
@@ -279,7 +282,7 @@ def _card_query(stage_id: int, conds: list[Any], days: Any) -> Any:
     """Days in stage are counted in SQL (UTC dates, as `pipe report stale` counts them)."""
     fields: list[Any] = [
         Deal.id, Deal.title, Account.name, Deal.amount_minor, Deal.currency, Deal.expected_close,
-        User.name, days, Deal.closed_at, Deal.probability,
+        User.name, days, Deal.closed_at, Deal.probability, Deal.version,
     ]  # fmt: skip
     query = (
         select(*fields)
@@ -290,14 +293,14 @@ def _card_query(stage_id: int, conds: list[Any], days: Any) -> Any:
 
 
 def _card(today: date, zone: Any, r: Any, rot_days: int | None, is_open: bool) -> Card:
-    did, title, account, minor, cur, close, owner, days, closed_at, prob = r
+    did, title, account, minor, cur, close, owner, days, closed_at, prob, version = r
     days = int(days)
     closed = closed_at.astimezone(zone).date() if closed_at is not None and not is_open else None
     return Card(
         did, title, account, minor, cur, close, owner, prob, days,
         is_open and rot_days is not None and days > rot_days,
         is_open and close is not None and close < today,
-        closed,
+        closed, version,
     )  # fmt: skip
 
 
@@ -349,18 +352,21 @@ def card_order(card: Card) -> tuple[bool, date, int]:
     return (card.close is None, card.close or date.min, card.id)
 
 
-def with_card_moved(data: Board, deal_id: int, to_stage_id: int) -> Board:
+def with_card_moved(
+    data: Board, deal_id: int, to_stage_id: int, version: int | None = None
+) -> Board:
     """The board as it looks once `deal_id` sits in `to_stage_id`, for a front end to show a move
     at once; counts follow, totals wait for the next `load` (their conversion needs the store).
     The card joins the new column's loaded cards only where it falls among them (a column shows
-    a prefix of its order; a card after the last loaded one comes with a later page)."""
+    a prefix of its order; a card after the last loaded one comes with a later page).
+    `version`: the deal's row version after the move (the card's next write passes it)."""
     from dataclasses import replace
     from itertools import chain
 
     card = next((c for c in chain(*(k.cards for k in data.columns)) if c.id == deal_id), None)
     if card is None:
         return data
-    card = replace(card, days_in_stage=0, rotting=False)
+    card = replace(card, days_in_stage=0, rotting=False, version=version or card.version)
     columns = []
     for column in data.columns:
         cards = tuple(c for c in column.cards if c.id != deal_id)

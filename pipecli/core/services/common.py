@@ -390,6 +390,37 @@ def owner_filter(ctx: Ctx, owner: str | None) -> int | None:
     return user.id
 
 
+READ_VERSIONS = "pipe_read_versions"
+"""session.info key: (table, id, version read) of the versioned rows a unit writes or checks;
+the workspace reads it to name the record when a write turns out stale."""
+
+
+def check_version(ctx: Ctx, obj: Any, expected: int | None) -> None:
+    """Refuse to change `obj` when a front end read it at `expected` and it has changed since
+    (the board reads a card in one unit and writes it in a later one). Raises SQLAlchemy's
+    `StaleDataError`, as a stale ORM write does, so the workspace reports both alike (exit 4).
+    `expected` None: nothing to check (the row was read in this unit)."""
+    if expected is None:
+        return
+    from sqlalchemy.orm.exc import StaleDataError
+
+    ctx.session.info.setdefault(READ_VERSIONS, []).append(
+        (type(obj).__tablename__, obj.id, expected)
+    )
+    if obj.version != expected:
+        raise StaleDataError(f"{type(obj).__tablename__} {obj.id} is at version {obj.version}")
+
+
+def bump(table: Any, values: dict[str, Any]) -> dict[str, Any]:
+    """`values` for a Core UPDATE of `table` (a Table or a model), with the row version bumped
+    when the table has one: a write that bypasses the ORM must still make other readers' copies
+    stale (see models.Versioned)."""
+    columns = getattr(table, "__table__", table).c
+    if "version" not in columns:
+        return values
+    return {**values, "version": columns.version + 1}
+
+
 def touch(ctx: Ctx, obj: Any) -> None:
     obj.updated_at = ctx.now
 

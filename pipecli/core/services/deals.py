@@ -215,9 +215,19 @@ def change_kind(old_outcome: str, new_outcome: str) -> str:
     return "reopen" if old_outcome != "open" else "move"
 
 
-def move(ctx: Ctx, deal_id: int | str, stage_ref: str, note: str | None = None) -> Deal:
-    """Move to any stage of the deal's pipeline; a won/lost stage wins or loses it."""
+def move(
+    ctx: Ctx,
+    deal_id: int | str,
+    stage_ref: str,
+    note: str | None = None,
+    *,
+    expected_version: int | None = None,
+) -> Deal:
+    """Move to any stage of the deal's pipeline; a won/lost stage wins or loses it.
+    `expected_version`: the version a front end read the deal at, in an earlier unit (the
+    board); the move is refused (exit 4) when the deal changed since (`common.check_version`)."""
     deal = common.get_live(ctx, Deal, deal_id, "deal")
+    common.check_version(ctx, deal, expected_version)
     pipe = pipelines.get_pipeline(ctx, deal.pipeline_id)
     stage = pipelines.find_stage(ctx, pipe, stage_ref)
     if stage.id == deal.stage_id:
@@ -243,10 +253,14 @@ def win(
     note: str | None = None,
     on: str | date | None = None,
     switch: bool = False,
+    *,
+    expected_version: int | None = None,
 ) -> Deal:
     """Win a deal. A lost deal is reopened first (a recorded loss is not turned into a win by
-    a slip of the finger), unless `switch`: imports follow what the other system now says."""
+    a slip of the finger), unless `switch`: imports follow what the other system now says.
+    `expected_version`: as for `move`."""
     deal = common.get_live(ctx, Deal, deal_id, "deal")
+    common.check_version(ctx, deal, expected_version)
     stage = pipelines.outcome_stage(ctx, pipelines.get_pipeline(ctx, deal.pipeline_id), "won")
     if deal.stage_id == stage.id:
         raise Conflict(f"deal {deal.id} is already won")
@@ -266,9 +280,12 @@ def lose(
     note: str | None = None,
     on: str | date | None = None,
     switch: bool = False,
+    *,
+    expected_version: int | None = None,
 ) -> Deal:
     """Lose a deal; a won deal is reopened first, unless `switch` (see `win`)."""
     deal = common.get_live(ctx, Deal, deal_id, "deal")
+    common.check_version(ctx, deal, expected_version)
     stage = pipelines.outcome_stage(ctx, pipelines.get_pipeline(ctx, deal.pipeline_id), "lost")
     if deal.stage_id == stage.id:
         raise Conflict(f"deal {deal.id} is already lost")
@@ -289,9 +306,17 @@ def _not_closed(deal: Deal, verb: str, switch: bool) -> None:
         raise Conflict(f"deal {deal.id} is {state}; `pipe reopen {deal.id}` first to {verb} it")
 
 
-def reopen(ctx: Ctx, deal_id: int | str, stage_ref: str | None = None) -> Deal:
-    """Back to an open stage: the one it was in before closing, unless a stage is named."""
+def reopen(
+    ctx: Ctx,
+    deal_id: int | str,
+    stage_ref: str | None = None,
+    *,
+    expected_version: int | None = None,
+) -> Deal:
+    """Back to an open stage: the one it was in before closing, unless a stage is named.
+    `expected_version`: as for `move`."""
     deal = common.get_live(ctx, Deal, deal_id, "deal")
+    common.check_version(ctx, deal, expected_version)
     if deal.closed_at is None:
         raise Conflict(f"deal {deal.id} is open already")
     pipe = pipelines.get_pipeline(ctx, deal.pipeline_id)
@@ -320,10 +345,14 @@ def _stage_before_close(ctx: Ctx, deal: Deal) -> Stage:
     return pipelines.first_open_stage(ctx, pipelines.get_pipeline(ctx, deal.pipeline_id))
 
 
-def edit(ctx: Ctx, deal_id: int | str, ch: DealChanges) -> Deal:
-    """Validate all changes, then apply them; amount/currency/close/probability write history."""
+def edit(
+    ctx: Ctx, deal_id: int | str, ch: DealChanges, *, expected_version: int | None = None
+) -> Deal:
+    """Validate all changes, then apply them; amount/currency/close/probability write history.
+    `expected_version`: as for `move`."""
     U = common.UNSET
     deal = common.get_live(ctx, Deal, deal_id, "deal")
+    common.check_version(ctx, deal, expected_version)
     if ch.currency is not U and not (ch.currency or "").strip():
         raise Invalid("currency", ch.currency, "must not be empty")
     amount, currency = common.as_money(

@@ -60,7 +60,9 @@ def merge(ctx: Ctx, kind: str, survivor_id: int | str, other_id: int | str) -> M
     for table in LINKED[kind]:
         column = getattr(table.__table__.c, f"{kind}_id")
         moved = conn.execute(
-            update(table.__table__).where(column == gone.id).values({column.name: keep.id})
+            update(table.__table__)
+            .where(column == gone.id)
+            .values(common.bump(table, {column.name: keep.id}))
         )
         result.moved[table.__tablename__] = int(moved.rowcount or 0)
     result.moved["tag"] = _move_tags(ctx, kind, common.id_of(gone), common.id_of(keep))

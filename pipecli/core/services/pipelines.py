@@ -292,6 +292,13 @@ def follow_stage_probability(ctx: Ctx, stage: Stage) -> int:
         inserts.executemany(ctx, StageChange.__table__, rows)  # type: ignore[attr-defined]
         changed += len(rows)
     ctx.session.exec(
-        update(Deal).where(*which).values(probability=stage.probability, updated_at=ctx.now)
+        update(Deal)
+        .where(*which)
+        .values(
+            probability=stage.probability,
+            updated_at=ctx.now,
+            updated_by=ctx.settings.user_name,
+            version=col(Deal.version) + 1,
+        )
     )
     return changed

@@ -175,7 +175,9 @@ def merge(ctx: Ctx, duplicate: str, keep: str) -> tuple[User, dict[str, int]]:
     moved: dict[str, int] = {}
     for table, column in _user_columns():
         result = ctx.session.execute(
-            update(table).where(column == gone.id).values({column.name: kept.id})
+            update(table)
+            .where(column == gone.id)
+            .values(common.bump(table, {column.name: kept.id}))
         )
         count = int(getattr(result, "rowcount", 0) or 0)
         if count:
@@ -237,7 +239,7 @@ def remove(ctx: Ctx, who: str, reassign_to: str | None = None) -> tuple[User, di
                 update(model)
                 .where(model.owner_id == uid)
                 .where(where)
-                .values(owner_id=heir.id)
+                .values(common.bump(model, {"owner_id": heir.id}))
                 .execution_options(synchronize_session=False)
             )
     user.removed_at = ctx.now

@@ -276,18 +276,19 @@ class BoardScreen(Screen[None]):
         if not 0 <= at < len(open_cols):
             self.notify("no stage that way", severity="warning")
             return
-        to, back, did = open_cols[at].name, here.name, card.id
+        to, back, did, seen = open_cols[at].name, here.name, card.id, card.version
         to_id = open_cols[at].stage_id
 
-        def moved(_: Any) -> None:
+        def moved(version: int) -> None:
             if self.data is not None:  # shown at once; the reload that follows brings totals
-                self.data, self.deal_id = board.with_card_moved(self.data, did, to_id), did
+                self.data = board.with_card_moved(self.data, did, to_id, version)
+                self.deal_id = did
                 self._fill()
             self.pipe_app.changed()
 
-        self.pipe_app.db(
-            lambda ctx: deals.move(ctx, did, to).id,
-            then=moved,
+        self.pipe_app.db(  # refused (a notification) when the deal changed since it was read
+            lambda ctx: deals.move(ctx, did, to, expected_version=seen),
+            then=lambda deal: moved(deal.version),
             undo=lambda _: Undo(f"move deal {did} back to {back}",
                                 lambda ctx: deals.move(ctx, did, back)),
         )  # fmt: skip
@@ -297,7 +298,9 @@ class BoardScreen(Screen[None]):
 
         card = self._need_card()
         if card is not None:
-            self._close(card, lambda ctx: deals.win(ctx, card.id), "won")
+            self._close(
+                card, lambda ctx: deals.win(ctx, card.id, expected_version=card.version), "won"
+            )
 
     def action_lose(self) -> None:
         from pipecli.core.services import deals
@@ -310,7 +313,13 @@ class BoardScreen(Screen[None]):
         def chosen(values: dict[str, str] | None) -> None:
             if values is not None:
                 reason, note = values["reason"] or None, values["note"] or None
-                self._close(card, lambda ctx: deals.lose(ctx, card.id, reason, note), "lost")
+                self._close(
+                    card,
+                    lambda ctx: deals.lose(
+                        ctx, card.id, reason, note, expected_version=card.version
+                    ),
+                    "lost",
+                )
 
         self.app.push_screen(forms.LoseForm(data.today), chosen)
 
