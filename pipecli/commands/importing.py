@@ -46,6 +46,10 @@ Dayfirst = Annotated[
     bool | None, typer.Option("--dayfirst/--monthfirst", help="Order of 1/2/2026 dates.")
 ]
 Pipeline = Annotated[str | None, typer.Option("--pipeline", help="Pipeline for deals.")]
+Decimal = Annotated[
+    str | None,
+    typer.Option("--decimal", help="Decimal point of amounts: , or . (default: from the column)."),
+]
 Json = Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")]
 CreateOwner = Annotated[
     bool, typer.Option("--create-owner", help="Add owners nobody is called yet as new users.")
@@ -130,13 +134,14 @@ def _kind_command(kind: str) -> Callable[..., None]:
         dayfirst: Dayfirst = None,
         pipeline: Pipeline = None,
         create_owner: CreateOwner = False,
+        decimal: Decimal = None,
         as_json: Json = False,
     ) -> None:
         from pipecli.core import imports
 
         opts = imports.Options(
             kind, map, stage_map, create_stages, dry_run, skip_invalid, match, on_conflict,
-            dayfirst, pipeline, create_owners=create_owner,
+            dayfirst, pipeline, create_owners=create_owner, decimal=decimal,
         )  # fmt: skip
         _run(lambda ctx, p: [imports.import_file(ctx, file, opts, encoding, p)], as_json)
 

@@ -78,6 +78,7 @@ class Options:
     create_refs: bool = True  # accounts/contacts named but not found are created
     labels: dict[str, str] | None = None  # field -> the column name to show in errors
     create_owners: bool = False  # owners named but not found are added (else refused)
+    decimal: str | None = None  # "," or ".": the decimal point of money columns (else decided)
 
 
 @dataclass(frozen=True)
@@ -117,12 +118,12 @@ class Result:
 class InvalidRows(Invalid):
     """Some rows are invalid; `errors` lists them all. Nothing was written."""
 
-    def __init__(self, file: str, errors: list[RowError]) -> None:
+    def __init__(self, file: str, errors: list[RowError], note: str = "") -> None:
         first = errors[0]
         super().__init__(
             "file",
             file,
-            f"has {len(errors)} invalid rows; nothing imported (first: {first}); "
+            f"has {len(errors)} invalid rows; nothing imported (first: {first}); {note}"
             "fix them or use --skip-invalid",
         )
         self.errors = errors
@@ -147,6 +148,9 @@ def check_options(opts: Options) -> None:
         raise Invalid("match", opts.match, "must be one of " + ", ".join(MATCHES))
     if opts.on_conflict not in ON_CONFLICT:
         raise Invalid("on-conflict", opts.on_conflict, "must be one of " + ", ".join(ON_CONFLICT))
+    from pipecli.core.money import check_decimal
+
+    opts.decimal = check_decimal(opts.decimal)
 
 
 def import_source(
@@ -157,12 +161,21 @@ def import_source(
     mapping = opts.mapping or fields.parse_map(opts.map, opts.kind, source.headers)
     ids = Ids()  # ids given to what is made only once the write lock is held
     stages = Stages(ctx, opts.pipeline, parse_stage_map(opts.stage_map), opts.create_stages, ids)
+    dayfirst, decimal, column_errors = _column_styles(source, mapping, opts)
     parser = fields.Parser(
-        opts.kind, ctx.today, ctx.settings.currency, _dayfirst(source, mapping, opts), stages
-    )
+        opts.kind, ctx.today, ctx.settings.currency, dayfirst, stages, decimal
+    )  # fmt: skip
     result = Result(source.path.name, opts.kind, dry_run=opts.dry_run)
+    result.errors.extend(column_errors)
+
+    # refused as a whole (nothing written, no rejects file): a column that cannot be read, or
+    # any bad row without skip_invalid
+    def refused() -> bool:
+        return bool(column_errors) or bool(result.errors and not opts.skip_invalid)
+
     refs = Refs(ctx, opts.create_owners, ids)
     run = _Run(opts, mapping, result, import_write.Writer(ctx, opts, refs, stages, result))
+    run.fatal = bool(column_errors)
     rejects = _Rejects(source) if opts.skip_invalid and not opts.dry_run else None
     if rejects is not None:  # written for the user: never onto the database or the config
         from pipecli.core.outfiles import check_target
@@ -181,7 +194,7 @@ def import_source(
         except PipeError as err:
             run.reject(line, row, err, rejects)
             continue
-        if result.errors and not opts.skip_invalid:
+        if refused():
             continue  # nothing will be written: keep checking, keep nothing
         batch.append((line, parsed, row if keep_raw else {}))
         if len(batch) >= BATCH:
@@ -189,7 +202,7 @@ def import_source(
             batch = []
     run.prepare(batch, rejects, progress)
     del batch
-    if not (result.errors and not opts.skip_invalid) and not stages.unknown:
+    if not refused():
         from pipecli.core.db import begin_write
 
         checked = time.perf_counter() - started
@@ -200,12 +213,12 @@ def import_source(
         if conn.dialect.name == "sqlite":  # index pages stay in memory while the rows go in
             conn.exec_driver_sql(f"PRAGMA cache_size=-{CACHE_KIB}")
         run.write(rejects)
+    if refused():
+        if rejects:
+            rejects.discard()
+        raise InvalidRows(source.path.name, result.errors, stages.summary())
     if rejects:
         result.rejects = rejects.close()
-    if stages.unknown:
-        raise stages.refusal()
-    if result.errors and not opts.skip_invalid:
-        raise InvalidRows(source.path.name, result.errors)
     result.created_stages = stages.created
     for kind, n in run.writer.refs.created.items():
         result.count(kind).created += n
@@ -225,6 +238,7 @@ class _Run:
     mapping: dict[str, str]
     result: Result
     writer: import_write.Writer
+    fatal: bool = False  # refused as a whole already: prepare nothing more
 
     def reject(self, line: int, row: dict[str, str], err: PipeError, rejects: Any) -> None:
         fld = getattr(err, "field", "") or getattr(err, "kind", "")
@@ -241,7 +255,7 @@ class _Run:
         rejects: Any,
         progress: Progress | None,
     ) -> None:
-        if not batch or (self.result.errors and not self.opts.skip_invalid):
+        if not batch or (self.result.errors and not self.opts.skip_invalid) or self.fatal:
             return
         rows = {line: row for line, _, row in batch}
         for line, err in self.writer.prepare([(line, vals) for line, vals, _ in batch], rows):
@@ -277,18 +291,64 @@ def _fields_of(row: dict[str, str], mapping: dict[str, str]) -> dict[str, str]:
     return {f: row.get(col, "") for f, col in mapping.items()}
 
 
-def _dayfirst(source: Source, mapping: dict[str, str], opts: Options) -> dict[str, bool]:
-    """Day/month order per date column: `opts.dayfirst`, else guessed from the whole column
-    (one quick read of the file before the import)."""
+MONEY_FIELDS = ("amount", "value")
+
+
+def _column_styles(
+    source: Source, mapping: dict[str, str], opts: Options
+) -> tuple[dict[str, bool], dict[str, str | None], list[RowError]]:
+    """How the file writes its dates and numbers, decided per column from all its values (one
+    quick read of the file before the import, only when something is left to decide):
+    day/month order per date column (`opts.dayfirst`, else guessed from the whole column), and
+    the decimal point per money column (`opts.decimal`, else what its values settle: `250,5`,
+    `1.234,56` or `1.234.567` say comma, `12.5` or `1,234.56` say point; values of both styles
+    are each read as they say). A money column whose `1.500`-shaped values nothing settles (no
+    value says one style) cannot be read: it is reported with the line and an example, and the
+    whole file is refused."""
+    from pipecli.core.money import decimal_style
+
     date_fields = [f for f in fields.DATE_FIELDS if f in mapping]
-    if opts.dayfirst is not None or not date_fields:
-        return dict.fromkeys(date_fields, bool(opts.dayfirst))
-    out = dict.fromkeys(date_fields, False)
-    for _, row in source.rows():
-        for f in date_fields:
-            if not out[f] and dates.guess_dayfirst([row.get(mapping[f], "")]):
-                out[f] = True
-    return out
+    money_fields = [f for f in MONEY_FIELDS if f in mapping]
+    dayfirst = dict.fromkeys(date_fields, bool(opts.dayfirst))
+    decimal: dict[str, str | None] = dict.fromkeys(money_fields, opts.decimal)
+    guess_dates = opts.dayfirst is None and date_fields
+    guess_money = opts.decimal is None and money_fields
+    if not (guess_dates or guess_money):
+        return dayfirst, decimal, []
+    seen: dict[str, dict[str, tuple[int, str]]] = {f: {} for f in money_fields}
+    for line, row in source.rows():
+        if guess_dates:
+            for f in date_fields:
+                if not dayfirst[f] and dates.guess_dayfirst([row.get(mapping[f], "")]):
+                    dayfirst[f] = True
+        if guess_money:
+            for f in money_fields:
+                text = row.get(mapping[f], "").strip()
+                if not text or text.isdigit():
+                    continue
+                style = decimal_style(text)
+                if style is not None and style not in seen[f]:
+                    seen[f][style] = (line, text)
+    errors = []
+    for f, found in seen.items() if guess_money else ():
+        column = (opts.labels or mapping).get(f, mapping[f])
+        if "," in found and "." in found:
+            if "?" not in found:
+                continue  # each value says its own decimal point: read each as it says
+            (l1, t1), (l2, t2), (l3, t3) = found[","], found["."], found["?"]
+            errors.append(RowError(l3, column, f"{f}: {t3!r} is ambiguous and the column writes "
+                f"numbers two ways (line {l1}: {t1!r} has a decimal comma, line {l2}: {t2!r} a "
+                "decimal point); set --decimal , or --decimal ."))  # fmt: skip
+            decimal[f] = "."  # refused whole: its cells need not be reported again
+        elif "," in found or "." in found:
+            decimal[f] = "," if "," in found else "."
+        elif "?" in found:
+            line, text = found["?"]
+            errors.append(RowError(line, column, f"{f}: {text!r} is ambiguous (thousands or "
+                "decimals?) and no value in the column says which decimal point it uses; set "
+                "--decimal , or --decimal ."))  # fmt: skip
+            decimal[f] = "."  # refused whole: its cells need not be reported again
+    return dayfirst, decimal, errors
 
 
 class _Rejects:
@@ -296,12 +356,13 @@ class _Rejects:
 
     def __init__(self, source: Source) -> None:
         self.path = source.path.with_name(source.path.name + ".rejects.csv")
+        self.part = self.path.with_name(self.path.name + ".part")  # renamed once the import ends
         self.headers = source.headers
         self.fh: Any = None
 
     def add(self, line: int, row: dict[str, str], reason: str) -> None:
         if self.fh is None:
-            self.fh = self.path.open("w", encoding="utf-8", newline="")
+            self.fh = self.part.open("w", encoding="utf-8", newline="")
             self.writer = csv.writer(self.fh)
             self.writer.writerow(["line", "error", *self.headers])
         self.writer.writerow([line, reason, *(row.get(h, "") for h in self.headers)])
@@ -310,7 +371,14 @@ class _Rejects:
         if self.fh is None:
             return None
         self.fh.close()
+        self.part.replace(self.path)
         return str(self.path)
+
+    def discard(self) -> None:
+        """The import was refused as a whole: no rejects file is left behind."""
+        if self.fh is not None:
+            self.fh.close()
+            self.part.unlink(missing_ok=True)
 
 
 def import_file(
