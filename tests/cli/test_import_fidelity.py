@@ -109,3 +109,55 @@ def test_skip_invalid_makes_unknown_stages_rejects(pipe: Any, tmp_path: Path) ->
     rejects = (tmp_path / "d.csv.rejects.csv").read_text().splitlines()
     assert [r.split(",")[0] for r in rejects[1:]] == ["2", "3"]
     assert "Nosuch" in rejects[1]
+
+
+# --- encodings ------------------------------------------------------------------------------------
+
+
+def _owners_and_accounts(pipe: Any) -> set[tuple[str, str]]:
+    rows = data(pipe("list", "deals", "--status", "all", "-n", "0", "--json"))
+    return {(d["title"], d["account"]) for d in rows}
+
+
+@pytest.mark.parametrize(
+    ("encoding", "text"),
+    [
+        ("cp1252", "title,account\nAngebot,Jürgen Müller GmbH\nRenewal,Café Noir\n"),
+        ("cp1252", "title,account\nDeal,Jürgen\n"),
+        ("gb18030", "标题,客户\n年度合同,北京科技有限公司\n续约,上海贸易公司\n"),
+        ("utf-16", "title,account\nAngebot,Jürgen\n"),
+        ("utf-8-sig", "title,account\nAngebot,Jürgen\n"),
+    ],
+)
+def test_encodings_are_detected(pipe: Any, tmp_path: Path, encoding: str, text: str) -> None:
+    ok(pipe("import", "deals", str(_write(tmp_path, "d.csv", text, encoding))))
+    expected = {tuple(line.split(",")) for line in text.splitlines()[1:]}
+    assert _owners_and_accounts(pipe) == expected
+
+
+def test_a_file_the_detector_is_unsure_of_is_refused(
+    pipe: Any, tmp_path: Path, snapshot: Any
+) -> None:
+    path = _write(tmp_path, "d.csv", "title,account\nСделка,Газпром\n", "cp1251")
+    before = snapshot()
+    r = pipe("import", "deals", str(path))
+    assert r.exit_code == 2
+    assert "likely:" in r.stderr and "--encoding" in r.stderr
+    assert snapshot() == before
+    ok(pipe("import", "deals", str(path), "--encoding", "cp1251"))
+    assert _owners_and_accounts(pipe) == {("Сделка", "Газпром")}
+
+
+def test_utf8_files_never_reach_the_detector(
+    pipe: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipecli.core.io import readers
+
+    def fail(path: Path) -> str:
+        raise AssertionError("detector ran on UTF-8")
+
+    monkeypatch.setattr(readers, "_detect", fail)
+    path = _write(tmp_path, "d.csv", "title,account\nAngebot,Jürgen\n")
+    assert readers.detect_encoding(path) == "utf-8"
+    path = _write(tmp_path, "e.csv", "title,account\nAngebot,Jürgen\n", "utf-8-sig")
+    assert readers.detect_encoding(path) == "utf-8-sig"
