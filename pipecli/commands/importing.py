@@ -88,6 +88,8 @@ def _show(results: list[Any], as_json: bool) -> None:
         render.line(f"{r['kind']}: {counts}")
     dry = any(res.dry_run for res in results)
     for res in results:
+        for note in res.left_out:
+            render.message(f"{res.file}: {note}")
         if res.errors:
             render.message(f"{res.file}: {len(res.errors)} invalid rows skipped")
         if res.rejects:

@@ -161,3 +161,35 @@ def test_utf8_files_never_reach_the_detector(
     assert readers.detect_encoding(path) == "utf-8"
     path = _write(tmp_path, "e.csv", "title,account\nAngebot,Jürgen\n", "utf-8-sig")
     assert readers.detect_encoding(path) == "utf-8-sig"
+
+
+# --- total rows ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("last", "why"),
+    [
+        ("Summe,,1500", "a total row ('Summe')"),
+        ("Total:,,1500", "a total row ('Total:')"),
+        ("合计,,1500", "a total row ('合计')"),
+        ("Gesamt,,", "a total row ('Gesamt')"),
+        ("All deals,,1500", "its amount 1500 is the sum of the rows above"),
+    ],
+)
+def test_a_trailing_total_row_is_left_out_and_named(
+    pipe: Any, tmp_path: Path, last: str, why: str
+) -> None:
+    text = f"title,account,amount\nA,Acme,1000\nB,Acme,500\n{last}\n"
+    r = ok(pipe("import", "deals", str(_write(tmp_path, "d.csv", text))))
+    assert f"d.csv: line 4 left out: {why}" in r.stderr
+    assert _amounts(pipe) == {"A": "1000.00", "B": "500.00"}
+
+
+def test_a_last_row_that_is_no_total_is_imported(pipe: Any, tmp_path: Path) -> None:
+    text = "title,amount\nA,1000\nB,500\nC,1499\nTotal deal,7\n"
+    r = ok(pipe("import", "deals", str(_write(tmp_path, "d.csv", text))))
+    assert "left out" not in r.stderr
+    assert len(_amounts(pipe)) == 4
+    one = "title,amount\nOnly,1000\nSame,1000\n"  # one row above: no sum to speak of
+    ok(pipe("import", "deals", str(_write(tmp_path, "e.csv", one))))
+    assert len(_amounts(pipe)) == 6

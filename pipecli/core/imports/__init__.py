@@ -110,6 +110,7 @@ class Result:
     rejects: str | None = None
     created_stages: list[str] = field(default_factory=list)
     dry_run: bool = False
+    left_out: list[str] = field(default_factory=list)  # rows not imported, and why (totals)
 
     def count(self, kind: str) -> Counts:
         return self.counts.setdefault(kind, Counts())
@@ -187,19 +188,22 @@ def import_source(
     started = time.perf_counter()
     batch: list[tuple[int, dict[str, Any], dict[str, str]]] = []
     keep_raw = rejects is not None
-    for line, row in source.rows():
+    totals = _Totals(source, mapping, parser)
+    for line, row in totals.rows():  # a trailing total row is held back and left out
         result.rows += 1
         try:
             parsed = parser.parse(_fields_of(row, mapping))
         except PipeError as err:
             run.reject(line, row, err, rejects)
             continue
+        totals.add(parsed)
         if refused():
             continue  # nothing will be written: keep checking, keep nothing
         batch.append((line, parsed, row if keep_raw else {}))
         if len(batch) >= BATCH:
             run.prepare(batch, rejects, progress)
             batch = []
+    result.left_out = totals.left_out
     run.prepare(batch, rejects, progress)
     del batch
     if not refused():
@@ -349,6 +353,58 @@ def _column_styles(
                 "--decimal , or --decimal ."))  # fmt: skip
             decimal[f] = "."  # refused whole: its cells need not be reported again
     return dayfirst, decimal, errors
+
+
+TOTAL_WORDS = {"total", "totals", "grandtotal", "sum", "summe", "gesamt", "gesamtsumme",
+               "合计", "总计", "總計", "合計"}  # fmt: skip
+
+
+class _Totals:
+    """The file's rows, the last one held back until the end: a trailing row whose label is a
+    total word (its first cell or its title/name) or whose amount equals the sum of the rows
+    above (two or more, in one currency) is a spreadsheet's total line, not a record: it is
+    left out and named in `left_out`."""
+
+    def __init__(self, source: Source, mapping: dict[str, str], parser: fields.Parser) -> None:
+        self.source, self.mapping, self.parser = source, mapping, parser
+        self.money = next((f for f in MONEY_FIELDS if f in mapping), None)
+        self.sum, self.count, self.currencies = 0, 0, set[str]()
+        self.left_out: list[str] = []
+
+    def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
+        held: tuple[int, dict[str, str]] | None = None
+        for item in self.source.rows():
+            if held is not None:
+                yield held
+            held = item
+        if held is not None:
+            why = self._total(held[1])
+            if why:
+                self.left_out.append(f"line {held[0]} left out: {why}")
+            else:
+                yield held
+
+    def add(self, parsed: dict[str, Any]) -> None:
+        if self.money and parsed.get(self.money) is not None:
+            self.sum += parsed[self.money]
+            self.count += 1
+            self.currencies.add(parsed["currency"])
+
+    def _total(self, row: dict[str, str]) -> str:
+        headers = self.source.headers
+        label_col = self.mapping.get(fields.REQUIRED[self.parser.kind])
+        for col in dict.fromkeys([headers[0] if headers else "", label_col or ""]):
+            text = row.get(col, "").strip()
+            if text and fields.norm(text).rstrip(":：") in TOTAL_WORDS:
+                return f"a total row ({text!r})"
+        if not self.money or self.count < 2 or len(self.currencies) != 1:
+            return ""
+        text = row.get(self.mapping[self.money], "").strip()
+        try:
+            parsed = self.parser.parse_money(self.money, text, next(iter(self.currencies)))
+        except PipeError:
+            return ""
+        return f"its {self.money} {text} is the sum of the rows above" if parsed == self.sum else ""
 
 
 class _Rejects:

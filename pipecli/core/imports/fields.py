@@ -181,6 +181,16 @@ class Parser:
             return handler(self, text)
         return common.clean(text, fld)
 
+    def parse_money(self, key: str, text: str, currency: str) -> int | None:
+        """One money cell (`amount`/`value`) in minor units of `currency` (or of the currency
+        it names, if the same), None when empty."""
+        if not text:
+            return None
+        out = {key: self._value(key, text, {}), "currency": currency}
+        self._money(out)
+        minor: int = out[key]
+        return minor
+
     def _money(self, out: dict[str, Any]) -> None:
         key = "amount" if "amount" in out else "value"
         cur = out.get("currency")
