@@ -193,3 +193,6 @@ def test_a_last_row_that_is_no_total_is_imported(pipe: Any, tmp_path: Path) -> N
     one = "title,amount\nOnly,1000\nSame,1000\n"  # one row above: no sum to speak of
     ok(pipe("import", "deals", str(_write(tmp_path, "e.csv", one))))
     assert len(_amounts(pipe)) == 6
+    staged = "title,amount,stage\nF,100,Proposal\nG,200,Proposal\nH,300,Proposal\n"
+    r = ok(pipe("import", "deals", str(_write(tmp_path, "f.csv", staged))))
+    assert "left out" not in r.stderr and _amounts(pipe)["H"] == "300.00"  # a deal, not a sum

@@ -361,9 +361,9 @@ TOTAL_WORDS = {"total", "totals", "grandtotal", "sum", "summe", "gesamt", "gesam
 
 class _Totals:
     """The file's rows, the last one held back until the end: a trailing row whose label is a
-    total word (its first cell or its title/name) or whose amount equals the sum of the rows
-    above (two or more, in one currency) is a spreadsheet's total line, not a record: it is
-    left out and named in `left_out`."""
+    total word (its first cell or its title/name), or whose amount equals the sum of the rows
+    above (two or more, in one currency) with nothing but a label and that amount, is a
+    spreadsheet's total line, not a record: it is left out and named in `left_out`."""
 
     def __init__(self, source: Source, mapping: dict[str, str], parser: fields.Parser) -> None:
         self.source, self.mapping, self.parser = source, mapping, parser
@@ -399,6 +399,9 @@ class _Totals:
                 return f"a total row ({text!r})"
         if not self.money or self.count < 2 or len(self.currencies) != 1:
             return ""
+        bare = {fields.REQUIRED[self.parser.kind], self.money, "currency"}
+        if any(row.get(c, "").strip() for f, c in self.mapping.items() if f not in bare):
+            return ""  # a record's other fields (id, stage, account...): a deal, not a total
         text = row.get(self.mapping[self.money], "").strip()
         try:
             parsed = self.parser.parse_money(self.money, text, next(iter(self.currencies)))
