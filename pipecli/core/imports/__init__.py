@@ -13,7 +13,9 @@ Why this shape:
   were prepared in, elsewhere executemany of the prepared tuples), which holds the lock for a
   few seconds per 100,000 deals. Once a row is refused, nothing is written; checking goes on to
   the end so every bad row is reported, and the refusal rolls the transaction back. A quick first
-  read only settles day/month order when the file has date columns. Memory holds the match keys
+  read settles, per column, day/month order and the decimal point of amounts (`_column_styles`;
+  a money column nothing settles refuses the whole file: no rejects file is left). A trailing
+  total row is left out and named (`_Totals`). Memory holds the match keys
   of the new rows (and, off SQLite, their prepared values), not the file.
 - `PIPE_IMPORT_TIMINGS=1` prints to stderr how long the check took and how long the write
   transaction held the lock (from taking it to the commit or rollback).
