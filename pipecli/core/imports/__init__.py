@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -298,6 +299,8 @@ def _fields_of(row: dict[str, str], mapping: dict[str, str]) -> dict[str, str]:
 
 
 MONEY_FIELDS = ("amount", "value")
+_PLAIN_POINT = re.compile(r"\d{1,3}(?:,\d{3})*\.\d+|\d+\.\d+", re.ASCII)
+_AMBIGUOUS = re.compile(r"[1-9]\d{0,2}\.\d{3}", re.ASCII)
 
 
 def _column_styles(
@@ -332,7 +335,10 @@ def _column_styles(
                 text = row.get(mapping[f], "").strip()
                 if not text or text.isdigit():
                     continue
-                style = decimal_style(text)
+                if _PLAIN_POINT.fullmatch(text) and not _AMBIGUOUS.fullmatch(text):
+                    style: str | None = "."  # `12,000.50`, `99.5`: the common case, quickly
+                else:
+                    style = decimal_style(text)
                 if style is not None and style not in seen[f]:
                     seen[f][style] = (line, text)
     errors = []
