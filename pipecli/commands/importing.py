@@ -63,6 +63,14 @@ Dayfirst = Annotated[
 Pipeline = Annotated[
     str | None, typer.Option("--pipeline", metavar="PIPELINE", help="Pipeline for deals.")
 ]
+Decimal = Annotated[
+    str | None,
+    typer.Option(
+        "--decimal",
+        metavar="SEP",
+        help="Decimal point of amounts: , or . (default: from the column).",
+    ),
+]
 Json = Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")]
 CreateOwner = Annotated[
     bool, typer.Option("--create-owner", help="Add owners nobody is called yet as new users.")
@@ -101,6 +109,8 @@ def _show(results: list[Any], as_json: bool) -> None:
         render.line(f"{r['kind']}: {counts}")
     dry = any(res.dry_run for res in results)
     for res in results:
+        for note in res.left_out:
+            render.message(f"{res.file}: {note}")
         if res.errors:
             render.message(f"{res.file}: {len(res.errors)} invalid rows skipped")
         if res.rejects:
@@ -147,13 +157,14 @@ def _kind_command(kind: str) -> Callable[..., None]:
         dayfirst: Dayfirst = None,
         pipeline: Pipeline = None,
         create_owner: CreateOwner = False,
+        decimal: Decimal = None,
         as_json: Json = False,
     ) -> None:
         from pipecli.core import imports
 
         opts = imports.Options(
             kind, map, stage_map, create_stages, dry_run, skip_invalid, match, on_conflict,
-            dayfirst, pipeline, create_owners=create_owner,
+            dayfirst, pipeline, create_owners=create_owner, decimal=decimal,
         )  # fmt: skip
         _run(lambda ctx, p: [imports.import_file(ctx, file, opts, encoding, p)], as_json)
 

@@ -34,6 +34,7 @@ class Settings:
     extra: dict[str, object] = field(default_factory=dict)
     timezone: str | None = None  # [user] timezone, an IANA name; None: the system's zone
     user_source: str = "login name"  # where user_name came from (`pipe whoami`)
+    decimal: str | None = None  # [defaults] decimal: "," or ".", settles typed `1.500`
 
     def with_db(self, db: str | None) -> Settings:
         return self if not db else replace(self, db_url=normalize_db_url(db))
@@ -192,6 +193,9 @@ def load_settings(db: str | None = None) -> Settings:
     if not isinstance(fiscal, int) or not 1 <= fiscal <= 12:
         raise Invalid("fiscal_year_start", fiscal, "must be a month number from 1 to 12")
     currency = str(defaults.get("currency") or DEFAULT_CURRENCY).upper()
+    from pipecli.core.money import check_decimal
+
+    decimal = check_decimal(defaults.get("decimal"), field="[defaults] decimal")  # type: ignore[arg-type]
     email = user.get("email")
     tz = check_timezone(user.get("timezone"))
     return Settings(
@@ -204,6 +208,7 @@ def load_settings(db: str | None = None) -> Settings:
         config_path=path,
         extra=data,
         timezone=tz,
+        decimal=decimal,
     )
 
 

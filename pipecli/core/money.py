@@ -14,7 +14,14 @@ Rules for reading an amount (`parse_amount`, `parse_money`):
 * When both `.` and `,` appear, the one that appears last is the decimal point and must
   appear once; the other groups digits: `1,234.56` and `1.234,56` are both 1234.56.
 * A `.` or `,` that appears more than once groups digits: `1.234.567` is 1234567.
-* A single `.` is the decimal point: `1.500` is 1.5 (type `1500` or `1,500` for 1500).
+* A single `.` is the decimal point (`12.5`, `1234.500`), except in the ambiguous shape of 1 to
+  3 digits not starting with 0, `.`, exactly 3 digits (`1.500`, `12.000`): that is 1500 when the
+  amount is in euros (`€12.000` is 12000, as European prices write it), a decimal point when the
+  currency has 3 decimals (`BHD 1.250`), and otherwise refused as ambiguous unless `decimal`
+  says which (`--decimal` on import, `[defaults] decimal` in the config for typed amounts).
+* `decimal` ("," or "."), when given, also decides the single-comma shape (`1,500` is 1.5 with
+  `decimal=","`), and a number whose separators contradict it (`1,234.56` with `decimal=","`)
+  is refused.
 * A single `,` groups thousands when it looks like it does — 1 to 3 digits not starting
   with 0 before it, exactly 3 digits after it, no other grouping character in the number —
   and is the decimal point otherwise: `12,000` is 12000, `12,5` and `12 000,50` have
@@ -104,6 +111,7 @@ _MULTIPLIERS = {"k": 3, "m": 6, "b": 9}
 _BODY = re.compile(r"[0-9.,_' ]*[0-9][0-9.,_' ]*")
 _GROUPERS = "_' "
 _THOUSANDS_COMMA = re.compile(r"[1-9][0-9]{0,2},[0-9]{3}")
+_THOUSANDS_DOT = re.compile(r"[1-9][0-9]{0,2}\.[0-9]{3}")
 _FRACTION = re.compile(r"[0-9]+")
 _GROUPED = (
     re.compile(r"[0-9]{1,3}(?:G[0-9]{3})+"),  # 12,000,000
@@ -130,13 +138,70 @@ def minor_units(currency: str) -> int:
     return CURRENCIES[currency_code(currency)]
 
 
-def parse_amount(text: str, *, field: str = "amount", allow_negative: bool = False) -> Decimal:
+DECIMALS = (",", ".")
+
+
+def check_decimal(text: str | None, *, field: str = "decimal") -> str | None:
+    """A decimal point setting: "," or ".", None when unset; anything else is Invalid."""
+    if text is None or not str(text).strip():
+        return None
+    mark = str(text).strip()
+    if mark not in DECIMALS:
+        raise Invalid(field, text, "must be , or .")
+    return mark
+
+
+def parse_amount(
+    text: str, *, field: str = "amount", allow_negative: bool = False, decimal: str | None = None
+) -> Decimal:
     """The amount `text` states, as an exact Decimal; any currency it names is ignored."""
-    return parse_money(text, field=field, allow_negative=allow_negative)[0]
+    return parse_money(text, field=field, allow_negative=allow_negative, decimal=decimal)[0]
+
+
+def decimal_style(text: str) -> str | None:
+    """What `text` says of its column's decimal point: "," or "." when its separators settle
+    it (`250,5`, `1.234,56`, `1.234.567`; `12.5`, `1,234.56`), "?" for the ambiguous `1.500`
+    shape (no currency settles it), None when it says nothing (`1200`, `12,000`)."""
+    cleaned = re.sub(r"\s+", " ", text).strip()
+    if not cleaned or len(cleaned) > _MAX_TEXT:
+        return None
+    body, _, tokens = _split(cleaned)
+    match = _MULTIPLIER.fullmatch(body)
+    body = match["rest"] if match else body
+    dots, commas = body.count("."), body.count(",")
+    if dots and commas:
+        return "." if body.rfind(".") > body.rfind(",") else ","
+    if dots > 1:
+        return ","
+    if commas > 1:
+        return "."
+    if dots == 1:
+        if _THOUSANDS_DOT.fullmatch(body):
+            return _dot_shape(tokens) or "?"
+        return "."
+    if commas == 1:
+        if _THOUSANDS_COMMA.fullmatch(body):
+            return None
+        return ","
+    return None
+
+
+def _dot_shape(tokens: list[str]) -> str | None:
+    """The decimal point the currency named settles for `1.500`: "," for euros, "." for a
+    currency of 3 or more decimals, None otherwise (ambiguous)."""
+    try:
+        code = _currency(tokens, "amount", "")
+    except Invalid:
+        return None
+    if code == "EUR":
+        return ","
+    if code is not None and CURRENCIES[code] >= 3:
+        return "."
+    return None
 
 
 def parse_money(
-    text: str, *, field: str = "amount", allow_negative: bool = False
+    text: str, *, field: str = "amount", allow_negative: bool = False, decimal: str | None = None
 ) -> tuple[Decimal, str | None]:
     """The amount `text` states and the currency it names (None if none, or only `¥`).
 
@@ -148,7 +213,16 @@ def parse_money(
     if len(cleaned) > _MAX_TEXT:
         raise Invalid(field, text, "is too long")
     body, markers, tokens = _split(cleaned)
-    amount = _number(body) if len(markers) <= 1 else None
+    point = decimal
+    if point is None and _THOUSANDS_DOT.fullmatch(_MULTIPLIER.sub(r"\g<rest>", body, count=1)):
+        point = _dot_shape(tokens)
+        if point is None:
+            whole, _, fraction = body.partition(".")
+            raise Invalid(field, text, f"is ambiguous ({whole}{fraction}, or {whole} and a "
+                          f"fraction .{fraction}?); write {whole}{fraction}, or set the decimal "
+                          "point: --decimal , or . (import), [defaults] decimal "
+                          "in the config")  # fmt: skip
+    amount = _number(body, point) if len(markers) <= 1 else None
     if amount is None:
         raise Invalid(field, text, "is not an amount")
     currency = _currency(tokens, field, text)
@@ -200,22 +274,25 @@ def _currency(tokens: list[str], field: str, text: str) -> str | None:
     return codes.pop() if codes else None
 
 
-def _number(text: str) -> Decimal | None:
-    """The non-negative number in `text` (digits, separators, k/m/b), or None."""
+def _number(text: str, point: str | None = None) -> Decimal | None:
+    """The non-negative number in `text` (digits, separators, k/m/b), or None; `point` is the
+    decimal point when known."""
     match = _MULTIPLIER.fullmatch(text)
     shift = _MULTIPLIERS[match["mult"].lower()] if match else 0
     body = match["rest"] if match else text
     if not _BODY.fullmatch(body):
         return None
-    digits = _plain_digits(body)
+    digits = _plain_digits(body, point)
     if digits is None:
         return None
     return _shift(Decimal(digits), shift)
 
 
-def _plain_digits(body: str) -> str | None:
+def _plain_digits(body: str, known: str | None = None) -> str | None:
     """`body` rewritten as `123.45` by the separator rules, or None if they refuse it."""
-    point = _decimal_point(body)
+    point = _decimal_point(body) if known is None else (known if known in body else "")
+    if known is not None and point and body.rfind(point) < body.rfind("," if point == "." else "."):
+        return None  # a grouping mark after the decimal point
     if point and body.count(point) > 1:
         return None
     whole, _, fraction = body.partition(point) if point else (body, "", "")

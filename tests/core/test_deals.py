@@ -365,7 +365,13 @@ def test_default_currency_comes_from_settings(make_ctx: MakeCtx) -> None:
 @pytest.mark.parametrize(
     ("amount", "currency", "reason"),
     [
-        ("10.005", None, "has more decimals than USD allows (2)"),
+        ("10.0051", None, "has more decimals than USD allows (2)"),
+        (
+            "10.005",
+            None,
+            "is ambiguous (10005, or 10 and a fraction .005?); write 10005, or set "
+            "the decimal point: --decimal , or . (import), [defaults] decimal in the config",
+        ),
         ("5.5", "JPY", "has more decimals than JPY allows (0)"),
         ("-5", None, "must not be negative"),
         (Decimal("-5"), None, "must not be negative"),

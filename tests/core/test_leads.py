@@ -102,7 +102,7 @@ def test_lead_value_in_jpy_and_missing_value(make_ctx: MakeCtx) -> None:
     assert add_lead(make_ctx, value="12000", currency="jpy").amount_minor == 12000
     assert add_lead(make_ctx, name="Bo").amount_minor is None
     with pytest.raises(Invalid, match="more decimals than USD") as err, make_ctx() as ctx:
-        leads.create(ctx, LeadInput(name="Cy", value="10.005"))
+        leads.create(ctx, LeadInput(name="Cy", value="10.0051"))
     assert err.value.field == "value"
 
 

@@ -11,6 +11,7 @@ from pipecli.core.errors import EXIT_INVALID, Invalid
 from pipecli.core.money import (
     CURRENCIES,
     currency_code,
+    decimal_style,
     format_amount,
     format_money,
     from_minor,
@@ -100,7 +101,10 @@ ACCEPTED: list[tuple[str, Decimal, str | None]] = [
     ("1.234,56", D("1234.56"), None),
     ("1.234.567,89", D("1234567.89"), None),
     ("1.234.567", D("1234567"), None),
-    ("1.500", D("1.5"), None),
+    ("1.5", D("1.5"), None),
+    ("1234.500", D("1234.500"), None),
+    ("€12.000", D("12000"), "EUR"),
+    ("12.000 EUR", D("12000"), "EUR"),
     ("12,5", D("12.5"), None),
     ("99,95", D("99.95"), None),
     ("0,125", D("0.125"), None),
@@ -546,3 +550,46 @@ def test_to_json(amount: Decimal | None, expected: str | None) -> None:
 def test_to_json_refuses_non_finite() -> None:
     with pytest.raises(Invalid, match="is not a finite amount"):
         to_json(D("Infinity"))
+
+
+# --- the ambiguous `1.500` shape and a known decimal point ---------------------------------
+
+
+@pytest.mark.parametrize("text", ["1.500", "12.000", "$1.500", "100.000", "1.500k"])
+def test_a_lone_dot_before_three_digits_is_refused_as_ambiguous(text: str) -> None:
+    with pytest.raises(Invalid) as err:
+        parse_money(text)
+    assert "is ambiguous" in err.value.reason and "--decimal" in err.value.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "decimal", "amount"),
+    [
+        ("1.500", ",", D("1500")),
+        ("1.500", ".", D("1.500")),
+        ("1,500", ",", D("1.500")),
+        ("1,500", ".", D("1500")),
+        ("1.234,56", ",", D("1234.56")),
+        ("1 234,56", ",", D("1234.56")),
+        ("1,234.56", ".", D("1234.56")),
+        ("€12.000", ".", D("12.000")),
+    ],
+)
+def test_a_known_decimal_point_settles_the_shape(text: str, decimal: str, amount: D) -> None:
+    assert parse_money(text, decimal=decimal)[0] == amount
+
+
+@pytest.mark.parametrize(("text", "decimal"), [("1,234.56", ","), ("1.234,56", "."), ("12.5", ",")])
+def test_separators_that_contradict_the_decimal_point_are_refused(text: str, decimal: str) -> None:
+    with pytest.raises(Invalid, match="is not an amount"):
+        parse_money(text, decimal=decimal)
+
+
+@pytest.mark.parametrize(
+    ("text", "style"),
+    [("1.234,56", ","), ("1 234,56", ","), ("250,5", ","), ("1.234.567", ","), ("1,234.56", "."),
+     ("12.5", "."), ("1,234,567", "."), ("1.000", "?"), ("€1.000", ","), ("12,000", None),
+     ("1200", None)],
+)  # fmt: skip
+def test_decimal_style_says_what_one_value_settles(text: str, style: str | None) -> None:
+    assert decimal_style(text) == style

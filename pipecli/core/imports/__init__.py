@@ -13,7 +13,9 @@ Why this shape:
   were prepared in, elsewhere executemany of the prepared tuples), which holds the lock for a
   few seconds per 100,000 deals. Once a row is refused, nothing is written; checking goes on to
   the end so every bad row is reported, and the refusal rolls the transaction back. A quick first
-  read only settles day/month order when the file has date columns. Memory holds the match keys
+  read settles, per column, day/month order and the decimal point of amounts (`_column_styles`;
+  a money column nothing settles refuses the whole file: no rejects file is left). A trailing
+  total row is left out and named (`_Totals`). Memory holds the match keys
   of the new rows (and, off SQLite, their prepared values), not the file.
 - `PIPE_IMPORT_TIMINGS=1` prints to stderr how long the check took and how long the write
   transaction held the lock (from taking it to the commit or rollback).
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -78,6 +81,7 @@ class Options:
     create_refs: bool = True  # accounts/contacts named but not found are created
     labels: dict[str, str] | None = None  # field -> the column name to show in errors
     create_owners: bool = False  # owners named but not found are added (else refused)
+    decimal: str | None = None  # "," or ".": the decimal point of money columns (else decided)
 
 
 @dataclass(frozen=True)
@@ -109,6 +113,7 @@ class Result:
     rejects: str | None = None
     created_stages: list[str] = field(default_factory=list)
     dry_run: bool = False
+    left_out: list[str] = field(default_factory=list)  # rows not imported, and why (totals)
 
     def count(self, kind: str) -> Counts:
         return self.counts.setdefault(kind, Counts())
@@ -117,12 +122,12 @@ class Result:
 class InvalidRows(Invalid):
     """Some rows are invalid; `errors` lists them all. Nothing was written."""
 
-    def __init__(self, file: str, errors: list[RowError]) -> None:
+    def __init__(self, file: str, errors: list[RowError], note: str = "") -> None:
         first = errors[0]
         super().__init__(
             "file",
             file,
-            f"has {len(errors)} invalid rows; nothing imported (first: {first}); "
+            f"has {len(errors)} invalid rows; nothing imported (first: {first}); {note}"
             "fix them or use --skip-invalid",
         )
         self.errors = errors
@@ -147,6 +152,9 @@ def check_options(opts: Options) -> None:
         raise Invalid("match", opts.match, "must be one of " + ", ".join(MATCHES))
     if opts.on_conflict not in ON_CONFLICT:
         raise Invalid("on-conflict", opts.on_conflict, "must be one of " + ", ".join(ON_CONFLICT))
+    from pipecli.core.money import check_decimal
+
+    opts.decimal = check_decimal(opts.decimal)
 
 
 def import_source(
@@ -157,12 +165,21 @@ def import_source(
     mapping = opts.mapping or fields.parse_map(opts.map, opts.kind, source.headers)
     ids = Ids()  # ids given to what is made only once the write lock is held
     stages = Stages(ctx, opts.pipeline, parse_stage_map(opts.stage_map), opts.create_stages, ids)
+    dayfirst, decimal, column_errors = _column_styles(source, mapping, opts)
     parser = fields.Parser(
-        opts.kind, ctx.today, ctx.settings.currency, _dayfirst(source, mapping, opts), stages
-    )
+        opts.kind, ctx.today, ctx.settings.currency, dayfirst, stages, decimal
+    )  # fmt: skip
     result = Result(source.path.name, opts.kind, dry_run=opts.dry_run)
+    result.errors.extend(column_errors)
+
+    # refused as a whole (nothing written, no rejects file): a column that cannot be read, or
+    # any bad row without skip_invalid
+    def refused() -> bool:
+        return bool(column_errors) or bool(result.errors and not opts.skip_invalid)
+
     refs = Refs(ctx, opts.create_owners, ids)
     run = _Run(opts, mapping, result, import_write.Writer(ctx, opts, refs, stages, result))
+    run.fatal = bool(column_errors)
     rejects = _Rejects(source) if opts.skip_invalid and not opts.dry_run else None
     if rejects is not None:  # written for the user: never onto the database or the config
         from pipecli.core.outfiles import check_target
@@ -174,22 +191,25 @@ def import_source(
     started = time.perf_counter()
     batch: list[tuple[int, dict[str, Any], dict[str, str]]] = []
     keep_raw = rejects is not None
-    for line, row in source.rows():
+    totals = _Totals(source, mapping, parser)
+    for line, row in totals.rows():  # a trailing total row is held back and left out
         result.rows += 1
         try:
             parsed = parser.parse(_fields_of(row, mapping))
         except PipeError as err:
             run.reject(line, row, err, rejects)
             continue
-        if result.errors and not opts.skip_invalid:
+        totals.add(parsed)
+        if refused():
             continue  # nothing will be written: keep checking, keep nothing
         batch.append((line, parsed, row if keep_raw else {}))
         if len(batch) >= BATCH:
             run.prepare(batch, rejects, progress)
             batch = []
+    result.left_out = totals.left_out
     run.prepare(batch, rejects, progress)
     del batch
-    if not (result.errors and not opts.skip_invalid) and not stages.unknown:
+    if not refused():
         from pipecli.core.db import begin_write
 
         checked = time.perf_counter() - started
@@ -200,12 +220,12 @@ def import_source(
         if conn.dialect.name == "sqlite":  # index pages stay in memory while the rows go in
             conn.exec_driver_sql(f"PRAGMA cache_size=-{CACHE_KIB}")
         run.write(rejects)
+    if refused():
+        if rejects:
+            rejects.discard()
+        raise InvalidRows(source.path.name, result.errors, stages.summary())
     if rejects:
         result.rejects = rejects.close()
-    if stages.unknown:
-        raise stages.refusal()
-    if result.errors and not opts.skip_invalid:
-        raise InvalidRows(source.path.name, result.errors)
     result.created_stages = stages.created
     for kind, n in run.writer.refs.created.items():
         result.count(kind).created += n
@@ -225,6 +245,7 @@ class _Run:
     mapping: dict[str, str]
     result: Result
     writer: import_write.Writer
+    fatal: bool = False  # refused as a whole already: prepare nothing more
 
     def reject(self, line: int, row: dict[str, str], err: PipeError, rejects: Any) -> None:
         fld = getattr(err, "field", "") or getattr(err, "kind", "")
@@ -241,7 +262,7 @@ class _Run:
         rejects: Any,
         progress: Progress | None,
     ) -> None:
-        if not batch or (self.result.errors and not self.opts.skip_invalid):
+        if not batch or (self.result.errors and not self.opts.skip_invalid) or self.fatal:
             return
         rows = {line: row for line, _, row in batch}
         for line, err in self.writer.prepare([(line, vals) for line, vals, _ in batch], rows):
@@ -277,18 +298,124 @@ def _fields_of(row: dict[str, str], mapping: dict[str, str]) -> dict[str, str]:
     return {f: row.get(col, "") for f, col in mapping.items()}
 
 
-def _dayfirst(source: Source, mapping: dict[str, str], opts: Options) -> dict[str, bool]:
-    """Day/month order per date column: `opts.dayfirst`, else guessed from the whole column
-    (one quick read of the file before the import)."""
+MONEY_FIELDS = ("amount", "value")
+_PLAIN_POINT = re.compile(r"\d{1,3}(?:,\d{3})*\.\d+|\d+\.\d+", re.ASCII)
+_AMBIGUOUS = re.compile(r"[1-9]\d{0,2}\.\d{3}", re.ASCII)
+
+
+def _column_styles(
+    source: Source, mapping: dict[str, str], opts: Options
+) -> tuple[dict[str, bool], dict[str, str | None], list[RowError]]:
+    """How the file writes its dates and numbers, decided per column from all its values (one
+    quick read of the file before the import, only when something is left to decide):
+    day/month order per date column (`opts.dayfirst`, else guessed from the whole column), and
+    the decimal point per money column (`opts.decimal`, else what its values settle: `250,5`,
+    `1.234,56` or `1.234.567` say comma, `12.5` or `1,234.56` say point; values of both styles
+    are each read as they say). A money column whose `1.500`-shaped values nothing settles (no
+    value says one style) cannot be read: it is reported with the line and an example, and the
+    whole file is refused."""
+    from pipecli.core.money import decimal_style
+
     date_fields = [f for f in fields.DATE_FIELDS if f in mapping]
-    if opts.dayfirst is not None or not date_fields:
-        return dict.fromkeys(date_fields, bool(opts.dayfirst))
-    out = dict.fromkeys(date_fields, False)
-    for _, row in source.rows():
-        for f in date_fields:
-            if not out[f] and dates.guess_dayfirst([row.get(mapping[f], "")]):
-                out[f] = True
-    return out
+    money_fields = [f for f in MONEY_FIELDS if f in mapping]
+    dayfirst = dict.fromkeys(date_fields, bool(opts.dayfirst))
+    decimal: dict[str, str | None] = dict.fromkeys(money_fields, opts.decimal)
+    guess_dates = opts.dayfirst is None and date_fields
+    guess_money = opts.decimal is None and money_fields
+    if not (guess_dates or guess_money):
+        return dayfirst, decimal, []
+    seen: dict[str, dict[str, tuple[int, str]]] = {f: {} for f in money_fields}
+    for line, row in source.rows():
+        if guess_dates:
+            for f in date_fields:
+                if not dayfirst[f] and dates.guess_dayfirst([row.get(mapping[f], "")]):
+                    dayfirst[f] = True
+        if guess_money:
+            for f in money_fields:
+                text = row.get(mapping[f], "").strip()
+                if not text or text.isdigit():
+                    continue
+                if _PLAIN_POINT.fullmatch(text) and not _AMBIGUOUS.fullmatch(text):
+                    style: str | None = "."  # `12,000.50`, `99.5`: the common case, quickly
+                else:
+                    style = decimal_style(text)
+                if style is not None and style not in seen[f]:
+                    seen[f][style] = (line, text)
+    errors = []
+    for f, found in seen.items() if guess_money else ():
+        column = (opts.labels or mapping).get(f, mapping[f])
+        if "," in found and "." in found:
+            if "?" not in found:
+                continue  # each value says its own decimal point: read each as it says
+            (l1, t1), (l2, t2), (l3, t3) = found[","], found["."], found["?"]
+            errors.append(RowError(l3, column, f"{f}: {t3!r} is ambiguous and the column writes "
+                f"numbers two ways (line {l1}: {t1!r} has a decimal comma, line {l2}: {t2!r} a "
+                "decimal point); set --decimal , or --decimal ."))  # fmt: skip
+            decimal[f] = "."  # refused whole: its cells need not be reported again
+        elif "," in found or "." in found:
+            decimal[f] = "," if "," in found else "."
+        elif "?" in found:
+            line, text = found["?"]
+            errors.append(RowError(line, column, f"{f}: {text!r} is ambiguous (thousands or "
+                "decimals?) and no value in the column says which decimal point it uses; set "
+                "--decimal , or --decimal ."))  # fmt: skip
+            decimal[f] = "."  # refused whole: its cells need not be reported again
+    return dayfirst, decimal, errors
+
+
+TOTAL_WORDS = {"total", "totals", "grandtotal", "sum", "summe", "gesamt", "gesamtsumme",
+               "合计", "总计", "總計", "合計"}  # fmt: skip
+
+
+class _Totals:
+    """The file's rows, the last one held back until the end: a trailing row whose label is a
+    total word (its first cell or its title/name), or whose amount equals the sum of the rows
+    above (two or more, in one currency) with nothing but a label and that amount, is a
+    spreadsheet's total line, not a record: it is left out and named in `left_out`."""
+
+    def __init__(self, source: Source, mapping: dict[str, str], parser: fields.Parser) -> None:
+        self.source, self.mapping, self.parser = source, mapping, parser
+        self.money = next((f for f in MONEY_FIELDS if f in mapping), None)
+        self.sum, self.count, self.currencies = 0, 0, set[str]()
+        self.left_out: list[str] = []
+
+    def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
+        held: tuple[int, dict[str, str]] | None = None
+        for item in self.source.rows():
+            if held is not None:
+                yield held
+            held = item
+        if held is not None:
+            why = self._total(held[1])
+            if why:
+                self.left_out.append(f"line {held[0]} left out: {why}")
+            else:
+                yield held
+
+    def add(self, parsed: dict[str, Any]) -> None:
+        if self.money and parsed.get(self.money) is not None:
+            self.sum += parsed[self.money]
+            self.count += 1
+            self.currencies.add(parsed["currency"])
+
+    def _total(self, row: dict[str, str]) -> str:
+        headers = self.source.headers
+        label_col = self.mapping.get(fields.REQUIRED[self.parser.kind])
+        for col in dict.fromkeys([headers[0] if headers else "", label_col or ""]):
+            text = row.get(col, "").strip()
+            if text and fields.norm(text).rstrip(":：") in TOTAL_WORDS:
+                return f"a total row ({text!r})"
+        if not self.money or self.count < 2 or len(self.currencies) != 1:
+            return ""
+        bare = {fields.REQUIRED[self.parser.kind], self.money, "currency"}
+        if any(row.get(c, "").strip() for f, c in self.mapping.items() if f not in bare):
+            return ""  # a record's other fields (id, stage, account...): a deal, not a total
+        text = row.get(self.mapping[self.money], "").strip()
+        try:
+            parsed = self.parser.parse_money(self.money, text, next(iter(self.currencies)))
+        except PipeError:
+            return ""
+        return f"its {self.money} {text} is the sum of the rows above" if parsed == self.sum else ""
 
 
 class _Rejects:
@@ -296,12 +423,13 @@ class _Rejects:
 
     def __init__(self, source: Source) -> None:
         self.path = source.path.with_name(source.path.name + ".rejects.csv")
+        self.part = self.path.with_name(self.path.name + ".part")  # renamed once the import ends
         self.headers = source.headers
         self.fh: Any = None
 
     def add(self, line: int, row: dict[str, str], reason: str) -> None:
         if self.fh is None:
-            self.fh = self.path.open("w", encoding="utf-8", newline="")
+            self.fh = self.part.open("w", encoding="utf-8", newline="")
             self.writer = csv.writer(self.fh)
             self.writer.writerow(["line", "error", *self.headers])
         self.writer.writerow([line, reason, *(row.get(h, "") for h in self.headers)])
@@ -310,7 +438,14 @@ class _Rejects:
         if self.fh is None:
             return None
         self.fh.close()
+        self.part.replace(self.path)
         return str(self.path)
+
+    def discard(self) -> None:
+        """The import was refused as a whole: no rejects file is left behind."""
+        if self.fh is not None:
+            self.fh.close()
+            self.part.unlink(missing_ok=True)
 
 
 def import_file(

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -155,6 +155,7 @@ class Parser:
     default_currency: str
     dayfirst: dict[str, bool]
     stage_of: Callable[[str], Any]  # stage text -> stage id (or a marker), may raise Invalid
+    decimal: dict[str, str | None] = field(default_factory=dict)  # money field -> "," "." None
 
     def parse(self, fields: dict[str, str]) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -180,6 +181,16 @@ class Parser:
             return handler(self, text)
         return common.clean(text, fld)
 
+    def parse_money(self, key: str, text: str, currency: str) -> int | None:
+        """One money cell (`amount`/`value`) in minor units of `currency` (or of the currency
+        it names, if the same), None when empty."""
+        if not text:
+            return None
+        out = {key: self._value(key, text, {}), "currency": currency}
+        self._money(out)
+        minor: int = out[key]
+        return minor
+
     def _money(self, out: dict[str, Any]) -> None:
         key = "amount" if "amount" in out else "value"
         cur = out.get("currency")
@@ -198,18 +209,25 @@ class Parser:
 _PLAIN_AMOUNT = re.compile(r"(?:0|[1-9]\d*|[1-9]\d{0,2}(?:,\d{3})+)(?:\.\d+)?", re.ASCII)
 
 
-def _money_text(text: str, field: str) -> tuple[Decimal, str | None]:
-    if _PLAIN_AMOUNT.fullmatch(text):
+_AMBIGUOUS_DOT = re.compile(r"[1-9]\d{0,2}\.\d{3}", re.ASCII)
+
+
+def _money_text(text: str, name: str, decimal: str | None) -> tuple[Decimal, str | None]:
+    if (
+        decimal != ","
+        and _PLAIN_AMOUNT.fullmatch(text)
+        and (decimal == "." or not _AMBIGUOUS_DOT.fullmatch(text))
+    ):
         return Decimal(text.replace(",", "")), None
-    return money.parse_money(text, field=field)
+    return money.parse_money(text, field=name, decimal=decimal)
 
 
 def _amount(p: Parser, text: str) -> Any:
-    return _money_text(text, "amount")
+    return _money_text(text, "amount", p.decimal.get("amount"))
 
 
 def _value_amount(p: Parser, text: str) -> Any:
-    return _money_text(text, "value")
+    return _money_text(text, "value", p.decimal.get("value"))
 
 
 def _type(p: Parser, text: str) -> Any:

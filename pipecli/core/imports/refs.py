@@ -223,7 +223,8 @@ class Stages:
 
     An unknown name is to be added as an open stage before won/lost when `create` (probability
     10; `pipe stage edit` changes it): given an id now (`bulk.Ids`), added by `write` under the
-    write lock. Otherwise it is counted in `unknown` and returned as text.
+    write lock. Otherwise it is counted in `unknown` and refused (Invalid): the row is a bad row
+    like any other, reported with its line (a reject under `--skip-invalid`).
     """
 
     NEW_PROBABILITY = 10
@@ -274,7 +275,12 @@ class Stages:
                 new = self.new[target] = self.ids.new(self.ctx, Stage.__table__)  # type: ignore[attr-defined]
             return new
         self.unknown[target] += 1
-        return target
+        raise Invalid(
+            "stage",
+            target,
+            f"is not a stage of pipeline {self.pipe.name!r}; map it with --stage-map "
+            "'Name=stage,...' or add --create-stages",
+        )
 
     def extra(self) -> dict[int, tuple[str, int]]:
         """Outcome and probability of the stages still to add, by the id given them."""
@@ -293,16 +299,17 @@ class Stages:
         if self.new:
             self._load()
 
+    def summary(self) -> str:
+        """The unknown stages with their row counts, for the refusal ("" if none)."""
+        if not self.unknown:
+            return ""
+        shown = ", ".join(f"{name!r} ({n} rows)" for name, n in self.unknown.items())
+        return (
+            f"unknown stages in pipeline {self.pipe.name!r}: {shown} (map them with "
+            "--stage-map 'Name=stage,...' or add --create-stages); "
+        )
+
     def outcome(self, stage_id: int) -> str:
         if stage_id in self.new.values():
             return "open"
         return next(s.outcome for s in self.stages if s.id == stage_id)
-
-    def refusal(self) -> Invalid:
-        shown = ", ".join(f"{name!r} ({n} rows)" for name, n in self.unknown.items())
-        return Invalid(
-            "stage",
-            None,
-            f"unknown stages in pipeline {self.pipe.name!r}: {shown}; "
-            "map them with --stage-map 'Name=stage,...' or add --create-stages",
-        )

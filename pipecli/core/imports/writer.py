@@ -235,7 +235,8 @@ class Writer:
             return
         table = self.model.__table__
         if self.rows is None:
-            keys = [c.name for c in table.columns if c.name != "id"]
+            # columns the server fills (a row's `version` starts at 1) are left to it
+            keys = [c.name for c in table.columns if c.name != "id" and c.server_default is None]
             self.rows = bulk.Prepared(self.ctx, table, keys, ids)
             self._blank = dict.fromkeys(keys)  # executemany: every row has every column
         now = self.ctx.now

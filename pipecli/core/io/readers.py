@@ -9,7 +9,12 @@ text; blank cells are "". CSV/TSV and .xlsx text cells go through `unguard`, whi
 formula guard of `pipe export` and `--csv` (`'=1+1` reads as `=1+1`); JSON values stay as they are.
 
 Encodings: a byte-order mark decides (UTF-8, UTF-16); otherwise UTF-8 when the whole file decodes
-as UTF-8, else GB18030 (a superset of GBK and GB2312), unless the caller names one.
+as UTF-8 (the fast path: no detector runs), unless the caller names one. Any other file goes to
+charset-normalizer, with a confidence check (`_detect`): of the encodings it finds equally clean
+(and those it says decode the same), the most used one wins (Windows-1252, GB18030, Shift JIS,
+Korean, Big5, Windows-1251, in that order); if none of those is among them and the clean ones
+read the file differently, or nothing reads it cleanly, the file is refused with the likely
+encodings and `--encoding` named. The chosen encoding must decode the whole file.
 """
 
 from __future__ import annotations
@@ -150,7 +155,35 @@ def detect_encoding(path: Path) -> str:
         return "utf-16-le"
     if len(head) >= 4 and head[0] == 0 and head[2] == 0:
         return "utf-16-be"
-    return "utf-8" if _decodes(path, "utf-8") else "gb18030"
+    return "utf-8" if _decodes(path, "utf-8") else _detect(path)
+
+
+# Most used first: the pick among the encodings the detector finds equally clean.
+_USUAL = ("cp1252", "gb18030", "shift_jis", "cp949", "big5", "cp1251")
+_SAMPLE = 4 << 20  # bytes the detector looks at; the pick must then decode the whole file
+_CHAOS_MAX = 20.0  # percent of "mess" above which no reading is trusted
+
+
+def _detect(path: Path) -> str:
+    """The encoding of a file that is not UTF-8, by charset-normalizer with a confidence check
+    (module docstring); Invalid naming the likely encodings and `--encoding` when unsure."""
+    from charset_normalizer import from_bytes
+
+    with path.open("rb") as fh:
+        sample = fh.read(_SAMPLE)
+    matches = list(from_bytes(sample))
+    low = min((m.percent_chaos for m in matches), default=100.0)
+    clean = [m for m in matches if m.percent_chaos <= low + 2] if low < _CHAOS_MAX else []
+    alike = [c for m in clean for c in m.could_be_from_charset]
+    pick = next((e for e in _USUAL if e in alike), None)
+    if pick is None and clean and len({str(m) for m in clean}) == 1:
+        pick = clean[0].encoding
+    if pick is None or not _decodes(path, pick):
+        likely = ", ".join(dict.fromkeys(m.encoding for m in (clean or matches)[:4])) or "none"
+        raise Invalid("encoding", path.name, f"cannot be told for sure (not UTF-8; likely: "
+                      f"{likely}); name it with --encoding NAME, e.g. --encoding "
+                      "cp1252")  # fmt: skip
+    return pick
 
 
 def _decodes(path: Path, encoding: str) -> bool:

@@ -240,14 +240,16 @@ def as_date(ctx: Ctx, value: str | date | None, field: str) -> date | None:
     return dates.parse_date(value, ctx.today, field=field, fiscal_year_start=ctx.fiscal_year_start)
 
 
-def as_amount(value: str | Decimal | None, field: str = "amount") -> Decimal | None:
+def as_amount(
+    value: str | Decimal | None, field: str = "amount", decimal: str | None = None
+) -> Decimal | None:
     if value is None or isinstance(value, Decimal):
         if value is not None and value < 0:
             raise Invalid(field, str(value), "must not be negative")
         return value
     if not value.strip():
         return None
-    return money.parse_amount(value, field=field)
+    return money.parse_amount(value, field=field, decimal=decimal)
 
 
 def as_currency(ctx: Ctx, value: str | None) -> str:
@@ -268,7 +270,7 @@ def as_money(
     code = money.currency_code(currency) if currency and currency.strip() else None
     if amount is None or isinstance(amount, Decimal) or not amount.strip():
         return as_amount(amount, field), code or current or as_currency(ctx, None)
-    value, named = money.parse_money(amount, field=field)
+    value, named = money.parse_money(amount, field=field, decimal=ctx.settings.decimal)
     if named and code and named != code:
         raise Invalid(field, amount, f"is in {named}, but the currency given is {code}")
     return value, code or named or current or as_currency(ctx, None)

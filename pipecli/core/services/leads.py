@@ -88,7 +88,7 @@ def edit(ctx: Ctx, lead_id: int | str, ch: LeadChanges) -> Lead:
         raise Conflict(f"lead {lead.id} is converted; its status is final")
     values = name | common.changes_of(ch, _CHANGES)
     if ch.value is not U:
-        amount = common.as_amount(value, "value")
+        amount = common.as_amount(value, "value", ctx.settings.decimal)
         values["amount_minor"] = common.to_minor(amount, currency, "value")
     elif currency != lead.currency and lead.amount_minor is not None:
         # the stored value keeps its amount in the new currency's minor units
@@ -118,7 +118,7 @@ def _fill(ctx: Ctx, lead: Lead, inp: LeadInput) -> None:
         "title": common.clean(inp.title, "title"),
         "source": common.clean(inp.source, "source"),
         "amount_minor": common.to_minor(
-            common.as_amount(inp.value, "value"), lead.currency, "value"
+            common.as_amount(inp.value, "value", ctx.settings.decimal), lead.currency, "value"
         ),
         "status": new_status,
         "notes": common.notes(inp.notes),
