@@ -61,9 +61,9 @@ def test_purge_refused_while_a_cadence_refers_and_export_all_keeps_it(
 ) -> None:
     assert pipe("add", "contact", "Li Wei").exit_code == 0
     assert pipe("follow-up", "contact", "1", "every", "14d").exit_code == 0
-    assert pipe("delete", "contact", "1").exit_code == 0
-    r = pipe("delete", "contact", "1", "--purge", "--yes")
+    r = pipe("delete", "contact", "1", "--purge", "--yes")  # a live contact: refused
     assert r.exit_code == 4 and "1 follow-up(s)" in r.stderr
+    assert pipe("delete", "contact", "1").exit_code == 0
     assert pipe("follow-up", "list", "--json").json == []  # an archived contact's cadence rests
     assert pipe("undelete", "contact", "1").exit_code == 0
     backup = tmp_path / "all.jsonl"
@@ -72,3 +72,8 @@ def test_purge_refused_while_a_cadence_refers_and_export_all_keeps_it(
     assert pipe(*copy, "import", "all", str(backup)).exit_code == 0
     [cad] = pipe(*copy, "follow-up", "list", "--json").json
     assert (cad["kind"], cad["name"], cad["every"]) == ("contact", "Li Wei", "14 days")
+    # a deleted (archived) contact is purged with its cadence
+    assert pipe("delete", "contact", "1").exit_code == 0
+    assert pipe("delete", "contact", "1", "--purge", "--yes").exit_code == 0
+    assert pipe("undelete", "contact", "1").exit_code == 3
+    assert pipe("follow-up", "list", "--json").json == []

@@ -321,7 +321,15 @@ def test_edit_options_and_the_change_model_list_the_same_fields(kind: str) -> No
         assert edits(kind) == (KINDS[kind].changes, KINDS[kind].edit)
 
 
+def test_edit_activity_options_and_its_change_model_list_the_same_fields() -> None:
+    from pipecli.core.services import activities
+
+    names = {f.name for f in fields(activities.ActivityChanges)}
+    assert _edit_options("activity") - {"activity_id", "type_"} | {"type"} == names
+
+
 def test_every_edit_command_is_covered() -> None:
     from pipecli.commands import edit
 
-    assert {c.name for c in edit.app.registered_commands} == set(KINDS) - {"quote"}
+    covered = set(KINDS) - {"quote"} | {"activity"}  # activity: the test above
+    assert {c.name for c in edit.app.registered_commands} == covered
