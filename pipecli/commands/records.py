@@ -23,6 +23,7 @@ Status = Annotated[
 ]  # fmt: skip
 From = Annotated[str | None, typer.Option("--from", help="From date (inclusive).")]
 To = Annotated[str | None, typer.Option("--to", help="To date (inclusive).")]
+DealFilter = Annotated[str | None, typer.Option("--deal", help="Deal id or title.")]
 
 
 def _kind(text: str) -> str:
@@ -41,14 +42,15 @@ def _list(kind: str, fields: dict[str, Any], as_json: bool, as_csv: bool) -> Non
 
     extra: dict[str, Any] = {}
     if kind == "activity":
-        deal = fields.pop("deal", None)
-        extra = {"on": ("deal", deal) if deal else None, "kind": fields.pop("kind", None)}
+        extra = {"kind": fields.pop("kind", None)}
     if fields.get("limit") == 0:
         fields["limit"] = None
     with session() as ctx:
         page = listing.LISTS[kind](ctx, listing.Filter(**fields), **extra)
+        today = ctx.today
     fmt = render.fmt_of(as_json, as_csv)
-    render.rows(kind, page.rows, fmt, more=page.more, note=_hidden_note(kind, page.hidden))
+    render.rows(kind, page.rows, fmt, more=page.more, note=_hidden_note(kind, page.hidden),
+                today=today)  # fmt: skip
 
 
 def _hidden_note(kind: str, hidden: int) -> str:
@@ -80,8 +82,13 @@ def _deals(
     account: o.AccountRef = None,
     date_from: Annotated[str | None, typer.Option("--close-from", help="Close on/after.")] = None,
     date_to: Annotated[str | None, typer.Option("--close-to", help="Close on/before.")] = None,
+    sort: Annotated[
+        str | None,
+        typer.Option(help="amount, close, stage, updated or created (ties: by id)."),
+    ] = None,
+    desc: Annotated[bool, typer.Option("--desc", help="Largest, latest or last first.")] = False,
 ) -> None:
-    """Deal filters."""
+    """Deal filters and order."""
 
 
 def _leads(status: Status = None, owner: o.Owner = None, tag: o.Tag = None,
@@ -100,12 +107,13 @@ def _tasks(
     date_from: From = None,
     date_to: To = None,
     status: Annotated[str | None, typer.Option(help="open (default), done or all.")] = None,
+    deal: DealFilter = None,
 ) -> None:
     """Task filters."""
 
 
 def _activities(
-    deal: Annotated[int | None, typer.Option(help="Deal id.")] = None,
+    deal: DealFilter = None,
     kind: Annotated[str | None, typer.Option("--type", help="call, email, meeting, note.")] = None,
     owner: o.Owner = None,
     date_from: From = None,
