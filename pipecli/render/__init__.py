@@ -251,8 +251,9 @@ def table(
         styles: list[str] | None = None
         if any(header in m for m in marks):
             styles = [m[header][1] if header in m else "" for m in marks]
+            # the symbol is glued on: the cell is one cell wider, and never wraps apart
             pairs = zip(cells, marks, strict=True)
-            cells = [f"{m[header][0]} {c}" if header in m else c for c, m in pairs]
+            cells = [f"{m[header][0]}{c}" if header in m else c for c, m in pairs]
         columns.append(
             Column(header, header, cells, header not in WHOLE, header in RIGHT,
                    MAIN_MIN if MAIN.get(kind) == header else 0, styles)
@@ -288,7 +289,7 @@ def rows(
 ) -> None:
     """A list of records in the chosen format; `more` = how many the limit left out; `note`, a
     hint for people (stderr, table output only); `today` marks trouble in a table (`table`).
-    A deal table ends with its total line (`deal_totals`)."""
+    A deal table is followed by its total line (`deal_totals`, on stderr with the hints)."""
     from pipecli.core.schema import field_names
 
     if fmt is Fmt.json:
@@ -300,8 +301,8 @@ def rows(
     else:
         con = console()
         table(kind, data, today=today).draw(con)
-        if kind == "deal":
-            line(deal_totals(data))
+        if kind == "deal":  # for the person, like the hints below: stdout stays the table
+            message(deal_totals(data))
     if more > 0:
         message(f"… and {more} more (use --limit N, or --limit 0 for all)")
     if note and fmt is Fmt.table:
