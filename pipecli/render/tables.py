@@ -20,7 +20,9 @@ for a report saved as SVG / HTML. At that width:
 asking Rich to lay out every row (Rich spends milliseconds a row on a big list): the widths are
 fixed once from all the cells, Rich draws the header (and the caption), and the rows are
 written as plain lines, PAGE rows at a time, so the first are on screen before the last are
-formatted. Only a cell that must wrap goes through Rich, alone.
+formatted. Only a cell that must wrap goes through Rich, alone. A column may give each cell a
+colour (`Column.styles`: trouble marked by pipecli.render); `draw` colours that cell's text as Rich
+would, and only when the console prints colour.
 
 Rich is imported when a table is drawn, not when this module is.
 """
