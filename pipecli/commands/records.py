@@ -69,6 +69,7 @@ Status = Annotated[
 ]  # fmt: skip
 From = Annotated[str | None, typer.Option("--from", metavar="DATE", help="From date (inclusive).")]
 To = Annotated[str | None, typer.Option("--to", metavar="DATE", help="To date (inclusive).")]
+DealFilter = Annotated[str | None, typer.Option("--deal", metavar="DEAL", help="Deal id or title.")]
 
 
 def _kind(text: str) -> str:
@@ -87,14 +88,15 @@ def _list(kind: str, fields: dict[str, Any], as_json: bool, as_csv: bool) -> Non
 
     extra: dict[str, Any] = {}
     if kind == "activity":
-        deal = fields.pop("deal", None)
-        extra = {"on": ("deal", deal) if deal else None, "kind": fields.pop("kind", None)}
+        extra = {"kind": fields.pop("kind", None)}
     if fields.get("limit") == 0:
         fields["limit"] = None
     with session() as ctx:
         page = listing.LISTS[kind](ctx, listing.Filter(**fields), **extra)
+        today = ctx.today
     fmt = render.fmt_of(as_json, as_csv)
-    render.rows(kind, page.rows, fmt, more=page.more, note=_hidden_note(kind, page.hidden))
+    render.rows(kind, page.rows, fmt, more=page.more, note=_hidden_note(kind, page.hidden),
+                today=today)  # fmt: skip
 
 
 def _hidden_note(kind: str, hidden: int) -> str:
@@ -131,8 +133,15 @@ def _deals(
     date_to: Annotated[
         str | None, typer.Option("--close-to", metavar="DATE", help="Close on/before.")
     ] = None,
+    sort: Annotated[
+        str | None,
+        typer.Option(
+            metavar="FIELD", help="amount, close, stage, updated or created (ties: by id)."
+        ),
+    ] = None,
+    desc: Annotated[bool, typer.Option("--desc", help="Largest, latest or last first.")] = False,
 ) -> None:
-    """Deal filters."""
+    """Deal filters and order."""
 
 
 def _leads(status: Status = None, owner: o.Owner = None, tag: o.Tag = None,
@@ -154,12 +163,13 @@ def _tasks(
     status: Annotated[
         str | None, typer.Option(metavar="STATUS", help="open (default), done or all.")
     ] = None,
+    deal: DealFilter = None,
 ) -> None:
     """Task filters."""
 
 
 def _activities(
-    deal: Annotated[int | None, typer.Option(metavar="ID", help="Deal id.")] = None,
+    deal: DealFilter = None,
     kind: Annotated[
         str | None, typer.Option("--type", metavar="TYPE", help="call, email, meeting, note.")
     ] = None,

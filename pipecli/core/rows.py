@@ -228,6 +228,7 @@ class DealRow(Tail):
     lead_id: int | None = doc("the lead it was converted from")
     stage_entered_at: datetime = doc("when it entered its current stage (UTC)")
     closed_at: datetime | None = doc("when it was won or lost (UTC)")
+    rot_days: int | None = doc("its stage's rotting threshold in days (null: none)")
 
 
 @dataclass(frozen=True, eq=False)
@@ -322,6 +323,9 @@ class TaskRow(Tail):
     owner: str | None = doc("owner name")
     owner_id: int | None = doc("owner id")
     previous_id: int | None = doc("the occurrence this repeating task follows")
+    related: str | None = doc(
+        "title or name of the record it is for (deal, lead, contact, account)"
+    )
 
 
 @dataclass(frozen=True, eq=False)

@@ -12,7 +12,7 @@ drawn by FitTable.draw: the same table, written a page of rows at a time.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from pipecli.core.io.writers import as_text
@@ -53,10 +53,26 @@ def _when(row: Row) -> str:
 
 
 def _linked(row: Row) -> str:
+    """What a task or activity is for: the record's title or name when the row has it."""
+    if row.get("related"):
+        return str(row["related"])
     for kind in ("deal", "lead", "contact", "account"):
         if row.get(f"{kind}_id"):
             return f"{kind} {row[f'{kind}_id']}"
     return ""
+
+
+def _close(row: Row) -> Any:
+    """A deal's Close: the day a won or lost deal closed (local time), else its expected close."""
+    if row.get("closed_at") is not None and str(row.get("status")) in ("won", "lost"):
+        return row["closed_at"].astimezone().date()
+    return row.get("close")
+
+
+def _task_status(row: Row) -> str:
+    if row.get("done_at") is not None:
+        return f"done {row['done_at'].astimezone().strftime('%Y-%m-%d')}"
+    return str(row["status"])
 
 
 def _stage_step(row: Row) -> str:
@@ -76,7 +92,7 @@ COLUMNS: dict[str, list[tuple[str, Any]]] = {
         ("Stage", "stage"),
         ("Amount", _money),
         ("Prob", lambda r: f"{r['probability']}%"),
-        ("Close", "close"),
+        ("Close", _close),
         ("Owner", "owner"),
     ],
     "lead": [
@@ -113,7 +129,7 @@ COLUMNS: dict[str, list[tuple[str, Any]]] = {
         ("Title", "title"),
         ("For", _linked),
         ("Repeat", "repeat_text"),
-        ("Status", "status"),
+        ("Status", _task_status),
     ],
     "activity": [
         ("ID", "id"),
@@ -191,21 +207,89 @@ DROP: dict[str, list[str]] = {
 }
 
 
-def table(kind: str, rows: Sequence[Row], title: str | None = None) -> Any:
-    """`rows` as a table that fits the width it is printed at (pipecli.render.tables)."""
+# Trouble and outcome, marked in human tables only (JSON and CSV keep the plain values): a
+# symbol before the cell, so it reads without colour (NO_COLOR, a pipe), and a colour.
+OVERDUE = ("!", "red")  # a task due before today, an open deal whose close date has passed
+URGENT = ("▲", "red")  # an urgent task
+ROTTING = ("◷", "yellow")  # an open deal in its stage longer than the stage's rotting threshold
+WON = ("✓", "green")
+LOST = ("✗", "red")
+
+
+def _marks(kind: str, row: Row, today: date) -> dict[str, tuple[str, str]]:
+    """The marked cells of one row: column header -> (symbol, colour)."""
+    marks: dict[str, tuple[str, str]] = {}
+    if kind == "deal":
+        status = str(row.get("status"))
+        if status in ("won", "lost"):
+            marks["Stage"] = WON if status == "won" else LOST
+            return marks
+        if row.get("close") is not None and row["close"] < today:
+            marks["Close"] = OVERDUE
+        entered, rot = row.get("stage_entered_at"), row.get("rot_days")
+        if rot and entered is not None and (today - entered.astimezone().date()).days > rot:
+            marks["Stage"] = ROTTING
+    elif kind == "task" and row.get("done_at") is None:
+        if row.get("due") is not None and row["due"] < today:
+            marks["Due"] = OVERDUE
+        if str(row.get("priority")) == "urgent":
+            marks["Pri"] = URGENT
+    return marks
+
+
+def table(
+    kind: str, rows: Sequence[Row], title: str | None = None, today: date | None = None
+) -> Any:
+    """`rows` as a table that fits the width it is printed at (pipecli.render.tables); with
+    `today`, cells that point at trouble (or a deal's outcome) carry a symbol and a colour."""
     from pipecli.render.tables import Column, FitTable
 
-    columns = [
-        Column(header, header, [_text(row, getter) for row in rows], header not in WHOLE,
-               header in RIGHT, MAIN_MIN if MAIN.get(kind) == header else 0)
-        for header, getter in COLUMNS[kind]
-    ]  # fmt: skip
+    marks = [_marks(kind, row, today) for row in rows] if today else []
+    columns = []
+    for header, getter in COLUMNS[kind]:
+        cells = [_text(row, getter) for row in rows]
+        styles: list[str] | None = None
+        if any(header in m for m in marks):
+            styles = [m[header][1] if header in m else "" for m in marks]
+            # the symbol is glued on: the cell is one cell wider, and never wraps apart
+            pairs = zip(cells, marks, strict=True)
+            cells = [f"{m[header][0]}{c}" if header in m else c for c, m in pairs]
+        columns.append(
+            Column(header, header, cells, header not in WHOLE, header in RIGHT,
+                   MAIN_MIN if MAIN.get(kind) == header else 0, styles)
+        )  # fmt: skip
     return FitTable(title, columns, DROP.get(kind, []))
 
 
-def rows(kind: str, data: Sequence[Row], fmt: Fmt, *, more: int = 0, note: str = "") -> None:
+def deal_totals(data: Sequence[Row]) -> str:
+    """The line under a deal table: how many deals, and per currency how many and their sum
+    (each currency on its own; no exchange rates)."""
+    from decimal import Decimal
+
+    from pipecli.core.money import format_amount
+
+    sums: dict[str, tuple[int, Decimal]] = {}
+    for row in data:
+        if row.get("amount") is not None:
+            count, total = sums.get(row["currency"], (0, Decimal(0)))
+            sums[row["currency"]] = (count + 1, total + row["amount"])
+    deals = f"{len(data)} deal{'' if len(data) == 1 else 's'}"
+    parts = [f"{format_amount(t, c)} {c} ({n})" for c, (n, t) in sorted(sums.items())]
+    return "Total: " + deals + (": " + ", ".join(parts) if parts else "")
+
+
+def rows(
+    kind: str,
+    data: Sequence[Row],
+    fmt: Fmt,
+    *,
+    more: int = 0,
+    note: str = "",
+    today: date | None = None,
+) -> None:
     """A list of records in the chosen format; `more` = how many the limit left out; `note`, a
-    hint for people (stderr, table output only)."""
+    hint for people (stderr, table output only); `today` marks trouble in a table (`table`).
+    A deal table is followed by its total line (`deal_totals`, on stderr with the hints)."""
     from pipecli.core.schema import field_names
 
     if fmt is Fmt.json:
@@ -215,11 +299,19 @@ def rows(kind: str, data: Sequence[Row], fmt: Fmt, *, more: int = 0, note: str =
     elif not data:
         message(f"no {'activities' if kind == 'activity' else kind + 's'}")
     else:
-        table(kind, data).draw(console())
+        con = console()
+        table(kind, data, today=today).draw(con)
+        if kind == "deal":  # for the person, like the hints below: stdout stays the table
+            message(deal_totals(data))
     if more > 0:
         message(f"… and {more} more (use --limit N, or --limit 0 for all)")
     if note and fmt is Fmt.table:
         message(note)
+
+
+def _internal(name: str) -> bool:
+    """Fields `pipe show` leaves to --json: other records' ids (their names are shown)."""
+    return name.endswith("_id") and name != "external_id"
 
 
 def record(kind: str, row: Row, fmt: Fmt) -> None:
@@ -241,7 +333,12 @@ def record(kind: str, row: Row, fmt: Fmt) -> None:
     tbl.add_column(overflow="fold")
     for name in fields:
         value = row.get(name)
-        if value in (None, "", [], False) or name == "uuid":
+        if kind == "deal" and name == "close" and _close(row) != value:
+            tbl.add_row("close", plain(safe(f"{_close(row)} (closed)")))
+            if value is not None:
+                tbl.add_row("expected close", plain(safe(str(value))))
+            continue
+        if value in (None, "", [], False) or name == "uuid" or _internal(name):
             continue
         shown = _money(row, name) if name in ("amount", "value") else _text(row, name)
         tbl.add_row(name, plain(safe(shown)))

@@ -20,7 +20,9 @@ for a report saved as SVG / HTML. At that width:
 asking Rich to lay out every row (Rich spends milliseconds a row on a big list): the widths are
 fixed once from all the cells, Rich draws the header (and the caption), and the rows are
 written as plain lines, PAGE rows at a time, so the first are on screen before the last are
-formatted. Only a cell that must wrap goes through Rich, alone.
+formatted. Only a cell that must wrap goes through Rich, alone. A column may give each cell a
+colour (`Column.styles`: trouble marked by pipecli.render); `draw` colours that cell's text as Rich
+would, and only when the console prints colour.
 
 Rich is imported when a table is drawn, not when this module is.
 """
@@ -73,6 +75,7 @@ class Column:
     text: bool
     right: bool = False
     least: int = 0
+    styles: list[str] | None = None  # a colour per cell ("" none), as Rich style names
 
     @functools.cached_property
     def widths(self) -> list[int]:
@@ -167,7 +170,7 @@ class FitTable:
         # cells are text to print as it is: stored text made inert (callers do it before
         # measuring; again here, cheaply, for any that did not), never read as Rich markup
         for i in range(len(shown[0].cells) if shown and body else 0):
-            tbl.add_row(*(Text(printable(c.cells[i])) for c in shown))
+            tbl.add_row(*(Text(printable(c.cells[i]), _style(c, i)) for c in shown))
         return tbl
 
     def draw(self, console: Any, page: int = PAGE) -> None:
@@ -199,6 +202,8 @@ class FitTable:
         box = _box(console)
         out = console.file
         rights = [c.right for c in shown]
+        paint = _painter(console)
+        styles = [c.styles if paint and c.styles else None for c in shown]
         count = len(cells[0])
         wrap = console.options.update(height=None, highlight=False, overflow="fold", no_wrap=False)
         for start in range(0, count, page):
@@ -206,15 +211,21 @@ class FitTable:
             for i in range(start, min(start + page, count)):
                 rule = f" {box.foot_vertical if i == count - 1 else box.mid_vertical} "
                 parts: list[list[str]] = []
-                for col, wide, size, right in zip(cells, measured, sizes, rights, strict=True):
+                for col, wide, size, right, style in zip(
+                    cells, measured, sizes, rights, styles, strict=True
+                ):
                     text = col[i]
                     room = size - wide[i]
+                    painted = paint(text, style[i]) if style and style[i] else text
                     if room >= 0 and not (right and text != text.rstrip()):
-                        parts.append([" " * room + text if right else text + " " * room])
+                        parts.append([" " * room + painted if right else painted + " " * room])
                     else:  # wider than its column: Rich wraps it, as in the table
                         opts = wrap.update(width=size, justify="right" if right else "left")
                         rendered = console.render_lines(Text(text), opts, pad=True)
-                        parts.append(["".join(s.text for s in ln) for ln in rendered])
+                        lines_of = ["".join(s.text for s in ln) for ln in rendered]
+                        if style and style[i]:
+                            lines_of = [paint(ln, style[i]) for ln in lines_of]
+                        parts.append(lines_of)
                 height = max(map(len, parts))
                 if height == 1:
                     lines.append(rule.join(p[0] for p in parts))
@@ -233,6 +244,26 @@ class FitTable:
             console.print(
                 _Caption(printable(HIDDEN + ", ".join(hidden)), sum(sizes) + GAP * (len(shown) - 1))
             )
+
+
+def _style(column: Column, i: int) -> str:
+    return column.styles[i] if column.styles else ""
+
+
+def _painter(console: Any) -> Any:
+    """A function colouring one cell's text as Rich would on `console`; None when the console
+    prints no colour (not a terminal, NO_COLOR): cells are then written as they are."""
+    if console.no_color or console.color_system is None:
+        return None
+    from rich.style import Style
+
+    system = console._color_system  # the ColorSystem Rich renders with
+
+    @functools.cache
+    def paint(text: str, style: str) -> str:
+        return str(Style.parse(style).render(text, color_system=system))
+
+    return paint
 
 
 class _Caption:

@@ -108,4 +108,18 @@ def test_big_list_prints_the_json_rows_in_order(
         assert cells[1] == row["title"]
         assert cells[amount].replace(",", "").startswith(row["amount"])
         assert cells[amount].endswith(row["currency"])
-        assert cells[close] == (row["close"] or "")
+        assert cells[close] == _close_cell(row)
+
+
+def _close_cell(row: dict[str, Any]) -> str:
+    """A deal's Close cell: the day a won or lost deal closed (local time), else its expected
+    close, marked "!" once passed (today: the tests' NOW)."""
+    from datetime import datetime
+
+    from tests.conftest import NOW
+
+    if row["status"] in ("won", "lost"):
+        return datetime.fromisoformat(row["closed_at"]).astimezone().date().isoformat()
+    if row["close"] is None:
+        return ""
+    return ("!" if row["close"] < NOW.date().isoformat() else "") + str(row["close"])

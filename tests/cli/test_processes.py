@@ -44,7 +44,7 @@ def test_concurrent_first_use_of_a_new_database(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("argv", "needle"),
     [
-        (["list", "tasks", "--deal", "1"], "No such option: --deal"),
+        (["list", "tasks", "--stage", "won"], "No such option: --stage"),  # --deal exists now
         (["done", "7", "9"], "unexpected extra argument"),
         (["list", "deals", "-n", "-1"], "--limit"),
         (["nosuch"], "No such command 'nosuch'"),

@@ -9,10 +9,12 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from sqlalchemy import case, func
 from sqlalchemy import select as sa_select  # any number of entities (sqlmodel's stops at 4)
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
+from pipecli.core import money
 from pipecli.core.errors import Conflict, Invalid
 from pipecli.core.models import Account, Contact, Deal, Pipeline, Stage, StageChange, User
 from pipecli.core.rows import DealRow, HistoryRow, Outcome, RecordView
@@ -35,6 +37,7 @@ from pipecli.core.services.listing.filters import (
 from pipecli.core.services.listing.work import list_activities, list_tasks
 
 DEAL_STATUSES = ("open", "won", "lost", "closed", "all")
+DEAL_SORTS = ("amount", "close", "stage", "updated", "created")
 
 
 def deals_query() -> Any:
@@ -79,6 +82,7 @@ def deal_row(r: Any, tags: list[str]) -> DealRow:
         lead_id=deal.lead_id,
         stage_entered_at=deal.stage_entered_at,
         closed_at=deal.closed_at,
+        rot_days=stage.rot_days,
         **tail(deal, tags),
     )
 
@@ -146,8 +150,48 @@ def list_deals(ctx: Ctx, flt: Filter, *, on: tuple[str, int] | None = None) -> P
         if acct is not None:  # None: a blank --account, no filter
             conds.append(Deal.account_id == acct.id)
     conds += date_range(ctx, Deal.expected_close, flt, ("close-from", "close-to"))
-    query = where(deals_query(), *conds).order_by(col(Deal.id))
-    return page(ctx, "deal", query, flt, deal_row, col(Deal.id))
+    if not flt.sort:
+        query = where(deals_query(), *conds).order_by(col(Deal.id).desc() if flt.desc else Deal.id)
+        return page(ctx, "deal", query, flt, deal_row, col(Deal.id))
+    query = where(deals_query(), *conds).order_by(*_sort_order(flt.sort, flt.desc))
+    return page(ctx, "deal", query, flt, deal_row)
+
+
+def _sort_order(sort: str, desc: bool) -> list[Any]:
+    """`--sort KEY [--desc]` as ORDER BY terms: deals without the value (no amount, no close
+    date) last either way, then the key, then the id (a stable tie-break, in the same
+    direction). Amounts compare as numbers in each deal's own currency (12000 USD after 11000
+    EUR; no exchange rates): minor units scaled to four decimals, so 1000 JPY equals 1000 USD.
+    `close` is the day shown as Close: the day a won or lost deal closed (UTC), else the
+    expected close. `stage`: pipeline, then the stage's place in it."""
+    key = sort.strip().lower()
+    if key not in DEAL_SORTS:
+        raise Invalid("sort", sort, "must be one of " + ", ".join(DEAL_SORTS))
+    keys: list[Any]
+    if key == "amount":
+        minor = col(Deal.amount_minor)
+        places = sorted({p for p in money.CURRENCIES.values() if p != 2})
+        scaled = case(
+            *((col(Deal.currency).in_(_codes(p)), minor * 10 ** (4 - p)) for p in places),
+            else_=minor * 100,
+        )
+        keys = [minor.is_(None), scaled]
+    elif key == "close":
+        day = func.coalesce(func.date(Deal.closed_at), Deal.expected_close)
+        keys = [day.is_(None), day]
+    elif key == "stage":
+        keys = [col(Deal.pipeline_id), col(Stage.position)]
+    else:
+        keys = [col(Deal.updated_at if key == "updated" else Deal.created_at)]
+    keys.append(col(Deal.id))
+    if not desc:
+        return keys
+    # the "missing value" flag stays ascending: those deals come last either way
+    return [k if i == 0 and key in ("amount", "close") else k.desc() for i, k in enumerate(keys)]
+
+
+def _codes(places: int) -> list[str]:
+    return sorted(c for c, p in money.CURRENCIES.items() if p == places)
 
 
 def deal_detail(ctx: Ctx, deal_id: int | str) -> RecordView:

@@ -47,6 +47,9 @@ class Filter:
     date_from: str | date | None = None
     date_to: str | date | None = None
     due: str | None = None
+    deal: str | int | None = None
+    sort: str | None = None
+    desc: bool = False
     limit: int | None = DEFAULT_LIMIT
     archived: bool = False
     offset: int = 0
@@ -152,6 +155,15 @@ def tag_cond(kind: str, model: Any, flt: Filter) -> Any | None:
 def owner_cond(ctx: Ctx, model: Any, flt: Filter) -> Any | None:
     oid = common.owner_filter(ctx, flt.owner)
     return None if oid is None else model.owner_id == oid
+
+
+def deal_cond(ctx: Ctx, model: Any, flt: Filter) -> Any | None:
+    """`--deal ID|TITLE`: only rows linked to that deal (a title matched as record references
+    are, `common.resolve_ref`); None when not given."""
+    from pipecli.core.models import Deal
+
+    found = common.resolve_ref(ctx, Deal, flt.deal, "deal")
+    return None if found is None else model.deal_id == found.id
 
 
 def on_cond(model: Any, on: tuple[str, int] | None) -> Any | None:

@@ -13,7 +13,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from pipecli.core.errors import Invalid
-from pipecli.core.models import Activity, Task, User
+from pipecli.core.models import Account, Activity, Contact, Deal, Lead, Task, User
 from pipecli.core.rows import ActivityKind, ActivityRow, Priority, TaskKind, TaskRow, TaskStatus
 from pipecli.core.services import common
 from pipecli.core.services.context import Ctx
@@ -22,6 +22,7 @@ from pipecli.core.services.listing.filters import (
     Page,
     archived_cond,
     date_range,
+    deal_cond,
     on_cond,
     owner_cond,
     page,
@@ -36,7 +37,7 @@ TASK_STATUSES = ("open", "done", "all")
 
 
 def task_row(r: Any, tags: list[str]) -> TaskRow:
-    task, owner = r
+    task, owner, *names = r
     return TaskRow(
         id=task.id,
         uuid=task.uuid,
@@ -56,6 +57,7 @@ def task_row(r: Any, tags: list[str]) -> TaskRow:
         owner=owner,
         owner_id=task.owner_id,
         previous_id=task.previous_id,
+        related=next((n for n in names if n is not None), None),
         **tail(task, tags),
     )
 
@@ -69,7 +71,16 @@ def _describe(rule: str | None) -> str | None:
 
 
 def tasks_query() -> Any:
-    return with_owner(Task)
+    """Tasks with their owner's name and the title or name of what each is for (deal, lead,
+    contact, account: the first one linked), joined in the one query."""
+    return (
+        with_owner(Task)
+        .add_columns(col(Deal.title), col(Lead.name), col(Contact.name), col(Account.name))
+        .outerjoin(Deal, col(Deal.id) == Task.deal_id)
+        .outerjoin(Lead, col(Lead.id) == Task.lead_id)
+        .outerjoin(Contact, col(Contact.id) == Task.contact_id)
+        .outerjoin(Account, col(Account.id) == Task.account_id)
+    )
 
 
 def _due_cond(ctx: Ctx, due: str | None) -> list[Any]:
@@ -92,7 +103,7 @@ def list_tasks(ctx: Ctx, flt: Filter, *, on: tuple[str, int] | None = None) -> P
     if status != "all":
         done_at = col(Task.done_at)
         conds.append(done_at.is_(None) if status == "open" else done_at.is_not(None))
-    conds.append(on_cond(Task, on))
+    conds += [on_cond(Task, on), deal_cond(ctx, Task, flt)]
     conds += _due_cond(ctx, flt.due) + date_range(ctx, Task.due_date, flt)
     order: Sequence[Any] = (
         col(Task.due_date).is_(None),
@@ -133,7 +144,7 @@ def list_activities(
 ) -> Page[ActivityRow]:
     query = activities_query()
     conds = [col(Activity.archived_at).is_(None), search_cond(flt, Activity.subject, Activity.body)]
-    conds.append(on_cond(Activity, on))
+    conds += [on_cond(Activity, on), deal_cond(ctx, Activity, flt)]
     if kind:
         from pipecli.core.services.activities import kind as activity_kind
 
